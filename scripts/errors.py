@@ -1,0 +1,45 @@
+"""User-facing errors: what is wrong, where, and what to do.  Never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+
+
+class UserError(Exception):
+    """A problem with the user's input, reported as `file:line: message` plus a hint."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f"\n  what to do: {self.hint}"
+        return text
+
+
+def cli(main: Callable[..., int | None]) -> Callable[..., int]:
+    """Wrap a stage's main() so that a UserError prints one clear message and exits 2."""
+
+    @wraps(main)
+    def run(*args, **kwargs) -> int:
+        try:
+            return main(*args, **kwargs) or 0
+        except UserError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+
+    return run
