@@ -57,6 +57,9 @@ $(MODEL)/normalised.json: $(MODEL)/split.json scripts/normalise.py $(COMMON) | $
 clean:
 	rm -rf build
 
+# Later stages keep their rules in mk/<stage>.mk so they can land independently.
+-include mk/*.mk
+
 # ---------------------------------------------------------------- books
 
 books: normalise
