@@ -44,6 +44,8 @@ MAX_PASSES = 5
 
 # Running heads must fit on one line of the head; past this a title is shortened.
 RUNNING_HEAD_MAX = 42
+DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
+                  "or", "the", "to", "with"}
 
 # Elements and attributes that can never come from a scraped text.  Pandoc is run
 # without raw HTML, so this is a second lock on the same door, not the first.
@@ -82,8 +84,17 @@ def running_head(title: str, limit: int = RUNNING_HEAD_MAX) -> str:
     before_colon = title.split(":", 1)[0].strip()
     if ":" in title and 2 <= len(before_colon.split()) and len(before_colon) <= limit:
         return before_colon
-    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
-    return cut + "…"
+    words = title[:limit + 1].split(" ")[:-1]
+    # Never end a head on "with the" or "of": drop short lower-case words at the cut.
+    while len(words) > 1 and words[-1].lower() in DANGLING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;:–—-") + "…"
+
+
+def keep_ranges_together(text: str) -> Markup:
+    """Escape text and keep number ranges such as 2022–2023 from breaking at the dash."""
+    escaped = str(Markup.escape(text))
+    return Markup(re.sub(r"(\d+[–-]\d+)", r'<span class="nowrap">\1</span>', escaped))
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict, str]:
@@ -152,7 +163,7 @@ def _sanitise(root) -> None:
 
 def _break_url(text: str) -> list[str]:
     """Split a URL after / ? & = and before . so the line may break there (not hyphenate)."""
-    return [part for part in re.split(r"(?<=[/?&=_])|(?=[.#])", text) if part]
+    return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
 
 
 def prepare_fragment(fragment: str, prefix: str) -> str:
@@ -191,9 +202,8 @@ def prepare_fragment(fragment: str, prefix: str) -> str:
             if target:
                 label.set("href", target)
             label.text = f"{number}."
-            label.tail = " "
             first = item[0] if len(item) and item[0].tag == "p" else item
-            label.tail += first.text or ""
+            label.tail = first.text
             first.text = None
             first.insert(0, label)
         notes.set("role", "doc-endnotes")
@@ -211,7 +221,9 @@ def prepare_fragment(fragment: str, prefix: str) -> str:
         classes = set((link.get("class") or "").split()) | {"url"}
         link.set("class", " ".join(sorted(classes)))
 
-    return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
+    # libxml2 predates <wbr> and writes an end tag for it.
+    return "".join(lxml_html.tostring(child, encoding="unicode")
+                   for child in wrapper).replace("<wbr></wbr>", "<wbr>")
 
 
 def load_bibliography(path: Path | None) -> str:
@@ -288,10 +300,12 @@ def anchor_pages(document) -> dict[str, int]:
 # ---------------------------------------------------------------- HTML
 
 def template_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["ranges"] = keep_ranges_together
+    return environment
 
 
 def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[dict],
