@@ -24,7 +24,6 @@ from pathlib import Path
 
 import jinja2
 import pydyf
-import yaml
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -57,23 +56,47 @@ UNSAFE_ELEMENTS = {"script", "style", "iframe", "object", "embed", "form", "inpu
 
 @dataclass
 class Chapter:
+    """One chapter as the book templates need it.
+
+    `title`, `subtitle`, `headnote`, `outlet` and `authors` are inline HTML fragments
+    written by pandoc (scripts.chapters), so they keep any emphasis; `body` is the
+    article's sanitised block HTML with ids unique in the book (prefixed `chNN-`).
+    """
     number: int
     slug: str
     title: str
-    body: str                       # sanitised HTML fragment, ids prefixed with `anchor`
+    body: str
     subtitle: str = ""
     headnote: str = ""
     outlet: str = ""
     authors: list[str] = field(default_factory=list)
-    source: str = ""
 
     @property
     def anchor(self) -> str:
         return f"ch{self.number:02d}"
 
     @property
+    def title_text(self) -> str:
+        return plain_text(self.title)
+
+    @property
     def running_head(self) -> str:
-        return running_head(self.title)
+        return running_head(self.title_text)
+
+    @property
+    def author_names(self) -> list[str]:
+        return [plain_text(author) for author in self.authors]
+
+    def html(self, name: str) -> Markup:
+        """A pandoc fragment for the template: already escaped text, so safe to place."""
+        return Markup(getattr(self, name))
+
+
+def plain_text(fragment: str) -> str:
+    if not fragment:
+        return ""
+    return " ".join(lxml_html.fragment_fromstring(fragment, create_parent="span")
+                    .text_content().split())
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD_MAX) -> str:
@@ -97,50 +120,24 @@ def keep_ranges_together(text: str) -> Markup:
     return Markup(re.sub(r"(\d+[–-]\d+)", r'<span class="nowrap">\1</span>', escaped))
 
 
-def split_front_matter(text: str, name: str) -> tuple[dict, str]:
-    if not text.startswith("---\n"):
-        raise UserError("article has no YAML front matter", file=name, line=1,
-                        hint="rebuild the articles (make articles)")
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        raise UserError("front matter is not closed by a '---' line", file=name, line=1)
-    try:
-        meta = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as error:
-        raise UserError(f"front matter is not valid YAML: {error}", file=name) from None
-    if not isinstance(meta, dict) or not meta.get("title"):
-        raise UserError("front matter has no title", file=name, line=2)
-    return meta, text[end + 5:]
-
-
-def markdown_to_html(markdown: str) -> str:
-    """Pandoc Markdown -> HTML fragment, raw HTML/TeX switched off so scraped text stays text."""
-    import pypandoc
-    return pypandoc.convert_text(markdown, "html5",
-                                 format="markdown-raw_html-raw_attribute-raw_tex",
-                                 extra_args=["--wrap=none"])
-
-
 def load_chapters(articles_dir: Path) -> list[Chapter]:
-    """Read build/articles/*.md in file-name order (NN- gives the chapter order)."""
-    paths = sorted(articles_dir.glob("*.md"))
-    if not paths:
+    """The articles as chapters, through scripts.chapters (pandoc, raw HTML switched off)."""
+    from scripts import chapters as chapter_stage
+
+    if not articles_dir.is_dir() or not any(articles_dir.glob("[0-9]*.md")):
         raise UserError(f"no articles found in {articles_dir}",
                         hint="build them first with `make articles`")
-    chapters = []
-    for number, path in enumerate(paths, 1):
-        meta, body_md = split_front_matter(path.read_text(encoding="utf-8"), str(path))
-        authors = meta.get("author") or []
-        chapter = Chapter(
-            number=number, slug=str(meta.get("slug") or path.stem),
-            title=str(meta["title"]), body="",
-            subtitle=str(meta.get("subtitle") or ""), headnote=str(meta.get("headnote") or ""),
-            outlet=str(meta.get("outlet") or ""),
-            authors=[authors] if isinstance(authors, str) else [str(a) for a in authors],
-            source=str(meta.get("source") or ""))
-        chapter.body = prepare_fragment(markdown_to_html(body_md), chapter.anchor)
-        chapters.append(chapter)
-    return chapters
+    book_chapters = []
+    for source in chapter_stage.load_chapters(articles_dir):
+        book_chapters.append(Chapter(
+            number=source.number, slug=source.slug, title=source.title,
+            body=prepare_fragment(source.body), subtitle=source.subtitle,
+            headnote=source.headnote, outlet=source.outlet, authors=list(source.authors)))
+    numbers = [c.number for c in book_chapters]
+    if len(set(numbers)) != len(numbers):
+        raise UserError(f"two articles share a chapter number in {articles_dir}",
+                        hint="rebuild the articles (make articles)")
+    return book_chapters
 
 
 # ---------------------------------------------------------------- HTML fragments
@@ -166,17 +163,17 @@ def _break_url(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
 
 
-def prepare_fragment(fragment: str, prefix: str) -> str:
+def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
     """Make one chapter's pandoc HTML safe and unique inside a whole book.
 
-    Ids are prefixed with the chapter anchor (every chapter has its own fn1);
-    pandoc's end-of-document footnotes become the chapter's endnotes, where the
+    With `prefix`, ids are prefixed with it (every chapter has its own fn1;
+    scripts.chapters already asks pandoc for prefixed ids, so it passes none); pandoc's end-of-document footnotes become the chapter's endnotes, where the
     note number itself links back to the reference (no arrow glyph, which the
     book face may lack); printed URLs get break points after their slashes.
     """
     wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
     _sanitise(wrapper)
-    for element in wrapper.iter():
+    for element in wrapper.iter() if prefix else ():
         if element.get("id"):
             element.set("id", f"{prefix}-{element.get('id')}")
         href = element.get("href")
@@ -315,7 +312,7 @@ def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[
         book=book, chapters=chapters, contributors=contributors,
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
-        single_author=all(c.authors in ([], [book.author]) for c in chapters),
+        single_author=all(c.author_names in ([], [book.author]) for c in chapters),
         date=book.date.isoformat())
 
 
@@ -470,7 +467,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     report = {
         "pages": len(layout.document.pages), "passes": layout.passes,
         "front_matter_pages": layout.first_body_page,
-        "chapters": [{"anchor": c.anchor, "slug": c.slug, "title": c.title,
+        "chapters": [{"anchor": c.anchor, "slug": c.slug, "title": c.title_text,
                       "running_head": c.running_head,
                       "page": layout.labels[anchor_pages(layout.document)[c.anchor]]}
                      for c in chapters],

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from scripts import pdf
 from scripts.book import load_book
+from scripts.chapters import markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
@@ -88,8 +89,9 @@ def test_running_head_fits_and_never_ends_on_a_small_word(title, head):
 
 
 def test_fragment_ids_are_prefixed_and_notes_link_both_ways():
-    html = pdf.prepare_fragment(pdf.markdown_to_html(
-        "Text.[^1]\n\n[^1]: See <https://example.org/a/very/long/path?x=1>.\n"), "ch07")
+    body = markdown_to_html("Text.[^1]\n\n[^1]: See <https://example.org/a/very/long/path?x=1>.\n",
+                            id_prefix="ch07-")["body"][0]
+    html = pdf.prepare_fragment(body)
     assert 'href="#ch07-fn1"' in html and 'id="ch07-fnref1"' in html
     assert 'class="note-number" href="#ch07-fnref1"' in html
     assert "↩" not in html and "footnote-back" not in html
@@ -102,8 +104,13 @@ def test_fragment_drops_anything_executable():
     assert "script" not in html and "onclick" not in html and "javascript" not in html
 
 
+def test_fragment_ids_can_be_prefixed_here_too():
+    html = pdf.prepare_fragment('<p id="a"><a href="#a">x</a></p>', "ch03")
+    assert 'id="ch03-a"' in html and 'href="#ch03-a"' in html
+
+
 def test_scraped_markup_in_markdown_stays_text():
-    html = pdf.markdown_to_html("A <script>alert(1)</script> and <b>bold</b>.\n")
+    html = markdown_to_html("---\ntitle: T\n---\n\nA <script>alert(1)</script> and <b>bold</b>.\n")["body"][0]
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
 
 
@@ -303,9 +310,9 @@ def test_the_face_covers_the_scripts_the_archive_uses():
 @needs_poppler
 def test_cyrillic_and_markup_in_a_title_print_as_text_in_the_book_face(tmp_path):
     book = load_book(ROOT / "manuscript" / "book.yaml")
-    chapter = pdf.Chapter(number=1, slug="x", title="<b>Москва</b> & Душанбе",
+    chapter = pdf.Chapter(number=1, slug="x", title="&lt;b&gt;Москва&lt;/b&gt; &amp; Душанбе",
                           body=pdf.prepare_fragment("<p>Бишкек ʙ ş ǎ</p>", "ch01"),
-                          outlet="Radio <Ozodi>")
+                          outlet="Radio &lt;Ozodi&gt;")
     layout = pdf.typeset(book, [chapter])
     pdf.write_pdfs(layout, book, tmp_path / "p.pdf", tmp_path / "s.pdf")
     text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True,
