@@ -312,7 +312,6 @@ def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[
         book=book, chapters=chapters, contributors=contributors,
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
-        single_author=all(c.author_names in ([], [book.author]) for c in chapters),
         date=book.date.isoformat())
 
 

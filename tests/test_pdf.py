@@ -372,3 +372,13 @@ def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
     pdf.write_pdfs(layout, book, tmp_path / "p.pdf", tmp_path / "s.pdf")
     last = page_text(tmp_path / "s.pdf", len(layout.document.pages))
     assert "Closing paragraph, " + ", ".join(expected) in " ".join(last.split())
+
+
+@needs_poppler
+def test_byline_only_where_the_authors_are_not_just_the_books(built, pages):
+    front = built.report["front_matter_pages"]
+    opening = {c["anchor"]: flat(pages[front + int(c["page"]) - 1]) for c in built.report["chapters"]}
+    assert "Raffaello Pantucci and Niva Yau" in opening["ch02"]
+    assert "Raffaello Pantucci" not in opening["ch01"]
+    assert "First published in RUSI" in opening["ch01"]
+    assert "First published in Nikkei Asia" in opening["ch03"]
