@@ -807,21 +807,23 @@ def render_index_html(terms: IndexTerms, occurrences: Sequence[Occurrence], *, t
 
 def _chapter_sources(articles: Path, sources: Sequence[Path]) -> list[tuple[str, str]]:
     """(chapter id, XHTML) for the articles when they exist, else for the raw sources."""
-    markdown = sorted(articles.glob("*.md")) if articles.is_dir() else []
-    if markdown:
-        import pypandoc
-        out = []
-        for path in markdown:
-            number = re.match(r"\d+", path.stem)
-            chapter_id = f"ch{number.group()}" if number else slug(path.stem) or "ch"
-            body = pypandoc.convert_file(str(path), "html5",
-                                         format="markdown-raw_html-raw_attribute-raw_tex")
-            out.append((chapter_id, body))
-        return out
+    if articles.is_dir() and any(articles.glob("[0-9]*.md")):
+        from scripts.chapters import load_chapters
+        # The same parts the book builders index: title, subtitle, headnote and body.
+        return [(chapter.id, chapter_xhtml(chapter.title, chapter.subtitle, chapter.headnote, chapter.body))
+                for chapter in load_chapters(articles)]
     out = []
     for number, path in enumerate(sources, 1):
         out.append((f"src{number:02d}", source_as_xhtml(path.read_text(encoding="utf-8"))))
     return out
+
+
+def chapter_xhtml(title: str, subtitle: str, headnote: str, body: str) -> str:
+    """A chapter's indexable parts as one fragment (the shape the book templates produce)."""
+    parts = [f"<h1>{title}</h1>"]
+    parts += [f'<p class="subtitle">{subtitle}</p>'] if subtitle else []
+    parts += [f'<div class="headnote"><p>{headnote}</p></div>'] if headnote else []
+    return "<section>" + "".join(parts) + body + "</section>"
 
 
 _NOTE_LINE = re.compile(r"^\d{1,3}\.?\s+\S.*(?:https?://|Ibid\.)")
