@@ -211,7 +211,8 @@ class _Validator:
         def resolve(target: str, node: yaml.Node, what: str) -> str:
             if target in by_term:
                 return by_term[target]["key"]
-            close = get_close_matches(target, list(by_term), n=1, cutoff=0.6)
+            close = [t for t in by_term if t.startswith(target + ",") or t.endswith(", " + target)]
+            close = close or get_close_matches(target, list(by_term), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "add that headword, or correct the spelling"
             if "," in target or close and "," in close[0]:
                 hint += " (a headword containing a comma must be quoted inside [ ])"
@@ -417,7 +418,11 @@ def _tokens(element, name: str) -> set[str]:
 def _excluded(element) -> bool:
     """Text in this element (and inside it) is never indexed."""
     local = _local(element)
-    if local in _SKIP_TAGS or element.get("data-noindex") is not None:
+    if local in _SKIP_TAGS:
+        return True
+    # data-noindex marks a heading; pandoc's --section-divs copies the heading's attributes
+    # onto its <section>, which must not take the whole section out of the index.
+    if element.get("data-noindex") is not None and local != "section":
         return True
     if (_tokens(element, "class") | _tokens(element, "role") | _tokens(element, "epub:type")) & _NOTE_TOKENS:
         return True

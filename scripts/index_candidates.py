@@ -99,6 +99,9 @@ def markdown_paragraphs(text: str) -> list[str]:
 
 
 def _is_title_case(line: str) -> bool:
+    # A headline: most long words capitalised and no closing full stop (sentences have one).
+    if re.search(r"[.!?][”\"’')]*\s*$", line):
+        return False
     words = [w for w in re.findall(r"[A-Za-z]+", line) if len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
@@ -133,6 +136,11 @@ def _clean_phrase(phrase: str, at_sentence_start: bool, lowercase_words: set[str
     words = phrase.split()
     if words and words[0] == "The":
         words = words[1:]
+    # "Meanwhile the Kremlin", "Militants of the KTJ": a sentence's first word joined by a
+    # connector is an ordinary word, not the start of a name.
+    if at_sentence_start and len(words) > 2 and words[1] in ("the", "of"):
+        words = words[1:]
+        at_sentence_start = False
     while words and (words[0].lower().strip(".") in HONORIFICS or words[0].lower() in NEVER
                      or (at_sentence_start and words[0].lower() in lowercase_words)):
         words = words[1:]
