@@ -235,7 +235,9 @@ def _ascii_words(text: str) -> list[str]:
 def base_id(item: dict[str, Any]) -> str:
     """'erokhin-2020-comparative-analysis-digital': readable and stable across builds."""
     first = (item.get("author") or [{}])[0]
-    who = _ascii_words((first.get("family") or first.get("literal") or "").replace(".", ""))
+    # Without an author Chicago leads with the outlet, and so does the id.
+    who = _ascii_words((first.get("family") or first.get("literal") or item.get("container-title")
+                        or item.get("publisher") or "").replace(".", ""))
     words = [w for w in _ascii_words(item.get("title") or
                                      url_host(item.get("URL", ""))) if w not in _STOP]
     year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0] or "nd")
