@@ -1,12 +1,12 @@
 """The editor's corrections to the bibliography: manuscript/bibliography.yaml (optional).
 
     notes:
-      "central-asia-annual-assessment#46":     # "<article slug>#<note number>"
+      "central-asia#46":     # "<article slug>#<note number>"
         references: []                          # this note cites nothing
         reason: quotes a Twitter disclaimer
-      "paving-the-digital-silk-road#40":
+      "paving-digital-silk-road-with-shanghai#40":
         fix: {author: "The Business Year"}      # fields set on the one parsed reference
-      "paving-the-digital-silk-road#7":
+      "paving-digital-silk-road-with-shanghai#7":
         references:                             # replaces what the parser read
           - type: chapter
             author: [{family: Jiang, given: Zemin}]

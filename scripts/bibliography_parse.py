@@ -277,11 +277,12 @@ def split_fields(text: str) -> list[str]:
     return joined
 
 
-_LEAD_IN = re.compile(r"^(?:see(?: also)?|cf\.?|for example,? see|e\.g\.,?)\s+", re.I)
+_LEAD_IN = re.compile(r"^(?:see(?: also)?|cf\.?|for example,? see|e\.g\.,?)\s+|^\[\d+\]:\s*",
+                      re.I)
 
 
 def strip_lead_in(segment: str) -> str:
-    """'See X' -> 'X'."""
+    """'See X' -> 'X'; '[1]: https://…' (a link definition used as a note) -> the address."""
     return _LEAD_IN.sub("", segment, count=1).strip()
 
 

@@ -16,12 +16,13 @@ from scripts.model import Article, Note, SourceRef
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = "002_90ad01e3225f3153.txt"
 
-# (slug, first line, last line, how a note starts) -- 1-based, inclusive.
+# (slug, first line, last line, how a note starts) -- 1-based, inclusive.  The slugs are
+# the ones the split stage gives these articles.
 NOTE_LISTS = [
     # RSIS CTTA annual assessment: an unheaded "1 Text" list after "About the Authors".
-    ("central-asia-annual-assessment", 136, 242, re.compile(r"^(\d+) (.+)$")),
+    ("central-asia", 136, 242, re.compile(r"^(\d+) (.+)$")),
     # The SCO journal article: a "Notes" list of "1. Text".
-    ("paving-the-digital-silk-road", 464, 640, re.compile(r"^(\d+)\. (.+)$")),
+    ("paving-digital-silk-road-with-shanghai", 464, 640, re.compile(r"^(\d+)\. (.+)$")),
     # The Foreign Policy piece: its markers are "[1]" and its notes link definitions.
     ("why-xi-jinping-chose-central-asia", 740, 744, re.compile(r"^\[(\d+)\]: (.+)$")),
 ]
