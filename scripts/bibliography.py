@@ -218,7 +218,7 @@ def work_key(item: dict[str, Any]) -> str:
     address, the address).  Not the address alone: notes copy a wrong address."""
     url = item.get("URL", "")
     title = item.get("title", "")
-    if not title or (url and title == url_host(url)):
+    if not title:
         return "url:" + normal_url(url)
     return f"{fold(_creator_text(item))}|{fold(title)}"
 
@@ -236,10 +236,15 @@ def base_id(item: dict[str, Any]) -> str:
     """'erokhin-2020-comparative-analysis-digital': readable and stable across builds."""
     first = (item.get("author") or [{}])[0]
     # Without an author Chicago leads with the outlet, and so does the id.
-    who = _ascii_words((first.get("family") or first.get("literal") or item.get("container-title")
-                        or item.get("publisher") or "").replace(".", ""))
-    words = [w for w in _ascii_words(item.get("title") or
-                                     url_host(item.get("URL", ""))) if w not in _STOP]
+    who = _ascii_words(re.sub(r"\b(\w)\.", r"\1", first.get("family") or first.get("literal")
+                              or item.get("container-title") or item.get("publisher") or ""))
+    if not item.get("title"):
+        # A bare address: "finance-yahoo-com-nd", "statcounter-nd-gs-statcounter-com".
+        host = [w for w in _ascii_words(url_host(item.get("URL", ""))) if w != "www"]
+        named_by_site = first.get("literal") == url_host(item.get("URL", ""))
+        return "-".join(([] if named_by_site else who[:1]) + host +
+                        [str(item.get("issued", {}).get("date-parts", [["nd"]])[0][0])])
+    words = [w for w in _ascii_words(item.get("title", "")) if w not in _STOP]
     year = str(item.get("issued", {}).get("date-parts", [[""]])[0][0] or "nd")
     parts = ([who[0]] if who else []) + [year] + words[:3]
     return "-".join(parts) or "ref"

@@ -688,8 +688,10 @@ def _bare_address(segment: str, body: str, urls: list[str],
         item["author"] = [{"literal": leftover}]        # "StatCounter, <https://…>"
         result.creator_text = leftover
     else:
-        item["title"] = url_host(urls[0])
-        result.warnings.append("only an address is given: the title is the site's name")
+        # No title to print: the site stands in the author slot (a "title" would be
+        # quoted and title-cased by citeproc, as if the note had given one).
+        item["author"] = [{"literal": url_host(urls[0])}]
+        result.warnings.append("only an address is given: the site's name stands as author")
         if leftover:
             result.warnings.append(f"the address is cited inside prose: '{leftover}'")
     if accessed:

@@ -238,7 +238,7 @@ def test_link_definition_label_is_not_part_of_the_note():
     items, _, report = build_bibliography([article])
     assert items[0]["URL"] == "https://www3.nd.edu/~pmoody/AdvanceTowardWest.pdf"
     assert report.low_confidence[0].warnings == [
-        "only an address is given: the title is the site's name"]
+        "only an address is given: the site's name stands as author"]
 
 
 def test_same_result_from_the_pipelines_own_note_blocks(tmp_path, seeds):

@@ -327,7 +327,7 @@ def test_bare_address_is_a_webpage_named_after_its_site():
     item = only_citation("https://www3.nd.edu/~pmoody/Text%20Pages/AdvanceTowardWest.pdf").item
     assert item == {"type": "webpage",
                     "URL": "https://www3.nd.edu/~pmoody/Text%20Pages/AdvanceTowardWest.pdf",
-                    "title": "www3.nd.edu"}
+                    "author": [{"literal": "www3.nd.edu"}]}
     segment = only_citation("Data from <http://finance.yahoo.com>, accessed 14 August 2022.")
-    assert segment.item["title"] == "finance.yahoo.com" and "author" not in segment.item
+    assert segment.item["author"] == [{"literal": "finance.yahoo.com"}] and "title" not in segment.item
     assert segment.warnings                                   # low confidence, for the editor
