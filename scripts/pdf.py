@@ -339,11 +339,11 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
     occurrences = None
     if index_module is not None:
         marked = []
-        occurrences = {}
+        occurrences = []
         for chapter in chapters:
             body, found = index_module.mark_occurrences(chapter.body, chapter.anchor, index_terms)
             marked.append(Chapter(**{**chapter.__dict__, "body": body}))
-            occurrences[chapter.anchor] = found
+            occurrences.extend(found)
         chapters = marked
 
     page_of: dict[str, str] = {}
@@ -361,7 +361,11 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
         if first_chapter not in anchors:
             raise UserError("the first chapter did not reach the page (layout failed)")
         labels = folio_labels(len(document.pages), anchors[first_chapter])
-        new_page_of = {anchor: labels[index] for anchor, index in anchors.items()}
+        # Only the occurrences' anchors matter: ids inside the index itself move as
+        # the placeholder locators are replaced, but the index follows the text,
+        # so the text's pages settle after one pass unless the front matter grows.
+        wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
+        new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
         if index_module is None or new_page_of == page_of:
             return Layout(document, labels, anchors[first_chapter], passes, index_module is not None)
         page_of = new_page_of
