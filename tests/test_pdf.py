@@ -345,7 +345,7 @@ def test_no_word_runs_into_the_margins(built):
 # ---------------------------------------------------------------- the index loop
 
 class FakeIndex:
-    """Stands in for scripts.index: one term per chapter, marked on its last paragraph."""
+    """Stands in for scripts.index (same interface): one term per chapter, on its last paragraph."""
 
     def load_terms(self):
         return ["Closing paragraph"]
@@ -353,11 +353,12 @@ class FakeIndex:
     def mark_occurrences(self, html, chapter_id, terms):
         anchor = f"{chapter_id}-ix-1"
         position = html.rfind("<p>")
-        return html[:position] + f'<p><span id="{anchor}"></span>' + html[position + 3:], [anchor]
+        occurrence = types.SimpleNamespace(anchor_id=anchor, term="closing", sub=None, chapter_id=chapter_id)
+        return html[:position] + f'<p><span id="{anchor}"></span>' + html[position + 3:], [occurrence]
 
     def render_index_html(self, terms, occurrences, target, page_of):
         assert target == "pdf"
-        locators = ", ".join(page_of.get(a, "?") for found in occurrences.values() for a in found)
+        locators = ", ".join(page_of.get(o.anchor_id, "?") for o in occurrences)
         self.last = locators
         return f'<h2 class="index-letter">C</h2><ul><li>Closing paragraph, {locators}</li></ul>'
 
