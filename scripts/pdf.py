@@ -348,8 +348,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
 
     page_of: dict[str, str] = {}
     for passes in range(1, MAX_PASSES + 1):
+        # The first pass only has to find the pages of the text's anchors; the index
+        # comes after all the text, so laying it out with placeholders would be wasted work.
         index_html = ""
-        if index_module is not None:
+        if index_module is not None and page_of:
             index_html = index_module.render_index_html(index_terms, occurrences, target="pdf",
                                                         page_of=page_of)
         html = render_book_html(book, chapters, contributors=contributors,
