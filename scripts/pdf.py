@@ -173,6 +173,12 @@ def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
     """
     wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
     _sanitise(wrapper)
+    # WeasyPrint ignores <ol start>; numbered evidence that resumes after a heading
+    # (paragraphs 21, 22 ...) must not restart at 1.  The style is ours, set after
+    # the sanitiser has removed every style attribute that came with the text.
+    for ordered in wrapper.xpath(".//ol[@start]"):
+        if ordered.get("start").isdigit():
+            ordered.set("style", f"counter-reset: list-item {int(ordered.get('start')) - 1}")
     for element in wrapper.iter() if prefix else ():
         if element.get("id"):
             element.set("id", f"{prefix}-{element.get('id')}")
