@@ -325,7 +325,7 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
     for every note, all the placements that some cheapest path uses: more than one means
     the text does not decide."""
     M, N = len(slots), len(numbers)
-    skip = [SKIP_SURE if s.sure else 0 for s in slots]
+    skip = [SKIP_SURE if s.sure and not s.drop else 0 for s in slots]
     miss = [0 if n in accepted else MISSING for n in numbers]
     tails = [_tail(texts[s.block], min(r.start for r in s.readings)) for s in slots]
 
@@ -348,7 +348,7 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
             yield ("text", i), (i + 1, k, placed), skip[i]
             if k < N:
                 yield ("match", i, k), (i + 1, k + 1, 1), match(i, k)
-            if placed:
+            if placed and k:
                 yield ("repeat", i, k - 1), (i + 1, k, 1), repeat(i, k - 1)
 
     forward = {(0, 0, 0): 0.0}
