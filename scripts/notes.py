@@ -90,6 +90,7 @@ class Slot:
     end: int                   # where the marker ends in the block's text
     readings: list[Reading]
     drop: bool = False         # the editor says: a marker whose note is lost, take it out
+    barred: set[int] = field(default_factory=set)   # the editor placed these notes elsewhere
 
     @property
     def sure(self) -> bool:
@@ -249,7 +250,11 @@ def _locate(article: m.Article, override: Override) -> tuple[int, int, int]:
         raise UserError(f"{override.slug}: the passage “{override.passage}” does not end a number with {digits}",
                         hint=f"the passage must contain the marker's digits ({digits})", **where)
     end = spots[-1]
-    return index, end - len(digits), end
+    start = end - len(digits)
+    if text[start - 1:start] == "[" and text[end:end + 1] == "]":
+        spaced = start >= 2 and text[start - 2] == " "
+        return index, start - 2 if spaced else start - 1, end + 1   # "[3]": the brackets are the marker too
+    return index, start, end
 
 
 def apply_overrides(article: m.Article, slots: list[Slot], overrides: list[Override],
@@ -270,11 +275,12 @@ def apply_overrides(article: m.Article, slots: list[Slot], overrides: list[Overr
         slot = next((s for s in slots if s.block == index and s.end == end), None)
         if override.action == "marker":
             for other in slots:
-                other.readings = [r for r in other.readings if r.value != override.note]
+                other.barred.add(override.note)     # still a repeat, if a duplicated passage repeats it
             if slot is None:
                 slot = Slot(index, end, [])
                 slots.append(slot)
             slot.readings = [Reading(override.note, EDITOR, start)]
+            slot.barred.discard(override.note)
         elif override.action == "not_marker":
             if slot is not None:
                 slot.readings = [r for r in slot.readings if r.value != override.note]
@@ -307,6 +313,11 @@ def _tail(text: str, start: int) -> str:
     return re.sub(r"\W", "", text[max(0, start - 40):start]).lower()[-12:]
 
 
+def _same_tail(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return n >= 6 and a[-n:] == b[-n:]
+
+
 @dataclass
 class Alignment:
     matches: dict[int, int] = field(default_factory=dict)      # note number -> slot index
@@ -331,13 +342,13 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
 
     def match(i: int, k: int) -> float:          # slot i read as the k-th note (0-based)
         r = slots[i].reading(numbers[k])
-        return INF if r is None or slots[i].drop else r.cost
+        return INF if r is None or slots[i].drop or numbers[k] in slots[i].barred else r.cost
 
     def repeat(i: int, k: int) -> float:         # slot i repeats the k-th note, already placed
         r = slots[i].reading(numbers[k])
         if r is None or r.form not in SURE_FORMS or slots[i].drop:
             return INF
-        earlier = any(slots[j].reading(numbers[k]) and tails[j] == tails[i] for j in range(i))
+        earlier = any(slots[j].reading(numbers[k]) and _same_tail(tails[j], tails[i]) for j in range(i))
         return r.cost + REPEAT_EXTRA if earlier else INF
 
     # State (i, k, placed): i slots read, k notes handled, placed = the k-th note has a marker.
@@ -402,11 +413,13 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
         elif skip[decision[1]]:
             result.leftover.append(decision[1])
         state = target
-    # A sure marker far from its first occurrence (a duplicated passage further on) is a repeat too.
+    # A sure marker in a duplicated passage further on (or, if the editor placed the note in the
+    # second copy, earlier) is a repeat too.
     placed_tails = {numbers_k: tails[i] for numbers_k, i in result.matches.items()}
     for i in list(result.leftover):
-        value = next((r.value for r in slots[i].readings if placed_tails.get(r.value) == tails[i]), None)
-        if value is not None and result.matches[value] < i:
+        value = next((r.value for r in slots[i].readings
+                      if r.value in placed_tails and _same_tail(placed_tails[r.value], tails[i])), None)
+        if value is not None:
             result.leftover.remove(i)
             result.repeats[i] = value
     return result
@@ -441,6 +454,14 @@ class ArticleNotes:
 def _context(text: str, start: int, end: int) -> str:
     left = max(0, start - 30)
     return ("…" if left else "") + text[left:start] + f"⟦{text[start:end].strip()}⟧" + text[end:end + 12]
+
+
+def _passage(text: str, end: int) -> str:
+    """A few words ending with the marker: what the editor copies into manuscript/notes.yaml."""
+    start = max(0, end - 28)
+    if start:
+        start = text.find(" ", start, end - 1) + 1 or start
+    return text[start:end].strip()
 
 
 def _convention(article: m.Article) -> str:
@@ -493,7 +514,7 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
         block = article.blocks[slot.block]
         first = start if start is not None else min(r.start for r in slot.readings)
         return {"block": block.id, "line": block.source.first_line,
-                "context": _context(block.text, first, slot.end)}
+                "context": _context(block.text, first, slot.end), "passage": _passage(block.text, slot.end)}
 
     for number, places in alignment.ambiguous.items():
         options = [where(slots[p])["context"] if p is not None else "(no marker)" for p in places]
@@ -501,9 +522,9 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
         record.problems.append({"kind": "ambiguous", "note": number, **where(slots[located]),
                                 "reason": "the text does not decide which of these is note "
                                           f"{number}: " + " | ".join(options)})
-    if record.problems:
-        return record
     for number in alignment.missing:
+        if number in alignment.ambiguous:
+            continue
         record.problems.append({"kind": "note-without-marker", "note": number,
                                 "reason": f"no marker for note {number} between "
                                           f"{_neighbours(number, numbers, alignment, slots, article)}"})
@@ -513,6 +534,8 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
                   else f"note {value} is cited elsewhere; this marker is out of order")
         record.problems.append({"kind": "marker-without-note", "note": value, **where(slots[i]),
                                 "reason": reason})
+    if alignment.ambiguous:
+        return record          # the build stops; the text is left as it was
 
     # Rewrite the text: right to left within each block so earlier offsets stay valid.
     edits: list[tuple[int, int, int, str]] = []
@@ -584,15 +607,17 @@ def check(records: list[ArticleNotes], articles: list[m.Article]) -> None:
         return
     record, first = problems[0]
     article = next(a for a in articles if a.slug == record.slug)
-    lines = [f"{len(problems)} note problem(s); the first:"] if len(problems) > 1 else []
+    lines = [f"{len(problems)} note problems:"] if len(problems) > 1 else []
     lines += [f"{r.slug}: note {p['note']}: {p['kind']}: {p['reason']}"
               + (f" at “{p['context']}”" if p.get("context") and p["kind"] != "ambiguous" else "")
               for r, p in problems]
-    example = {"ambiguous": "marker: \"a few words before the marker and its digits\"",
-               "note-without-marker": "marker: \"the words before the marker\"   "
-                                      "# or: unreferenced: \"why no marker\"",
-               "marker-without-note": "not_marker: \"the words before the number\"   "
-                                      "# or: drop_marker: \"...\""}[first["kind"]]
+    passage = json.dumps(first.get("passage", "a few words before the marker, and its digits"), ensure_ascii=False)
+    example = {"ambiguous": f"marker: {passage}",
+               "note-without-marker": "marker: \"a few words before the marker, and its digits\"\n"
+                                      "        # or, if no marker exists: unreferenced: \"why\"",
+               "marker-without-note": f"not_marker: {passage}\n"
+                                      "        # or, to take a lost note's marker out: drop_marker: ..."
+               }[first["kind"]]
     raise UserError("\n  ".join(lines), file=f"manuscript/sources/{article.source_file}",
                     line=first.get("line"),
                     hint=f"check build/reports/notes.md, then settle it in {OVERRIDES_FILE}:\n"

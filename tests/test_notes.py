@@ -409,3 +409,13 @@ def test_cli_writes_model_and_reports_or_stops_with_one_message(tmp_path, capsys
     assert "Traceback" not in err and not (tmp_path / "bad-noted.json").exists()
     report = json.loads((tmp_path / "reports" / "notes.json").read_text(encoding="utf-8"))
     assert report["articles"][0]["unmatched"][0]["kind"] == "marker-without-note"
+
+
+def test_editor_can_place_a_bracketed_marker():
+    paragraphs = ["As then-Lt. Gen. Liu Yazhou [1] put it", "Liu Yazhou [1] put it again, cited by Yang Jiechi[2]"]
+    a = article(paragraphs, [])
+    a.blocks += [m.Block(m.LINK_DEFINITION, f"[{n}]: https://example.org/{n}", m.SourceRef("seed.txt", 5 + n, 5 + n),
+                         number=n, id=f"l{n}") for n in (1, 2)]
+    notes.assemble_article(a, 1, [notes.Override("test-article", 1, "marker", "Gen. Liu Yazhou [1")])
+    assert [shown(b.text) for b in a.blocks] == ["As then-Lt. Gen. Liu Yazhou{1} put it",
+                                                 "Liu Yazhou put it again, cited by Yang Jiechi{2}"]
