@@ -283,6 +283,21 @@ def test_seed_counts_per_article(seeds):
     notes.check(records, articles)                      # nothing left for the editor to settle
 
 
+def test_after_dedupe_the_duplicated_marker_is_gone_and_counts_hold():
+    """With the dedupe stage in the pipeline (runs once it has landed on main)."""
+    dedupe = pytest.importorskip("scripts.dedupe")
+    from scripts.book import load_book
+    from scripts.normalise import normalise
+    from scripts.split import split_sources
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    articles = normalise(split_sources(sorted((ROOT / "manuscript" / "sources").glob("*.txt")), book).articles)
+    articles = dedupe.dedupe(articles, book.author).articles
+    records = notes.reassemble(articles, [])
+    notes.check(records, articles)
+    counts = {r.slug: (r.markers_found, r.notes_found, r.matched, len(r.repeats)) for r in records}
+    assert counts == {**SEED_COUNTS, "why-xi-jinping-chose-central-asia": (3, 3, 3, 0)}
+
+
 def test_seed_markers_golden(seeds):
     """Where every marker was found and how it was written (tests/golden/notes_markers.json)."""
     _, _, records, _ = seeds
@@ -419,3 +434,17 @@ def test_editor_can_place_a_bracketed_marker():
     notes.assemble_article(a, 1, [notes.Override("test-article", 1, "marker", "Gen. Liu Yazhou [1")])
     assert [shown(b.text) for b in a.blocks] == ["As then-Lt. Gen. Liu Yazhou{1} put it",
                                                  "Liu Yazhou put it again, cited by Yang Jiechi{2}"]
+
+
+def test_documented_override_file_loads_and_places_the_marker(tmp_path):
+    path = write_yaml(tmp_path, "# decisions\ntest-article:\n  - note: 65\n    marker: \"opened in Uzbekistan in 201665\"\n"
+                                "  - note: 66\n    not_marker: \"in 2017.66\"\n"
+                                "  - note: 66\n    unreferenced: \"cited in a caption\"\n")
+    overrides = notes.load_overrides(path, ["test-article"])
+    assert [(o.note, o.action, o.line) for o in overrides] == [(65, "marker", 3), (66, "not_marker", 5),
+                                                               (66, "unreferenced", 7)]
+    text, record = assemble(["Huawei’s own overseas academy opened in Uzbekistan in 201665 and Kazakhstan in 2017.66 "
+                             "In just two years"], [65, 66], overrides)
+    assert "in Uzbekistan in 2016{65} and Kazakhstan in 2017.66 In" in text[0]
+    assert problems(record) == [("accepted-unreferenced", 66)]
+    assert notes.load_overrides(tmp_path / "absent.yaml", ["test-article"]) == []
