@@ -380,16 +380,13 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
     total = backward[(0, 0, 0)]
 
     # Every edge on some cheapest path, by what it decides.
-    on_best: dict[tuple, set] = {}
-    slot_uses: dict[int, set] = {}
+    on_best: dict[int, set] = {}
     for state, distance in forward.items():
         for decision, target, cost in edges(*state):
             if cost < INF and distance + cost + backward.get(target, INF) == total:
                 if decision[0] in ("match", "missing"):
                     k = decision[-1]
                     on_best.setdefault(k, set()).add(decision[1] if decision[0] == "match" else None)
-                if decision[0] != "missing":
-                    slot_uses.setdefault(decision[1], set()).add(decision[0])
 
     result = Alignment()
     for k in range(N):
