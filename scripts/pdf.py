@@ -330,6 +330,7 @@ class Layout:
     first_body_page: int
     passes: int
     index_used: bool
+    index_model: object = None      # scripts.index.IndexModel as printed (for the report and tests)
 
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | None = None,
@@ -375,7 +376,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
         wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
         new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
         if index_module is None or new_page_of == page_of:
-            return Layout(document, labels, anchors[first_chapter], passes, index_module is not None)
+            printed = (index_module.build_model(index_terms, occurrences, target="pdf", page_of=page_of)
+                       if index_module is not None and hasattr(index_module, "build_model") else None)
+            return Layout(document, labels, anchors[first_chapter], passes, index_module is not None,
+                          printed)
         page_of = new_page_of
     raise UserError(f"index page numbers still changed after {MAX_PASSES} layout passes",
                     hint="an index entry is probably moving text across a page break; "
@@ -484,6 +488,16 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
                      for c in chapters],
         "left_out": left_out, **sizes,
     }
+    if layout.index_model is not None:
+        # What the index prints, entry by entry, with each headword's variants: an
+        # editor (and the tests) can check every locator against its page's text.
+        def entry(rendered, headword_key):
+            return {"term": rendered.term, "key": rendered.key,
+                    "variants": terms.variants_for(headword_key),
+                    "locators": [locator.label for locator in rendered.locators],
+                    "subentries": [entry(sub, headword_key) for sub in rendered.subentries]}
+        report["index"] = [entry(rendered, rendered.key)
+                           for _, group in layout.index_model.groups for rendered in group]
     write_text(reports_dir / "pdf.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
 
