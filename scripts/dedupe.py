@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import hashlib
 import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -88,43 +90,37 @@ REPEAT_REASONS = (DUPLICATE, GLUED, TRUNCATED, PULL_QUOTE, SIDEBAR_COPY, NEAR)
 
 # ---------------------------------------------------------------- comparing text
 
-WORD = re.compile(r"\w+")
 NOTE_REF = re.compile(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}")
+# A word is a run of letters or of digits.  Note markers are not words: the scrapes
+# glue them on ("forces.1", "Tashkent8", "East”.2", "Yazhou [1]"), and a copy may
+# have lost or kept them, so a short number glued to a word or to closing
+# punctuation, or in brackets, is matched as `skip`.  A number inside a number
+# ("12,000") and a number after a space or a hyphen ("COVID-19") are words.
+TOKEN = re.compile(
+    r"(?:(?<=[^\W\d_])\d{1,3}(?!\d)"
+    r"|(?<=[^\d][.,;:!?”’\")\]])\d{1,3}(?!\d)"
+    r"|(?<=\[)\d{1,3}(?=\]))"
+    r"|([^\W\d_]+|\d+)")
 
 
 def words_at(text: str) -> list[tuple[str, int]]:
-    """The words that make a text what it is, case-folded, each with its offset in `text`.
-
-    Note markers are not words: the scrapes glue them on ("forces.1",
-    "Tashkent8", "East”.2", "Yazhou [1]"), and a copy may have lost or kept
-    them, so a glued number after a word or after closing punctuation, and a
-    bracketed number, are skipped.  A number inside a number ("12,000") stays."""
+    """The words that make a text what it is, case-folded, each with its offset in `text`."""
     text = NOTE_REF.sub(lambda match: " " * len(match.group(0)), text)
-    words = []
-    for match in WORD.finditer(text):
-        token, start = match.group(0), match.start()
-        glued = re.fullmatch(r"(.*?[^\W\d_])(\d{1,3})", token)
-        if glued:
-            token = glued.group(1)
-        elif token.isdigit() and len(token) <= 3 and start > 0:
-            before = text[start - 1]
-            bracketed = before == "[" and text[match.end():match.end() + 1] == "]"
-            after_punctuation = (before in ".,;:!?”’\")" and start > 1
-                                 and not text[start - 2].isdigit())
-            if bracketed or after_punctuation:
-                continue
-        words.append((token.casefold(), start))
-    return words
+    return [(match.group(1).casefold(), match.start())
+            for match in TOKEN.finditer(text) if match.group(1)]
 
 
-def comparable(text: str) -> list[str]:
-    return [w for w, _ in words_at(text)]
+@lru_cache(maxsize=200_000)
+def comparable(text: str) -> tuple[str, ...]:
+    """The words of a text for comparing it with others (see `words_at`)."""
+    return tuple(filter(None, TOKEN.findall(NOTE_REF.sub(" ", text).casefold())))
 
 
-def shingles_of(words: list[str]) -> set[int]:
+def shingles_of(words: tuple[str, ...]) -> set[int]:
+    """Hashes of the word 5-grams (of the whole text when it is shorter)."""
     if len(words) < SHINGLE:
-        return {hash(tuple(words))} if words else set()
-    return {hash(tuple(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+        return {hash(words)} if words else set()
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE)))))
 
 
 def text_hash(text: str) -> str:
@@ -270,9 +266,12 @@ class Entry:
     article: int
     position: int             # the block's place in its article
     block: m.Block
-    words: list[str]
+    words: tuple[str, ...]
     shingles: set[int]
-    title_case: bool
+
+    @cached_property
+    def title_case(self) -> bool:
+        return is_title_case(self.block.text)
 
     @property
     def rank(self) -> int:
@@ -281,40 +280,50 @@ class Entry:
 
 def make_entry(article: int, position: int, block: m.Block) -> Entry:
     words = comparable(block.text)
-    return Entry(article, position, block, words, shingles_of(words), is_title_case(block.text))
+    return Entry(article, position, block, words, shingles_of(words))
 
 
 class ShingleIndex:
-    """Inverted index shingle -> entries, giving candidate pairs that share rare shingles."""
+    """Inverted index shingle -> entries, for the shingles found in more than one block.
+
+    Most shingles of real prose occur once; set operations (in C) find the
+    shared ones first, so only those are posted, and only the rare ones
+    (at most RARE_MAX blocks) propose pairs."""
 
     def __init__(self, entries: list[Entry]):
         self.entries = entries
+        seen: set[int] = set()
+        shared: set[int] = set()
+        for entry in entries:
+            shared |= seen & entry.shingles
+            seen |= entry.shingles
         self.postings: dict[int, list[int]] = defaultdict(list)
         for number, entry in enumerate(entries):
-            for shingle in entry.shingles:
+            for shingle in entry.shingles & shared:
                 self.postings[shingle].append(number)
 
-    def replace(self, number: int, entry: Entry) -> None:
-        for shingle in self.entries[number].shingles:
-            self.postings[shingle].remove(number)
+    def update(self, number: int, entry: Entry) -> None:
+        """Re-index one entry whose text lost words (a glued copy cut off)."""
+        for shingle in self.entries[number].shingles - entry.shingles:
+            postings = self.postings.get(shingle)
+            if postings and number in postings:
+                postings.remove(number)
         self.entries[number] = entry
-        for shingle in entry.shingles:
-            self.postings[shingle].append(number)
 
     def candidates(self) -> list[tuple[int, int, int]]:
         """(a, b, shared) for every pair sharing enough rare shingles that one may copy the other."""
         shared: Counter = Counter()
         for postings in self.postings.values():
-            if 1 < len(postings) <= RARE_MAX:
+            if len(postings) <= RARE_MAX:
                 for i, a in enumerate(postings):
                     for b in postings[i + 1:]:
-                        shared[(a, b) if a < b else (b, a)] += 1
+                        shared[(a, b)] += 1
         pairs = []
         for (a, b), count in shared.items():
             smaller = min(len(self.entries[a].shingles), len(self.entries[b].shingles))
             if count >= CANDIDATE_CONTAINMENT * smaller:
                 pairs.append((a, b, count))
-        return pairs
+        return sorted(pairs)
 
 
 # ---------------------------------------------------------------- decisions
@@ -441,14 +450,16 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
     # with the rest (its own twin may be further down, repeated exactly).
     glued = glued_copies(index, pairs)
     number_of = {id(e.block): n for n, e in enumerate(index.entries)}
+    cut_any = False
     for decision in glued:
         if keys.get(id(decision.block), "") + "-tail" in protected:
             continue                       # the editor keeps it whole; the override is reported
         decision.tail = _split_tail(decision)
         n = number_of[id(decision.block)]
         old = index.entries[n]
-        index.replace(n, make_entry(old.article, old.position, decision.block))
-    if glued:
+        index.update(n, make_entry(old.article, old.position, decision.block))
+        cut_any = True
+    if cut_any:
         pairs = index.candidates()
 
     decisions: list[Decision] = list(glued)
@@ -603,7 +614,15 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
         decisions.append(Decision(bio.article, bio.block, BIO_MOVED, detail, (best.article, best.block),
                                   round(similarity(comparable(bio.block.text), comparable(best.block.text)), 3)))
 
-    repeats, kept = find_repeats(articles, keys, overrides)
+    # The index makes millions of small objects and no cycles: the cyclic garbage
+    # collector would only walk them again and again (it tripled the time at scale).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        repeats, kept = find_repeats(articles, keys, overrides)
+    finally:
+        if collecting:
+            gc.enable()
     decisions += repeats
 
     # The editor's word is final: keep what they keep, drop what they drop.
@@ -821,8 +840,8 @@ def main(argv: list[str] | None = None) -> int:
         write_text(args.reports / "dedupe.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         write_text(args.reports / "dedupe.html", render_html(report, TEMPLATES))
         counts = Counter(r.reason for _, r in outcome.removals)
-        line.summary = (f"{len(outcome.removals)} blocks out of the chapters ("
-                        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
+        line.summary = f"{len(outcome.removals)} blocks out of the chapters" + (
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")
     return 0
 
 
