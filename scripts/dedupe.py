@@ -59,7 +59,7 @@ SHINGLE = 5
 # as the"); it cannot tell two blocks apart, so it does not propose pairs.
 RARE_MAX = 30
 # Below this share of shared shingles a pair is not worth comparing word by word.
-CANDIDATE_CONTAINMENT = 0.5
+CANDIDATE_CONTAINMENT = 0.3
 NEAR_DUPLICATE = 0.9      # difflib ratio of the case-folded words
 PULL_QUOTE_SIMILAR = 0.8  # a Title-Case copy or a pull quote may be reworded a little more
 SIDEBAR_CONTAINED = 0.8   # share of a side-box paragraph's shingles found in one body paragraph
