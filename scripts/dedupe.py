@@ -178,11 +178,23 @@ def block_keys(article: m.Article) -> dict[int, str]:
     editor's override keeps pointing at the same paragraph."""
     keys: dict[int, str] = {}
     seen: Counter = Counter()
-    for block in article.blocks:
+    # Blocks an earlier run took out count too, in source order, so a key never changes
+    # between a first run and a run on its own output.
+    everything = sorted([*article.blocks, *(r.block for r in article.removed)],
+                        key=lambda b: (b.source.first_line, b.id.endswith("-tail")))
+    for block in everything:
+        if block.id.endswith("-tail"):
+            keys[id(block)] = tail_key(article.slug, block.text)
+            continue
         digest = text_hash(block.text)
         seen[digest] += 1
         keys[id(block)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
     return keys
+
+
+def tail_key(slug: str, tail: str) -> str:
+    """The key of a glued copy cut off a paragraph: the copy's words, marked as a tail."""
+    return f"{slug}#{text_hash(tail)}-tail"
 
 
 @dataclass
@@ -338,6 +350,7 @@ class Decision:
     similarity: float | None = None
     tail_at: int | None = None            # glued copy: the offset where the copy starts
     tail: m.Block | None = None           # glued copy: the cut-off copy, once cut
+    tail_key: str = ""                    # glued copy: the key an editor uses to keep it
 
 
 @dataclass
@@ -452,7 +465,9 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
     number_of = {id(e.block): n for n, e in enumerate(index.entries)}
     cut_any = False
     for decision in glued:
-        if keys.get(id(decision.block), "") + "-tail" in protected:
+        decision.tail_key = tail_key(articles[decision.article].slug,
+                                     decision.block.text[decision.tail_at or 0:])
+        if decision.tail_key in protected:
             continue                       # the editor keeps it whole; the override is reported
         decision.tail = _split_tail(decision)
         n = number_of[id(decision.block)]
@@ -580,9 +595,6 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
     keys: dict[int, str] = {}
     for article in articles:
         keys.update(block_keys(article))
-        for removal in article.removed:       # decided by an earlier run or stage
-            keys[id(removal.block)] = f"{article.slug}#{text_hash(removal.block.text)}"
-    _check_override_keys(articles, keys, overrides)
 
     decisions: list[Decision] = []
     for ai, article in enumerate(articles):
@@ -624,14 +636,22 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
         if collecting:
             gc.enable()
     decisions += repeats
+    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides)
+
+    # A pull quote repeats the body by definition; one with no twin close enough still
+    # cannot stay (the chapter has no place for it), so it is reported for a look.
+    decided = {id(d.block) for d in decisions}
+    for ai, article in enumerate(articles):
+        for block in article.blocks:
+            if block.kind == m.PULL_QUOTE and id(block) not in decided:
+                decisions.append(Decision(ai, block, PULL_QUOTE, "no body paragraph close enough was "
+                                          "found: check its words are in the chapter"))
 
     # The editor's word is final: keep what they keep, drop what they drop.
     overridden = []
     final = []
     for decision in decisions:
-        key = keys.get(id(decision.block), "")
-        if decision.reason == GLUED:
-            key += "-tail"
+        key = decision.tail_key if decision.reason == GLUED else keys.get(id(decision.block), "")
         if key in overrides.keep:
             overridden.append({"key": key, "action": "keep", "instead_of": decision.reason,
                                "line": overrides.keep[key]})
@@ -651,9 +671,9 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
     return Outcome(articles, contributors, removals, kept, keys, overridden)
 
 
-def _check_override_keys(articles: list[m.Article], keys: dict[int, str], overrides: Overrides) -> None:
-    known = set(keys.values())
-    known |= {k + "-tail" for k in known}
+def _check_override_keys(articles: list[m.Article], keys: dict[int, str], tails: set[str],
+                         overrides: Overrides) -> None:
+    known = set(keys.values()) | tails
     kinds = {}
     for article in articles:
         for block in article.blocks:
@@ -686,7 +706,7 @@ def _apply(articles: list[m.Article], decisions: list[Decision], keys: dict[int,
     for d in decisions:
         if d.reason == GLUED:
             tail = d.tail
-            keys[id(tail)] = keys.get(id(d.block), "") + "-tail"
+            keys[id(tail)] = d.tail_key
             removal = m.Removal(tail, GLUED, d.detail, _ref(articles, d.twin), d.similarity)
         else:
             leaving[d.article].add(id(d.block))
