@@ -3,8 +3,8 @@
 # templates, the stylesheet, the font or the code changes.
 
 PDF_OUT     := build/anthology.pdf build/anthology-screen.pdf
-PDF_INPUTS  := build/articles/.built $(wildcard build/contributors.json) \
-               $(wildcard build/bibliography.html) $(wildcard manuscript/index.yaml)
+PDF_INPUTS  := build/articles/.built $(if $(wildcard mk/dedupe.mk),build/contributors.json) \
+               $(if $(wildcard mk/bibliography.mk),build/bibliography.html) $(wildcard manuscript/index.yaml)
 PDF_CODE    := scripts/pdf.py scripts/book.py $(wildcard scripts/index.py) \
                $(wildcard templates/print/*.html) styles/print.css $(wildcard styles/fonts/*.ttf)
 

@@ -173,6 +173,12 @@ def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
     """
     wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
     _sanitise(wrapper)
+    # WeasyPrint ignores <ol start>; numbered evidence that resumes after a heading
+    # (paragraphs 21, 22 ...) must not restart at 1.  The style is ours, set after
+    # the sanitiser has removed every style attribute that came with the text.
+    for ordered in wrapper.xpath(".//ol[@start]"):
+        if ordered.get("start").isdigit():
+            ordered.set("style", f"counter-reset: list-item {int(ordered.get('start')) - 1}")
     for element in wrapper.iter() if prefix else ():
         if element.get("id"):
             element.set("id", f"{prefix}-{element.get('id')}")
@@ -339,17 +345,19 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
     occurrences = None
     if index_module is not None:
         marked = []
-        occurrences = {}
+        occurrences = []
         for chapter in chapters:
             body, found = index_module.mark_occurrences(chapter.body, chapter.anchor, index_terms)
             marked.append(Chapter(**{**chapter.__dict__, "body": body}))
-            occurrences[chapter.anchor] = found
+            occurrences.extend(found)
         chapters = marked
 
     page_of: dict[str, str] = {}
     for passes in range(1, MAX_PASSES + 1):
+        # The first pass only has to find the pages of the text's anchors; the index
+        # comes after all the text, so laying it out with placeholders would be wasted work.
         index_html = ""
-        if index_module is not None:
+        if index_module is not None and page_of:
             index_html = index_module.render_index_html(index_terms, occurrences, target="pdf",
                                                         page_of=page_of)
         html = render_book_html(book, chapters, contributors=contributors,
@@ -361,7 +369,11 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
         if first_chapter not in anchors:
             raise UserError("the first chapter did not reach the page (layout failed)")
         labels = folio_labels(len(document.pages), anchors[first_chapter])
-        new_page_of = {anchor: labels[index] for anchor, index in anchors.items()}
+        # Only the occurrences' anchors matter: ids inside the index itself move as
+        # the placeholder locators are replaced, but the index follows the text,
+        # so the text's pages settle after one pass unless the front matter grows.
+        wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
+        new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
         if index_module is None or new_page_of == page_of:
             return Layout(document, labels, anchors[first_chapter], passes, index_module is not None)
         page_of = new_page_of

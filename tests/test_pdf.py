@@ -345,7 +345,7 @@ def test_no_word_runs_into_the_margins(built):
 # ---------------------------------------------------------------- the index loop
 
 class FakeIndex:
-    """Stands in for scripts.index: one term per chapter, marked on its last paragraph."""
+    """Stands in for scripts.index (same interface): one term per chapter, on its last paragraph."""
 
     def load_terms(self):
         return ["Closing paragraph"]
@@ -353,11 +353,12 @@ class FakeIndex:
     def mark_occurrences(self, html, chapter_id, terms):
         anchor = f"{chapter_id}-ix-1"
         position = html.rfind("<p>")
-        return html[:position] + f'<p><span id="{anchor}"></span>' + html[position + 3:], [anchor]
+        occurrence = types.SimpleNamespace(anchor_id=anchor, term="closing", sub=None, chapter_id=chapter_id)
+        return html[:position] + f'<p><span id="{anchor}"></span>' + html[position + 3:], [occurrence]
 
     def render_index_html(self, terms, occurrences, target, page_of):
         assert target == "pdf"
-        locators = ", ".join(page_of.get(a, "?") for found in occurrences.values() for a in found)
+        locators = ", ".join(page_of.get(o.anchor_id, "?") for o in occurrences)
         self.last = locators
         return f'<h2 class="index-letter">C</h2><ul><li>Closing paragraph, {locators}</li></ul>'
 
@@ -385,3 +386,18 @@ def test_byline_only_where_the_authors_are_not_just_the_books(built, pages):
     assert "Raffaello Pantucci" not in opening["ch01"]
     assert "First published in RUSI" in opening["ch01"]
     assert "First published in Nikkei Asia" in opening["ch03"]
+
+
+def test_numbered_evidence_resumes_its_numbering_after_a_heading():
+    from weasyprint import HTML
+    fragment = pdf.prepare_fragment('<ol start="21" type="1"><li><p>There is a great deal.</p></li></ol>')
+    document = HTML(string=f"<html><body>{fragment}</body></html>").render()
+    texts = []
+
+    def walk(box):
+        if getattr(box, "text", None):
+            texts.append(box.text.strip())
+        for child in getattr(box, "children", []):
+            walk(child)
+    walk(document.pages[0]._page_box)
+    assert texts[:2] == ["21.", "There is a great deal."]
