@@ -1,15 +1,14 @@
 """Nothing is lost: every non-empty line of every seed ends up in the book or in a report.
 
 The text stages run here, in-process, through their command lines, into a
-temporary build directory: split -> normalise -> dedupe (-> notes, once it
-lands: add it to TEXT_STAGES).  `accounted_lines` then says where each source
+temporary build directory: split -> normalise -> dedupe -> notes (a new text
+stage: add it to TEXT_STAGES and move LAST_MODEL on).  `accounted_lines` then says where each source
 line went.  A line counts as in the book only if it sits in a block whose kind
 the book renders (or a later stage still has to consume); a block of any other
 kind left in `article.blocks` would vanish without a report, so it does not count.
 
-For the notes stage: add it to TEXT_STAGES, and move NOTE / NOTES_HEADING /
-LINK_DEFINITION from PENDING_KINDS to where they end up (`article.notes` with a
-source is already counted below).
+Notes count where the notes stage puts them: `article.notes` (with their source
+lines) and, for the notes heading, `article.removed`.
 """
 
 from __future__ import annotations
@@ -26,8 +25,9 @@ from tests.conftest import ROOT, SOURCES
 # Rendered as the chapter's front matter by scripts/articles.py (title, subtitle,
 # headnote, author list).
 FRONT_MATTER_KINDS = frozenset({m.INTRO, m.TITLE, m.STANDFIRST, m.BYLINE})
-# Blocks a later text stage consumes; in the book once that stage has run.
-PENDING_KINDS = frozenset({m.NOTE, m.NOTES_HEADING, m.LINK_DEFINITION})
+# Blocks a later text stage would consume (none left now the notes stage runs: it moves
+# NOTE and LINK_DEFINITION blocks into article.notes and the notes heading to `removed`).
+PENDING_KINDS: frozenset[str] = frozenset()
 IN_BOOK_KINDS = CHAPTER_KINDS | FRONT_MATTER_KINDS | PENDING_KINDS
 
 # (module, arguments) in pipeline order; `{dir}` is the temporary build directory.
@@ -38,8 +38,10 @@ TEXT_STAGES = [
     ("scripts.dedupe", ["--in", "{dir}/model/normalised.json", "--out", "{dir}/model/deduped.json",
                         "--book", "{book}", "--overrides", "{dir}/no-overrides.yaml",
                         "--contributors", "{dir}/contributors.json", "--reports", "{dir}/reports"]),
+    ("scripts.notes", ["--in", "{dir}/model/deduped.json", "--out", "{dir}/model/noted.json",
+                       "--overrides", "{root}/manuscript/notes.yaml", "--reports", "{dir}/reports"]),
 ]
-LAST_MODEL = "model/deduped.json"
+LAST_MODEL = "model/noted.json"
 
 
 def run_text_stages(build: Path) -> Path:
@@ -52,7 +54,7 @@ def run_text_stages(build: Path) -> Path:
             if arg == "{sources}":
                 args += sources
             else:
-                args.append(arg.format(dir=build, book=ROOT / "manuscript" / "book.yaml"))
+                args.append(arg.format(dir=build, root=ROOT, book=ROOT / "manuscript" / "book.yaml"))
         assert importlib.import_module(module).main(args) == 0, f"{module} failed"
     return build / LAST_MODEL
 
@@ -134,7 +136,7 @@ def test_no_block_is_left_in_a_chapter_that_the_book_would_silently_drop(built):
 def test_every_removal_is_in_the_dedupe_report_with_its_text(built):
     report = json.loads((built / "reports" / "dedupe.json").read_text(encoding="utf-8"))
     reported = {(r["article"], r["block"]): r for r in report["removals"]}
-    for article in m.load_articles(built / LAST_MODEL):
+    for article in m.load_articles(built / "model" / "deduped.json"):
         for removal in article.removed:
             row = reported[(article.slug, removal.block.id)]
             assert row["reason"] == removal.reason and row["text"] == removal.block.text
