@@ -85,7 +85,6 @@ BIO_MOVED = "bio-moved-to-back-matter"
 BIO_UNKNOWN = "bio-without-name"
 SIDEBAR_EMPTIED = "side-box-emptied"
 EDITOR = "editor-override"
-REPEAT_REASONS = (DUPLICATE, GLUED, TRUNCATED, PULL_QUOTE, SIDEBAR_COPY, NEAR)
 
 
 # ---------------------------------------------------------------- comparing text
@@ -135,9 +134,6 @@ def is_title_case(text: str) -> bool:
     capitalised = sum(1 for w in words if w[0].isupper())
     return capitalised / len(words) >= 0.8
 
-
-def ends_like_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!?…][”’\"')\]]*\d{0,3}$", text.rstrip()))
 
 
 def similarity(a: list[str], b: list[str]) -> float:
