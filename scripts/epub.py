@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import importlib.util
 import io
 import json
@@ -128,13 +129,15 @@ def _pandoc_fields(path: Path) -> dict[str, list[str]]:
     """Run pandoc once per article; return each front-matter field and the body as HTML."""
     output = pypandoc.convert_file(
         str(path), "html5", format=PANDOC_FROM,
-        extra_args=[f"--template={PANDOC_TEMPLATE}", "--wrap=none", "--section-divs"])
+        extra_args=[f"--template={PANDOC_TEMPLATE}", "--wrap=none"])
     wrapper = etree.fromstring(f"<fields>{output}</fields>".encode(), _HTML_PARSER)
     fields: dict[str, list[str]] = {}
     for div in wrapper.iter("div"):
         name = div.get("data-field")
         if name:
-            inner = (div.text or "") + "".join(
+            # The text before the first child is already unescaped by the parser: escape it
+            # again, or text that looks like a tag would become one.
+            inner = html.escape(div.text or "", quote=False) + "".join(
                 etree.tostring(child, encoding="unicode", method="html") for child in div)
             fields.setdefault(name, []).append(inner)
     return fields
@@ -557,10 +560,10 @@ def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fon
                                                 "epub3_landmark": False, "raise_exceptions": True})
     writer.process()
     writer.write()
-    return normalise_zip(buffer.getvalue(), build_time(book))
+    return normalise_zip(buffer.getvalue(), build_time(book), book.language)
 
 
-def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
+def normalise_zip(data: bytes, when: dt.datetime, language: str) -> bytes:
     """Rewrite the container with one fixed timestamp and fixed attributes on every entry, so
     two builds of the same book are byte-identical (zip records each file's write time)."""
     stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
@@ -578,16 +581,18 @@ def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, _tidy(name, source.read(name)), compresslevel=9)
+            target.writestr(info, _tidy(name, source.read(name), language), compresslevel=9)
     return out.getvalue()
 
 
-def _tidy(name: str, content: bytes) -> bytes:
-    """Fix what EbookLib writes that EPUBCheck would flag."""
+def _tidy(name: str, content: bytes, language: str) -> bytes:
+    """Fix what EbookLib writes that the checkers would flag."""
     if name.endswith(".opf"):
         root = etree.fromstring(content)
         # EbookLib declares the reserved 'rendition' prefix, which EPUB 3 forbids redeclaring.
         root.attrib.pop("prefix", None)
+        # The package's own language (Ace asks for it; the dc:language says the same).
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
         return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
     return content
 

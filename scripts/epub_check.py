@@ -19,7 +19,7 @@ from scripts.console import stage
 from scripts.errors import UserError, cli
 
 ROOT = Path(__file__).resolve().parent.parent
-ACE = ROOT / "node_modules" / ".bin" / "ace"
+ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
 FAILING_LEVELS = ("FATAL", "ERROR", "WARNING")
 
 

@@ -6,8 +6,8 @@ allow-list (unknown elements keep their text, unknown attributes go), then resha
 
 * footnote references become `epub:type="noteref"` links (`role="doc-noteref"`);
 * the footnotes section becomes `section epub:type="endnotes" role="doc-endnotes"` with a
-  "Notes" heading and one `li epub:type="endnote"` per note, each ending in a back-link
-  (`role="doc-backlink"`) to its reference;
+  "Notes" heading and one `li epub:type="endnote"` per note (no deprecated `doc-endnote` role),
+  each ending in a back-link (`role="doc-backlink"`) to its reference;
 * `div.sidebar` becomes `aside epub:type="sidebar"`;
 * headings are shifted so the body starts one level under the page's own heading.
 
@@ -264,6 +264,9 @@ def transform_notes(root: etree._Element, notes_heading_level: int = 2,
         for item in section.iter(q("li")):
             number = _note_number(item.get("id", ""))
             item.set("id", f"note-{number}")
+            # epub:type="endnote" is what reading systems look for to pop the note up.  No
+            # role="doc-endnote": DPUB-ARIA 1.1 deprecated it (Ace flags it); inside an <ol> the
+            # <li> is already a list item of the doc-endnotes section.
             _epub_type(item, "endnote")
             count += 1
             for back in item.iter(q("a")):
@@ -299,8 +302,9 @@ def _remove_keep_tail(element: etree._Element) -> None:
 
 
 def transform_sidebars(root: etree._Element) -> None:
-    """`::: sidebar` divs become EPUB sidebars labelled by their own heading."""
-    for div in list(root.iter(q("div"), q("aside"))):
+    """`::: sidebar` divs become EPUB sidebars labelled by their own heading.  (With
+    --section-divs pandoc merges the div into the section its heading opens.)"""
+    for div in list(root.iter(q("div"), q("aside"), q("section"))):
         if "sidebar" not in _classes(div):
             continue
         div.tag = q("aside")
@@ -342,7 +346,6 @@ def close_heading_gaps(root: etree._Element) -> None:
 def ensure_unique_ids(root: etree._Element) -> None:
     """Give every duplicate id a new one (first comes first) and keep same-page links right."""
     seen: set[str] = set()
-    renamed: dict[str, str] = {}
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -353,7 +356,6 @@ def ensure_unique_ids(root: etree._Element) -> None:
             n = 2
             while f"{identifier}-{n}" in seen:
                 n += 1
-            renamed.setdefault(identifier, f"{identifier}-{n}")
             identifier = f"{identifier}-{n}"
             element.set("id", identifier)
         seen.add(identifier)
