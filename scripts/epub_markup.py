@@ -209,6 +209,8 @@ def inline_html_to_xhtml(fragment_html: str, where: str) -> Fragment:
 
 # ---------------------------------------------------------------- reshaping
 
+HEADINGS = [q(f"h{n}") for n in range(1, 7)]
+
 def _epub_type(element: etree._Element, value: str) -> None:
     element.set(EPUB_TYPE, value)
 
@@ -304,20 +306,24 @@ def _remove_keep_tail(element: etree._Element) -> None:
 def transform_sidebars(root: etree._Element) -> None:
     """`::: sidebar` divs become EPUB sidebars labelled by their own heading.  (With
     --section-divs pandoc merges the div into the section its heading opens.)"""
-    for div in list(root.iter(q("div"), q("aside"), q("section"))):
-        if "sidebar" not in _classes(div):
-            continue
+    used = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    sidebars = [e for e in root.iter(q("div"), q("aside"), q("section"))
+                if "sidebar" in _classes(e)]
+    for n, div in enumerate(sidebars, 1):
         div.tag = q("aside")
         _epub_type(div, "sidebar")
         div.set("class", "sidebar")
-        heading = next((h for h in div if h.tag in {q(f"h{n}") for n in range(1, 7)}), None)
-        if heading is not None and heading.get("id"):
-            div.set("aria-labelledby", heading.get("id"))
-        elif heading is None:
+        heading = next((h for h in div if h.tag in HEADINGS), None)
+        if heading is None:
             div.set("aria-label", "Side box")
-
-
-HEADINGS = [q(f"h{n}") for n in range(1, 7)]
+            continue
+        if not heading.get("id"):
+            identifier = f"sidebar-{n}-heading"
+            while identifier in used:
+                identifier += "-x"
+            heading.set("id", identifier)
+            used.add(identifier)
+        div.set("aria-labelledby", heading.get("id"))
 
 
 def shift_headings(elements: list[etree._Element], top_level: int) -> None:
