@@ -64,7 +64,7 @@ Side box paragraph with a note.[^1]
 def _book_inputs(tmp: Path, *, optional: bool) -> dict:
     articles = tmp / "articles"
     articles.mkdir(parents=True)
-    for path in sorted((FIXTURES / "articles").glob("*.md")):
+    for path in sorted((FIXTURES / "epub" / "articles").glob("*.md")):
         shutil.copy(path, articles / path.name)
     (articles / "04-hostile.md").write_text(HOSTILE, encoding="utf-8")
     kwargs = {}
@@ -468,7 +468,7 @@ def test_missing_articles_is_a_user_error(tmp_path):
 
 def test_cli_writes_epub_and_report(tmp_path, capsys):
     articles = tmp_path / "articles"
-    shutil.copytree(FIXTURES / "articles", articles)
+    shutil.copytree(FIXTURES / "epub" / "articles", articles)
     out = tmp_path / "out" / "book.epub"
     code = epub_stage.main(["--articles", str(articles), "--book", str(BOOK), "--out", str(out),
                             "--reports", str(tmp_path / "reports"),
