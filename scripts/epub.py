@@ -5,7 +5,7 @@ when they exist, build/bibliography.html, build/contributors.json and the index 
 Output: one EPUB, byte-identical for identical inputs, plus build/reports/epub.json listing
 what was left out and why.
 
-Pandoc (through pypandoc) turns each article into HTML; lxml reshapes that HTML into XHTML
+scripts.chapters (pandoc through pypandoc) turns each article into HTML; lxml reshapes that HTML into XHTML
 (scripts.epub_markup); Jinja2 templates in templates/epub/ hold all markup; EbookLib writes the
 package, and a last pass rewrites the zip with fixed timestamps.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
 import importlib.util
 import io
 import json
@@ -24,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pypandoc
 import yaml
 from ebooklib import epub as ebook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -33,6 +31,7 @@ from lxml import etree
 from scripts import epub_fonts
 from scripts.atomic import write_bytes, write_text
 from scripts.book import Book, load_book
+from scripts.chapters import load_chapters
 from scripts.console import progress, stage
 from scripts.cover import cover_alt_text, cover_jpeg
 from scripts.epub_markup import (EPUB_TYPE, Dropped, close_heading_gaps, ensure_unique_ids,
@@ -44,9 +43,6 @@ from scripts.errors import UserError, cli
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "epub"
 STYLESHEET = ROOT / "styles" / "epub.css"
-PANDOC_TEMPLATE = TEMPLATES / "article.pandoc.html"
-# Pandoc reads the articles with raw HTML, raw attributes and raw TeX off: text stays text.
-PANDOC_FROM = "markdown-raw_html-raw_attribute-raw_tex"
 
 CSS_NAME = "css/epub.css"
 COVER_IMAGE = "images/cover.jpg"
@@ -69,13 +65,14 @@ class Article:
     outlet: str = ""
     authors: list[str] = field(default_factory=list)
     body_html: str = ""
+    chapter_id: str = ""          # scripts.chapters' id ("ch01"): the index's chapter key
 
     @property
     def file_name(self) -> str:
         return f"chapter-{self.number:02d}.xhtml"
 
     @property
-    def chapter_id(self) -> str:
+    def uid(self) -> str:
         return f"chapter-{self.number:02d}"
 
 
@@ -104,71 +101,26 @@ class BuildResult:
 
 # ---------------------------------------------------------------- reading the articles
 
-def _front_matter(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        raise UserError("the article has no YAML front matter", file=str(path), line=1,
-                        hint="rebuild it with `make articles`")
-    end = text.find("\n---", 3)
-    try:
-        data = yaml.safe_load(text[3:end]) if end > 0 else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"front matter is not valid YAML: {getattr(error, 'problem', error)}",
-                        file=str(path), line=(mark.line + 2) if mark else None) from None
-    if not isinstance(data, dict) or not data.get("title"):
-        raise UserError("the article's front matter has no title", file=str(path), line=1,
-                        hint="every article needs 'title:'")
-    return data
+def load_articles(articles_dir: Path) -> list[Article]:
+    """The articles through scripts.chapters (pandoc, raw HTML off): fields as HTML fragments."""
+    articles = []
+    for chapter in progress(load_chapters(articles_dir), "chapters"):
+        articles.append(Article(
+            path=chapter.source or articles_dir / f"{chapter.number:02d}-{chapter.slug}.md",
+            number=chapter.number, slug=_plain(chapter.slug) or chapter.slug,
+            title_html=chapter.title, title=_plain(chapter.title),
+            subtitle_html=chapter.subtitle, headnote_html=chapter.headnote,
+            outlet_html=chapter.outlet, outlet=_plain(chapter.outlet),
+            authors=[_plain(a) for a in chapter.authors if _plain(a)],
+            body_html=chapter.body, chapter_id=chapter.id))
+    numbers = [a.number for a in articles]
+    if len(set(numbers)) != len(numbers):
+        raise UserError("two articles have the same chapter number", file=str(articles_dir),
+                        hint="rebuild the articles with `make articles`")
+    return articles
 
 
 _HTML_PARSER = etree.HTMLParser(encoding="utf-8")
-
-
-def _pandoc_fields(path: Path) -> dict[str, list[str]]:
-    """Run pandoc once per article; return each front-matter field and the body as HTML."""
-    output = pypandoc.convert_file(
-        str(path), "html5", format=PANDOC_FROM,
-        extra_args=[f"--template={PANDOC_TEMPLATE}", "--wrap=none"])
-    wrapper = etree.fromstring(f"<fields>{output}</fields>".encode(), _HTML_PARSER)
-    fields: dict[str, list[str]] = {}
-    for div in wrapper.iter("div"):
-        name = div.get("data-field")
-        if name:
-            # The text before the first child is already unescaped by the parser: escape it
-            # again, or text that looks like a tag would become one.
-            inner = html.escape(div.text or "", quote=False) + "".join(
-                etree.tostring(child, encoding="unicode", method="html") for child in div)
-            fields.setdefault(name, []).append(inner)
-    return fields
-
-
-def load_articles(articles_dir: Path) -> list[Article]:
-    paths = sorted(articles_dir.glob("*.md"))
-    if not paths:
-        raise UserError("no articles to put in the book", file=str(articles_dir),
-                        hint="run `make articles` first")
-    articles = []
-    for number, path in enumerate(progress(paths, "chapters"), 1):
-        meta = _front_matter(path)
-        fields = _pandoc_fields(path)
-
-        def one(name: str) -> str:
-            return fields.get(name, [""])[0].strip()
-
-        title_html = one("title")
-        authors = meta.get("author") or []
-        if isinstance(authors, str):
-            authors = [authors]
-        articles.append(Article(
-            path=path, number=number, slug=str(meta.get("slug") or path.stem),
-            title_html=title_html, title=_plain(title_html),
-            subtitle_html=one("subtitle"), headnote_html=one("headnote"),
-            outlet_html=one("outlet"), outlet=_plain(one("outlet")),
-            authors=[_plain(a) for a in fields.get("author", [])] or [str(a) for a in authors],
-            body_html=one("body"),
-        ))
-    return articles
 
 
 def _plain(fragment: str) -> str:
@@ -286,7 +238,7 @@ def chapter_page(env: Environment, book: Book, article: Article, index_hook: Any
     close_heading_gaps(root)
     ensure_unique_ids(root)
     sections = section_headings(root, level=2)
-    page = Page(article.file_name, article.chapter_id, article.title, serialize(root),
+    page = Page(article.file_name, article.uid, article.title, serialize(root),
                 "chapter", sections=sections, number=article.number)
     return page, notes
 
@@ -370,32 +322,58 @@ def bibliography_page(env: Environment, book: Book, path: Path,
 
 
 class IndexHook:
-    """Adapter to scripts.index (another stage): marks term occurrences in each chapter, then
-    renders the index page with links into the chapters."""
+    """Adapter to scripts.index (the index stage): anchors each term occurrence in the chapter
+    bodies, then renders the index with links to those anchors."""
 
     def __init__(self, module: Any, terms: Any):
         self.module = module
         self.terms = terms
+        self.occurrences: list[Any] = []
 
     @classmethod
     def load(cls, terms_path: Path | None) -> IndexHook | None:
-        if importlib.util.find_spec("scripts.index") is None or terms_path is None \
-                or not terms_path.exists():
+        """None when the index stage has not landed or the editor keeps no index terms."""
+        if terms_path is None or not terms_path.exists() \
+                or importlib.util.find_spec("scripts.index") is None:
             return None
         import scripts.index as index_module
-        loader = getattr(index_module, "load_terms", None)
-        terms = loader(terms_path) if loader else yaml.safe_load(terms_path.read_text("utf-8"))
-        return cls(index_module, terms)
+        return cls(index_module, index_module.load_terms(terms_path))
 
-    def mark(self, html: str, article: Article) -> str:
-        return self.module.mark_occurrences(html, article.chapter_id, self.terms)
+    def mark(self, body_html: str, article: Article) -> str:
+        marked, found = self.module.mark_occurrences(body_html, article.chapter_id, self.terms)
+        self.occurrences.extend(found)
+        return marked
 
     def render(self, articles: list[Article]) -> str:
         files = {a.chapter_id: a.file_name for a in articles}
-        return self.module.render_index_html(
-            self.terms, target="epub",
-            chapter_href=lambda chapter_id, anchor=None: (
-                files.get(chapter_id, "") + (f"#{anchor}" if anchor else "")))
+        return self.module.render_index_html(self.terms, self.occurrences, target="epub",
+                                             chapter_href=lambda chapter_id: files[chapter_id])
+
+
+def index_page(env: Environment, book: Book, hook: IndexHook, articles: list[Article],
+               dropped: list[Dropped]) -> Page | None:
+    """The index stage's own section (heading, letter groups, EPUB index semantics), placed in
+    a page of its own; None when no term occurs in the text."""
+    if not hook.occurrences:
+        return None
+    internal = frozenset(a.file_name for a in articles)
+    fragment = html_to_xhtml(hook.render(articles), "index", internal)
+    dropped.extend(fragment.dropped)
+    section = next((e for e in fragment.elements if e.tag == q("section")), None)
+    if section is None or not text_of(section):
+        return None
+    section.set(EPUB_TYPE, " ".join(["backmatter", *(section.get(EPUB_TYPE) or "index").split()]))
+    shift_headings([section], 1)
+    heading = section.find(q("h1"))
+    title = text_of(heading) if heading is not None else "Index"
+    if heading is not None:
+        heading.set("id", heading.get("id") or "index-heading")
+        section.set("aria-labelledby", heading.get("id"))
+    root = _render(env, "fragment.xhtml.j2", **_common(book, title, "index"))
+    _fill_blocks(root, "body", fragment.elements)
+    close_heading_gaps(root)
+    ensure_unique_ids(root)
+    return Page("index.xhtml", "index", title, serialize(root), "backmatter", "index")
 
 
 # ---------------------------------------------------------------- navigation
@@ -624,11 +602,9 @@ def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = No
         if page:
             back.append(page)
     if index_hook is not None:
-        elements = _block_fragment(index_hook.render(articles), "index", dropped, 2)
-        if any(text_of(e) for e in elements):
-            back.append(backmatter_page(env, book, kind="index", heading="Index",
-                                        epub_type="index", role="doc-index",
-                                        elements=elements, landmark="index"))
+        page = index_page(env, book, index_hook, articles, dropped)
+        if page:
+            back.append(page)
 
     front = [
         simple_page(env, book, "cover.xhtml.j2", "cover.xhtml", "cover", "Cover", "cover",

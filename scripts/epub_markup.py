@@ -78,7 +78,9 @@ class Fragment:
 
 # ---------------------------------------------------------------- HTML -> safe XHTML
 
-def _safe_href(href: str) -> bool:
+def _safe_href(href: str, internal: frozenset[str] = frozenset()) -> bool:
+    """A web address, a same-page fragment, or a link to one of the book's own pages
+    (`internal`: generated back matter such as the index links into the chapters)."""
     href = href.strip()
     if href.startswith("#"):
         return True
@@ -86,11 +88,11 @@ def _safe_href(href: str) -> bool:
     if parts.scheme:
         return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc or parts.path)
     # A relative link in scraped text cannot point at anything inside the EPUB.
-    return False
+    return not parts.netloc and parts.path in internal
 
 
 def _copy(src: etree._Element, parent: etree._Element | None, where: str,
-          dropped: list[Dropped]) -> list[etree._Element]:
+          dropped: list[Dropped], internal: frozenset[str]) -> list[etree._Element]:
     """Copy an HTML element into XHTML under `parent`; return the top-level results."""
     tag = src.tag if isinstance(src.tag, str) else ""
     tag = tag.lower()
@@ -106,7 +108,8 @@ def _copy(src: etree._Element, parent: etree._Element | None, where: str,
             _append_text(parent, alt)
         return []
     unwrap = tag not in ALLOWED_ELEMENTS
-    if tag == "a" and src.get("href") is not None and not _safe_href(src.get("href", "")):
+    if tag == "a" and src.get("href") is not None and not _safe_href(src.get("href", ""),
+                                                                     internal):
         dropped.append(Dropped(where, "link", src.get("href", ""),
                                "link target is not a web address: kept the text, dropped the link"))
         unwrap = True
@@ -114,20 +117,23 @@ def _copy(src: etree._Element, parent: etree._Element | None, where: str,
         # Keep the text and the safe children; lose the element itself.
         if parent is None:
             holder = etree.Element(q("span"))
-            _fill(holder, src, where, dropped)
+            _fill(holder, src, where, dropped, internal)
             return [holder]
-        _fill(parent, src, where, dropped, into_tail=True)
+        _fill(parent, src, where, dropped, internal)
         return []
     element = etree.Element(q(tag)) if parent is None else etree.SubElement(parent, q(tag))
     for name, value in src.attrib.items():
         name = name.lower()
-        if name in ALLOWED_ATTRIBUTES:
-            if name == "href" and not _safe_href(value):
+        if name == "epub:type":
+            # Structural semantics (the index's index-entry...): words, never code.
+            element.set(EPUB_TYPE, " ".join(value.split()))
+        elif name in ALLOWED_ATTRIBUTES:
+            if name == "href" and not _safe_href(value, internal):
                 continue
             if name == "id" and not ID_RE.match(value):
                 continue
             element.set(name, value)
-    _fill(element, src, where, dropped)
+    _fill(element, src, where, dropped, internal)
     return [element]
 
 
@@ -140,12 +146,12 @@ def _append_text(parent: etree._Element, text: str) -> None:
 
 
 def _fill(target: etree._Element, src: etree._Element, where: str, dropped: list[Dropped],
-          into_tail: bool = False) -> None:
+          internal: frozenset[str] = frozenset()) -> None:
     if src.text:
         _append_text(target, src.text)
     for child in src:
         if isinstance(child.tag, str):
-            _copy(child, target, where, dropped)
+            _copy(child, target, where, dropped, internal)
         # comments and processing instructions are not text: skipped
         if child.tail:
             _append_text(target, child.tail)
@@ -157,7 +163,8 @@ BLOCK_ELEMENTS = {
 }
 
 
-def html_to_xhtml(fragment_html: str, where: str) -> Fragment:
+def html_to_xhtml(fragment_html: str, where: str,
+                  internal: frozenset[str] = frozenset()) -> Fragment:
     """Parse an HTML fragment (pandoc's output) into safe XHTML block elements.
 
     Loose inline content at the top level (a one-paragraph headnote is just text) is gathered
@@ -167,7 +174,7 @@ def html_to_xhtml(fragment_html: str, where: str) -> Fragment:
         return Fragment([], dropped)
     wrapper = lxml_html.fragment_fromstring(fragment_html, create_parent="div")
     holder = etree.Element(q("div"))
-    _fill(holder, wrapper, where, dropped)
+    _fill(holder, wrapper, where, dropped, internal)
     elements: list[etree._Element] = []
     run: etree._Element | None = None
 
@@ -220,8 +227,9 @@ def _classes(element: etree._Element) -> set[str]:
 
 
 def _note_number(identifier: str) -> str:
-    digits = re.sub(r"\D", "", identifier)
-    return digits or identifier
+    """The note's number from pandoc's id ("fn3", or "ch02-fn3" with an id prefix)."""
+    found = re.search(r"(\d+)$", identifier)
+    return found.group(1) if found else identifier
 
 
 def transform_notes(root: etree._Element, notes_heading_level: int = 2,

@@ -71,6 +71,7 @@ def _book_inputs(tmp: Path, *, optional: bool) -> dict:
     if optional:
         kwargs["bibliography"] = FIXTURES / "epub" / "bibliography.html"
         kwargs["contributors"] = FIXTURES / "epub" / "contributors.json"
+        kwargs["index_terms"] = ROOT / "manuscript" / "index.yaml"
     return {"articles_dir": articles, "book_path": BOOK, **kwargs}
 
 
@@ -178,8 +179,13 @@ def test_package_metadata(package):
                      ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")]:
         assert expected in properties
     assert any(p == "schema:accessibilitySummary" and v for p, v in properties)
-    # No index in this build, so no claim of one.
-    assert ("schema:accessibilityFeature", "index") not in properties
+    assert ("schema:accessibilityFeature", "index") in properties
+
+
+def test_no_index_feature_claimed_without_an_index(bare):
+    with zipfile.ZipFile(io.BytesIO(bare.epub)) as archive:
+        opf = archive.read("EPUB/content.opf").decode()
+    assert "schema:accessibilityFeature\">index<" not in opf
 
 
 # ---------------------------------------------------------------- reading order and navigation
@@ -188,7 +194,7 @@ def test_spine_order(package):
     opf = etree.fromstring(package["EPUB/content.opf"])
     spine = [i.get("idref") for i in opf.findall("opf:spine/opf:itemref", NS)]
     assert spine == ["cover", "titlepage", "copyright", "nav", "chapter-01", "chapter-02",
-                     "chapter-03", "chapter-04", "contributors", "bibliography"]
+                     "chapter-03", "chapter-04", "contributors", "bibliography", "index"]
 
 
 def test_nav_lists_chapters_with_their_sections_and_back_matter(documents):
@@ -201,7 +207,7 @@ def test_nav_lists_chapters_with_their_sections_and_back_matter(documents):
         "2 China and Central Asia – UK Policy Options",
         "3 Paving the Digital Silk Road with the Shanghai Cooperation Organisation",
         "4 Scripts & <script>alert(1)</script> in titles",
-        "Contributors", "Bibliography"]
+        "Contributors", "Bibliography", "Index"]
     sections = [_text(a) for a in top[0].findall("x:ol/x:li/x:a", NS)]
     assert sections == ["Well-Concealed Cracks", "Pulling Out All the Stops", "Implications"]
     # The side box heading and the notes heading are not chapter sections.
@@ -225,7 +231,8 @@ def test_landmarks(documents):
         "{http://www.w3.org/1999/xhtml}a")}
     assert marks == {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml",
                      "toc": "nav.xhtml#toc", "bodymatter": "chapter-01.xhtml",
-                     "contributors": "contributors.xhtml", "bibliography": "bibliography.xhtml"}
+                     "contributors": "contributors.xhtml", "bibliography": "bibliography.xhtml",
+                     "index": "index.xhtml"}
 
 
 def test_every_document_has_language_and_headings_in_order(documents):
@@ -331,7 +338,7 @@ def test_hostile_text_survives_as_text(documents):
     chapter = _doc(documents, "chapter-04.xhtml")
     text = _text(chapter)
     assert "Scripts & <script>alert(1)</script> in titles" in text
-    assert "<script>alert(“boom”)</script> & < >" in text  # pandoc's smart quotes
+    assert "<script>alert(\"boom\")</script> & < >" in text
     assert "<iframe" not in etree.tostring(chapter, encoding="unicode")
     assert "javascript link" in text and "The text javascript:alert(3) stays text" in text
     assert "span with a handler" in text
@@ -428,12 +435,37 @@ def test_back_matter_semantics(documents):
                                            "{http://www.w3.org/1999/xhtml}h2")] == ["Bibliography"]
 
 
-def test_no_back_matter_pages_without_their_inputs(build_dir):
-    built = epub_stage.build(**_book_inputs(build_dir / "bare", optional=False))
-    with zipfile.ZipFile(io.BytesIO(built.epub)) as archive:
+@pytest.fixture(scope="session")
+def bare(build_dir):
+    return epub_stage.build(**_book_inputs(build_dir / "bare", optional=False))
+
+
+def test_no_back_matter_pages_without_their_inputs(bare):
+    with zipfile.ZipFile(io.BytesIO(bare.epub)) as archive:
         names = set(archive.namelist())
     assert not {"EPUB/contributors.xhtml", "EPUB/bibliography.xhtml", "EPUB/index.xhtml"} & names
-    assert built.back_matter == []
+    assert bare.back_matter == []
+
+
+def test_index_links_land_on_anchors_in_the_chapters(documents):
+    index = _doc(documents, "index.xhtml")
+    section = index.find(".//x:section[@role='doc-index']", NS)
+    assert section.get(EPUB_TYPE) == "backmatter index"
+    locators = section.findall(".//x:a[@class='ix-locator']", NS)
+    assert locators
+    for a in locators:
+        assert a.get(EPUB_TYPE) == "index-locator"
+        file_name, _, anchor = a.get("href").partition("#")
+        assert _doc(documents, file_name).xpath(f"//*[@id='{anchor}']"), a.get("href")
+    # A real term of the seeds, located in the chapter that discusses it.
+    terms = {_text(t) for t in section.findall(".//x:span[@class='ix-term']", NS)}
+    assert "Shanghai Cooperation Organisation (SCO)" in terms or "SCO" in terms
+
+
+def test_index_marks_no_note_or_url(documents):
+    chapter = _doc(documents, "chapter-03.xhtml")
+    notes = chapter.find(".//x:section[@role='doc-endnotes']", NS)
+    assert not notes.xpath(".//*[starts-with(@id, 'ix-')]")
 
 
 def test_empty_contributors_file_gives_no_page(build_dir):
