@@ -94,7 +94,8 @@ def _rename(font: TTFont, subfamily: str) -> None:
 
 @lru_cache(maxsize=8)
 def _subset_bytes(file: str, subfamily: str, characters: frozenset[str]) -> bytes:
-    font = TTFont(FONT_DIR / file)
+    # recalcTimestamp=False: fontTools would stamp head.modified with the time of saving.
+    font = TTFont(FONT_DIR / file, recalcTimestamp=False)
     options = subset.Options()
     options.name_IDs = ["*"]          # keep copyright, licence, designer and URL records
     options.name_languages = ["*"]
@@ -110,8 +111,7 @@ def _subset_bytes(file: str, subfamily: str, characters: frozenset[str]) -> byte
     subsetter.populate(unicodes=sorted(ord(c) for c in characters))
     subsetter.subset(font)
     _rename(font, subfamily)
-    # A fixed timestamp: two builds must give the same bytes.
-    font["head"].modified = font["head"].created
+    # The original's own timestamps stay: two builds must give the same bytes.
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=True)
     return buffer.getvalue()

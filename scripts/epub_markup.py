@@ -8,7 +8,7 @@ allow-list (unknown elements keep their text, unknown attributes go), then resha
 * the footnotes section becomes `section epub:type="endnotes" role="doc-endnotes"` with a
   "Notes" heading and one `li epub:type="endnote"` per note (no deprecated `doc-endnote` role),
   each ending in a back-link (`role="doc-backlink"`) to its reference;
-* `div.sidebar` becomes `aside epub:type="sidebar"`;
+* `div.sidebar` becomes an `aside` labelled by its heading;
 * headings are shifted so the body starts one level under the page's own heading.
 
 What is dropped (a link with a scheme a reading system could execute, an image the EPUB cannot
@@ -312,14 +312,15 @@ def _remove_keep_tail(element: etree._Element) -> None:
 
 
 def transform_sidebars(root: etree._Element) -> None:
-    """`::: sidebar` divs become EPUB sidebars labelled by their own heading.  (With
-    --section-divs pandoc merges the div into the section its heading opens.)"""
+    """`::: sidebar` divs become asides labelled by their own heading.  (With --section-divs
+    pandoc merges the div into the section its heading opens.)  A bare aside: EPUB 3.3
+    deprecates epub:type="sidebar"."""
     used = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
     sidebars = [e for e in root.iter(q("div"), q("aside"), q("section"))
                 if "sidebar" in _classes(e)]
     for n, div in enumerate(sidebars, 1):
         div.tag = q("aside")
-        _epub_type(div, "sidebar")
+        div.attrib.pop(EPUB_TYPE, None)
         div.set("class", "sidebar")
         heading = next((h for h in div if h.tag in HEADINGS), None)
         if heading is None:
