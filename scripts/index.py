@@ -541,7 +541,7 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
             counter += 1
             anchor_id = f"ix-{chapter_id}-{counter}"
         taken_ids.add(anchor_id)
-        anchors_at[(id(slot[0]), slot[1])].append((start, anchor_id))
+        anchors_at[(id(slot[0]), slot[1])].append((start, end, anchor_id))
         element, which = slot
         matched = (element.text if which == "text" else element.tail)[start:end]
         occurrences += [Occurrence(anchor_id, k, sub, chapter_id, block, re.sub(r"\s+", " ", matched))
@@ -554,16 +554,19 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
     return serialise(), occurrences
 
 
-def _insert_anchors(element, which: str, anchors: list[tuple[int, str]], tag: str) -> None:
+def _insert_anchors(element, which: str, anchors: list[tuple[int, int, str]], tag: str) -> None:
+    """Wrap each matched phrase in an anchor span.  The span holds the words rather
+    than standing empty before them: WeasyPrint's line breaker mishandles empty
+    inline boxes in justified, hyphenated text (lines of one word appear)."""
     text = element.text if which == "text" else element.tail
-    pieces, cuts = [], [pos for pos, _ in anchors] + [len(text)]
+    cuts = [start for start, _, _ in anchors] + [len(text)]
     spans = []
-    for (pos, anchor_id), next_cut in zip(anchors, cuts[1:]):
+    for (start, end, anchor_id), next_cut in zip(anchors, cuts[1:]):
         span = etree.Element(tag)
         span.set("class", ANCHOR_CLASS)
         span.set("id", anchor_id)
-        span.text = ""            # serialise as <span ...></span>: an HTML parser mistakes <span/> for an open tag
-        span.tail = text[pos:next_cut]
+        span.text = text[start:end]
+        span.tail = text[end:next_cut]
         spans.append(span)
     pieces = text[:anchors[0][0]]
     if which == "text":

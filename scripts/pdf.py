@@ -173,6 +173,12 @@ def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
     """
     wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
     _sanitise(wrapper)
+    # WeasyPrint ignores <ol start>; numbered evidence that resumes after a heading
+    # (paragraphs 21, 22 ...) must not restart at 1.  The style is ours, set after
+    # the sanitiser has removed every style attribute that came with the text.
+    for ordered in wrapper.xpath(".//ol[@start]"):
+        if ordered.get("start").isdigit():
+            ordered.set("style", f"counter-reset: list-item {int(ordered.get('start')) - 1}")
     for element in wrapper.iter() if prefix else ():
         if element.get("id"):
             element.set("id", f"{prefix}-{element.get('id')}")
@@ -348,8 +354,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | N
 
     page_of: dict[str, str] = {}
     for passes in range(1, MAX_PASSES + 1):
+        # The first pass only has to find the pages of the text's anchors; the index
+        # comes after all the text, so laying it out with placeholders would be wasted work.
         index_html = ""
-        if index_module is not None:
+        if index_module is not None and page_of:
             index_html = index_module.render_index_html(index_terms, occurrences, target="pdf",
                                                         page_of=page_of)
         html = render_book_html(book, chapters, contributors=contributors,

@@ -386,3 +386,18 @@ def test_byline_only_where_the_authors_are_not_just_the_books(built, pages):
     assert "Raffaello Pantucci" not in opening["ch01"]
     assert "First published in RUSI" in opening["ch01"]
     assert "First published in Nikkei Asia" in opening["ch03"]
+
+
+def test_numbered_evidence_resumes_its_numbering_after_a_heading():
+    from weasyprint import HTML
+    fragment = pdf.prepare_fragment('<ol start="21" type="1"><li><p>There is a great deal.</p></li></ol>')
+    document = HTML(string=f"<html><body>{fragment}</body></html>").render()
+    texts = []
+
+    def walk(box):
+        if getattr(box, "text", None):
+            texts.append(box.text.strip())
+        for child in getattr(box, "children", []):
+            walk(child)
+    walk(document.pages[0]._page_box)
+    assert texts[:2] == ["21.", "There is a great deal."]
