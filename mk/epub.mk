@@ -1,0 +1,29 @@
+# EPUB 3 anthology (issue 5): build/anthology.epub from the article Markdown.
+# build/articles/.built is the articles stage's stamp (a new article set means a new book).
+# Optional inputs (bibliography, contributors, index terms) count when present: $(wildcard)
+# keeps a missing one from being a prerequisite Make cannot build.
+
+EPUB        := build/anthology.epub
+EPUB_CODE   := scripts/epub.py scripts/epub_markup.py scripts/epub_fonts.py scripts/cover.py \
+               scripts/book.py scripts/chapters.py $(wildcard scripts/index.py) $(COMMON)
+EPUB_INPUTS := build/articles/.built $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
+               $(wildcard templates/index.html.j2) styles/epub.css $(wildcard styles/fonts/*) \
+               $(wildcard build/bibliography.html build/contributors.json manuscript/index.yaml)
+
+epub: $(EPUB)
+
+$(EPUB): $(EPUB_INPUTS) $(EPUB_CODE) | $(STAMP)
+	@$(PY) -m scripts.epub --articles build/articles --book $(BOOK) --out $@ --reports $(REPORTS) \
+	    --bibliography build/bibliography.html --contributors build/contributors.json \
+	    --index-terms manuscript/index.yaml
+
+# EPUBCheck on the built book: any fatal, error or warning fails.
+check-epub: $(EPUB)
+	@$(PY) -m scripts.epub_check $(EPUB)
+
+# DAISY Ace accessibility check: any violation fails.  Installs Ace into node_modules/ once.
+check-a11y: $(EPUB)
+	@bash scripts/install_ace.sh
+	@$(PY) -m scripts.epub_check --ace $(EPUB)
+
+.PHONY: check-epub
