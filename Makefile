@@ -21,7 +21,7 @@ REPORTS := build/reports
 # Stage modules: a stage is rebuilt when its own code or the shared model changes.
 COMMON  := scripts/model.py scripts/atomic.py scripts/errors.py scripts/console.py
 
-.PHONY: all books setup check-system clean test split normalise dedupe notes articles \
+.PHONY: all books setup check-system clean test split normalise dedupe notes articles check-epub \
         bibliography index html epub pdf bench check-a11y index-candidates
 
 all: books

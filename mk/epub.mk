@@ -8,7 +8,9 @@ EPUB_CODE   := scripts/epub.py scripts/epub_markup.py scripts/epub_fonts.py scri
                scripts/book.py scripts/chapters.py $(wildcard scripts/index.py) $(COMMON)
 EPUB_INPUTS := build/articles/.built $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
                $(wildcard templates/index.html.j2) styles/epub.css $(wildcard styles/fonts/*) \
-               $(wildcard build/bibliography.html build/contributors.json manuscript/index.yaml)
+               $(wildcard manuscript/index.yaml) \
+               $(if $(wildcard mk/dedupe.mk),build/contributors.json) \
+               $(if $(wildcard mk/bibliography.mk),build/bibliography.html)
 
 epub: $(EPUB)
 

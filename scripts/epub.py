@@ -30,6 +30,7 @@ from lxml import etree
 
 from scripts import epub_fonts
 from scripts.atomic import write_bytes, write_text
+from scripts.contributors import heading as people_heading, load_people
 from scripts.book import Book, load_book
 from scripts.chapters import load_chapters
 from scripts.console import progress, stage
@@ -263,40 +264,17 @@ def backmatter_page(env: Environment, book: Book, *, kind: str, heading: str, ep
 
 # ---------------------------------------------------------------- optional back matter
 
-def load_contributors(path: Path) -> list[dict[str, Any]]:
-    """Read build/contributors.json: a list (or {"contributors": [...]}) of people with a name
-    and a bio (a string or a list of paragraphs), optionally the slugs of their articles."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise UserError(f"not valid JSON: {error.msg}", file=str(path), line=error.lineno,
-                        hint="rebuild it with `make dedupe`") from None
-    if isinstance(data, dict):
-        data = data.get("contributors", [])
-    people = []
-    for entry in data if isinstance(data, list) else []:
-        if not isinstance(entry, dict) or not entry.get("name"):
-            continue
-        bio = entry.get("bio") or entry.get("bios") or entry.get("text") or []
-        if isinstance(bio, str):
-            bio = [bio]
-        slugs = entry.get("slugs") or entry.get("articles") or entry.get("chapters") or []
-        people.append({"name": str(entry["name"]), "bio": [str(b) for b in bio if str(b).strip()],
-                       "slugs": [str(s) for s in slugs if isinstance(s, (str, int))]})
-    return [p for p in people if p["bio"]]
-
-
 def contributors_page(env: Environment, book: Book, path: Path,
                       articles: list[Article]) -> Page | None:
-    people = load_contributors(path)
-    if not people:
+    found = load_people(path)
+    if not found:
         return None
     by_slug = {a.slug: a for a in articles}
-    for person in people:
-        person["chapters"] = [{"href": by_slug[s].file_name, "title": by_slug[s].title}
-                              for s in person["slugs"] if s in by_slug]
+    people = [{"name": p.name, "bio": p.bio,
+               "chapters": [{"href": by_slug[s].file_name, "title": by_slug[s].title}
+                            for s in p.slugs if s in by_slug]} for p in found]
     several = len(people) > 1
-    heading = "Contributors" if several else "About the Author"
+    heading = people_heading(found)
     fragment = env.get_template("contributors.xhtml.j2").render(people=people, several=several)
     holder = parse_document(f'<div xmlns="http://www.w3.org/1999/xhtml">{fragment}</div>')
     return backmatter_page(env, book, kind="contributors", heading=heading,

@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from scripts.atomic import write_bytes, write_text
+from scripts.contributors import Person, heading as people_heading, load_people
 from scripts.book import Book, load_book
 from scripts.console import stage
 from scripts.errors import UserError, cli
@@ -238,25 +239,6 @@ def load_bibliography(path: Path | None) -> str:
     return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
 
 
-def load_contributors(path: Path | None) -> list[dict]:
-    """Contributors as [{name, bio}], from the dedupe stage's JSON (a list or {"contributors": [...]})."""
-    if not path or not path.exists():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise UserError(f"not valid JSON: {error.msg}", file=str(path), line=error.lineno) from None
-    if isinstance(data, dict):
-        data = data.get("contributors", [])
-    people = []
-    for entry in data if isinstance(data, list) else []:
-        if isinstance(entry, dict) and entry.get("name"):
-            bio = entry.get("bio") or entry.get("text") or ""
-            people.append({"name": str(entry["name"]),
-                           "bio": " ".join(bio) if isinstance(bio, list) else str(bio)})
-    return people
-
-
 # ---------------------------------------------------------------- the index hook
 
 def load_index_module():
@@ -311,11 +293,11 @@ def template_environment() -> jinja2.Environment:
     return environment
 
 
-def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[dict],
+def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[Person],
                      bibliography: str, index_html: str) -> str:
     template = template_environment().get_template("book.html")
     return template.render(
-        book=book, chapters=chapters, contributors=contributors,
+        book=book, chapters=chapters, contributors=contributors, people_heading=people_heading(contributors or []),
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
         date=book.date.isoformat())
@@ -333,7 +315,7 @@ class Layout:
     index_model: object = None      # scripts.index.IndexModel as printed (for the report and tests)
 
 
-def typeset(book: Book, chapters: list[Chapter], *, contributors: list[dict] | None = None,
+def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_module=None, index_terms=None) -> Layout:
     """Lay the book out, repeating while the index's page numbers are still moving."""
     from weasyprint import CSS, HTML
@@ -463,7 +445,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
           bibliography_path: Path | None = None, use_index: bool = True) -> dict:
     book = load_book(book_path)
     chapters = load_chapters(articles_dir)
-    contributors = load_contributors(contributors_path)
+    contributors = load_people(contributors_path)
     bibliography = load_bibliography(bibliography_path)
     index_module = load_index_module() if use_index else None
     terms = index_module.load_terms() if index_module else None

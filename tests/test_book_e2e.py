@@ -116,3 +116,68 @@ def test_the_printed_index_is_the_one_the_report_describes(built_book):
     # An entry that breaks across a column or a page is interrupted by the folio; a few may.
     assert len(missing) <= 2 * (len(reader.pages) - start + 1), missing
     assert "Xinjiang" in printed and "Shanghai Cooperation Organisation" in printed
+
+
+# ---------------------------------------------------------------- the real EPUB
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@pytest.fixture(scope="session")
+def epub_documents(built_book):
+    import zipfile
+
+    from lxml import etree
+    with zipfile.ZipFile(built_book / "anthology.epub") as archive:
+        return {name: etree.fromstring(archive.read(name)) for name in archive.namelist()
+                if name.endswith(".xhtml")}
+
+
+def test_real_epub_passes_epubcheck_with_zero_messages(built_book):
+    from scripts.epub_check import epubcheck_messages
+    messages = epubcheck_messages(built_book / "anthology.epub")
+    assert [m for m in messages if m["level"] in ("FATAL", "ERROR", "WARNING")] == []
+
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "ace").exists() and not __import__("os").environ.get("CI"),
+                    reason="DAISY Ace not installed (scripts/install_ace.sh)")
+def test_real_epub_has_no_accessibility_violation(built_book, tmp_path):
+    from scripts.epub_check import ace_report, ace_violations
+    assert ace_violations(ace_report(built_book / "anthology.epub", tmp_path)) == []
+
+
+def test_every_note_reference_resolves_and_every_note_links_back(epub_documents):
+    counted = 0
+    for name, root in epub_documents.items():
+        ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+        refs = [a for a in root.iter(f"{XHTML}a") if a.get(EPUB_TYPE) == "noteref"]
+        notes = [li for li in root.iter(f"{XHTML}li") if li.get(EPUB_TYPE) in ("endnote", "footnote")]
+        assert len(refs) == len(notes), name
+        for ref in refs:
+            note = ids[ref.get("href").lstrip("#")]
+            assert note.get(EPUB_TYPE) in ("endnote", "footnote") and ref.get("role") == "doc-noteref"
+            backs = [a.get("href") for a in note.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
+            assert backs == [f"#{ref.get('id')}"], (name, ref.get("href"))
+            counted += 1
+    assert counted == 146          # every note of the seeds, each referenced once
+
+
+def test_real_epub_fonts_cover_every_character(built_book, epub_documents):
+    import io
+    import zipfile
+
+    from fontTools.ttLib import TTFont
+    used = {c for root in epub_documents.values() for text in root.itertext() for c in text} - set("\n\r\t ")
+    assert set("ǎǐǔʙşД") & used                 # the seeds' hard characters are really there
+    with zipfile.ZipFile(built_book / "anthology.epub") as archive:
+        fonts = [TTFont(io.BytesIO(archive.read(n))) for n in archive.namelist() if n.endswith(".ttf")]
+    regular = fonts[0].getBestCmap()
+    assert sorted(c for c in used if ord(c) not in regular) == []
+
+
+def test_back_matter_holds_author_contributors_bibliography_and_index(epub_documents):
+    types = {root.find(f".//{XHTML}section").get(EPUB_TYPE, "") for root in epub_documents.values()
+             if root.find(f".//{XHTML}section") is not None}
+    assert any("contributors" in t for t in types) and any("bibliography" in t for t in types)
+    assert any("index" in t for t in types)
