@@ -140,7 +140,7 @@ def test_real_epub_passes_epubcheck_with_zero_messages(built_book):
     assert [m for m in messages if m["level"] in ("FATAL", "ERROR", "WARNING")] == []
 
 
-@pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "ace").exists() and not __import__("os").environ.get("CI"),
+@pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "ace-cli").exists() and not __import__("os").environ.get("CI"),
                     reason="DAISY Ace not installed (scripts/install_ace.sh)")
 def test_real_epub_has_no_accessibility_violation(built_book, tmp_path):
     from scripts.epub_check import ace_report, ace_violations
