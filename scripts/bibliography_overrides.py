@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from scripts.errors import UserError
+from scripts.errors import UserError, compose_yaml
 
 CSL_TYPES = {
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
@@ -75,14 +75,8 @@ def load_overrides(path: Path | str) -> Overrides:
     if not path.exists():
         return Overrides(file=name)
     text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(error, 'problem', error)}", file=name,
-                        line=mark.line + 1 if mark else None,
-                        hint="check indentation and quoting on that line") from None
+    root = compose_yaml(text, name, hint="check indentation and quoting on that line")
+    data = yaml.safe_load(text)
     if data is None:
         return Overrides(file=name)
     if not isinstance(data, dict):

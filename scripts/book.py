@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.errors import UserError
+from scripts.errors import UserError, compose_yaml
 
 REQUIRED = ("title", "author", "language", "publisher", "rights", "identifier", "date")
 OPTIONAL = ("subtitle", "description", "subjects", "sources", "chapter_order")
@@ -47,15 +47,9 @@ def load_book(path: Path | str = "manuscript/book.yaml") -> Book:
         raise UserError("book metadata file is missing", file=name,
                         hint="create it from the example in README.md")
     text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(error, 'problem', error)}", file=name,
-                        line=mark.line + 1 if mark else None,
-                        hint="check indentation and quoting on that line "
-                             "(quote values that contain ': ' or start with a symbol)") from None
+    root = compose_yaml(text, name, hint="check indentation and quoting on that line "
+                                         "(quote values that contain ': ' or start with a symbol)")
+    data = yaml.safe_load(text)
     if not isinstance(data, dict) or root is None:
         raise UserError("expected a mapping of keys such as 'title:' and 'author:'", file=name,
                         line=1, hint="see the example in README.md")

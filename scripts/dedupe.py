@@ -49,7 +49,7 @@ import yaml
 from scripts import model as m
 from scripts.atomic import write_text
 from scripts.console import progress, stage
-from scripts.errors import UserError, cli
+from scripts.errors import UserError, cli, compose_yaml
 
 # A repeat must be at least this many words to be treated as a repeated
 # paragraph; below it, shared wording is a phrase (a name, a formula) and stays.
@@ -209,13 +209,7 @@ def load_overrides(path: Path | None) -> Overrides:
         return Overrides()
     name = str(path)
     text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(error, 'problem', error)}", file=name,
-                        line=mark.line + 1 if mark else None,
-                        hint="check the indentation and the '- ' before each key") from None
+    root = compose_yaml(text, name, hint="check the indentation and the '- ' before each key")
     overrides = Overrides(file=name)
     if root is None:
         return overrides

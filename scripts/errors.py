@@ -43,3 +43,16 @@ def cli(main: Callable[..., int | None]) -> Callable[..., int]:
             return 130
 
     return run
+
+
+def compose_yaml(text: str, file: str, hint: str):
+    """Parse an editor's YAML file into a node tree (node marks give line numbers for
+    later errors); a syntax error becomes a UserError naming the file and line."""
+    import yaml
+
+    try:
+        return yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise UserError(f"not valid YAML: {getattr(error, 'problem', None) or error}", file=file,
+                        line=mark.line + 1 if mark else None, hint=hint) from None

@@ -33,7 +33,7 @@ import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
-from scripts.errors import UserError
+from scripts.errors import UserError, compose_yaml
 
 DEFAULT_PATH = "manuscript/index.yaml"
 ENTRY_KEYS = ("term", "match", "sort", "see", "see_also", "subentries", "main_locators")
@@ -114,14 +114,8 @@ def load_terms(path: Path | str = DEFAULT_PATH) -> IndexTerms:
 
 
 def parse_terms(text: str, name: str = DEFAULT_PATH) -> IndexTerms:
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(error, 'problem', None) or error}", file=name,
-                        line=mark.line + 1 if mark else None,
-                        hint="check the indentation and quoting on that line; quote a phrase "
-                             "that contains ': ', ' #' or a comma inside [ ]") from None
+    root = compose_yaml(text, name, hint="check the indentation and quoting on that line; quote a "
+                                         "phrase that contains ': ', ' #' or a comma inside [ ]")
     return _Validator(name).terms(root)
 
 

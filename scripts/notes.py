@@ -37,7 +37,7 @@ import yaml
 from scripts import model as m
 from scripts.atomic import write_text
 from scripts.console import progress, stage
-from scripts.errors import UserError, cli
+from scripts.errors import UserError, cli, compose_yaml
 
 OVERRIDES_FILE = "manuscript/notes.yaml"
 
@@ -174,14 +174,8 @@ def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
         return []
     name = str(path)
     text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(error, 'problem', error)}", file=name,
-                        line=mark.line + 1 if mark else None,
-                        hint="check indentation and quoting (quote passages that contain ': ' or start with a symbol)"
-                        ) from None
+    root = compose_yaml(text, name, hint="check indentation and quoting (quote passages that "
+                                         "contain ': ' or start with a symbol)")
     if root is None:
         return []
     example = ('  my-article-slug:\n    - note: 65\n      marker: "in Uzbekistan in 201665"')
