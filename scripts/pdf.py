@@ -81,6 +81,10 @@ class Chapter:
         return plain_text(self.title)
 
     @property
+    def outlet_text(self) -> str:
+        return plain_text(self.outlet) if self.outlet else ""
+
+    @property
     def running_head(self) -> str:
         return running_head(self.title_text)
 
