@@ -397,19 +397,24 @@ class PostWriter:
         for section in range(sections + 1):
             if section:
                 body.append(("heading", self.heading()))
-            for _ in range(rng.randint(2, 6)):
+            # At least three paragraphs up front, so every duplicate shape has room.
+            for _ in range(rng.randint(2 if section else 3, 6)):
                 body.append(("paragraph", self.prose.paragraph()))
             if self.chance(0.2):
                 body.extend(("caption", c) for c in self.caption())
 
         paragraph_ids = [i for i, (kind, _) in enumerate(body) if kind == "paragraph"]
-        if self.chance(0.15):
+        if index % 6 == 2:
+            # The drop cap was an image the scrape lost: "The narrative" -> "he narrative".
             i = paragraph_ids[0]
-            body[i] = ("paragraph", body[i][1][1:])   # the drop cap was an image: "he narrative"
+            first_word = body[i][1].split(" ", 1)[0]
+            if len(first_word) < 3 or not first_word[:3].isalpha():
+                body[i] = ("paragraph", "The " + body[i][1][0].lower() + body[i][1][1:])
+            body[i] = ("paragraph", body[i][1][1:])
             features.append("lost-drop-cap")
 
         # No-break spaces where the scrape had them: inside sentences and at paragraph ends.
-        if self.chance(0.5):
+        if index % 2 == 0 or self.chance(0.3):
             for i in paragraph_ids:
                 if self.chance(0.4):
                     text = body[i][1]
