@@ -57,13 +57,23 @@ $(MODEL)/normalised.json: $(MODEL)/split.json scripts/normalise.py $(COMMON) | $
 clean:
 	rm -rf build
 
+# The text stages hand on a model file; each stage's rule file (mk/<stage>.mk)
+# moves LAST_TEXT_MODEL on to its own output, so articles are always written
+# from the last text stage there is.
+LAST_TEXT_MODEL := $(MODEL)/normalised.json
+
 # Later stages keep their rules in mk/<stage>.mk so they can land independently.
 -include mk/*.mk
 
+articles: build/articles/.built
+build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/articles.py scripts/pandoc_ast.py $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.articles --in $< --book $(BOOK) --out build/articles
+	@touch $@
+
 # ---------------------------------------------------------------- books
 
-books: normalise
-	@echo "built so far: the normalised articles in $(MODEL)/normalised.json and the reports in $(REPORTS)/."
+books: articles
+	@echo "built so far: the articles in build/articles/ and the reports in $(REPORTS)/."
 	@echo "not built yet: the EPUB and the PDF (their stages have not landed)."
 
 # ---------------------------------------------------------------- tests
