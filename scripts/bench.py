@@ -50,6 +50,9 @@ class Run:
     book: Path
     sources: list[Path]
     posts: int | None = None   # known for synthetic archives
+    # The text stages hand the model on; a later stage reads whichever came last,
+    # as the Makefile's LAST_TEXT_MODEL does, so a missing stage does not block the rest.
+    last_model: Path | None = None
 
     @property
     def model(self) -> Path:
@@ -121,24 +124,23 @@ STAGES: list[Stage] = [
                      *map(str, r.sources)],
           _model("split.json"), measure=count_articles, text_stage=True),
     Stage("normalise", "normalise",
-          lambda r: ["--in", str(r.model / "split.json"), "--out", str(r.model / "normalised.json"),
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "normalised.json"),
                      "--reports", str(r.reports)],
-          _model("normalised.json"), inputs=lambda r: [r.model / "split.json"],
+          _model("normalised.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
     Stage("dedupe", "dedupe",
-          lambda r: ["--in", str(r.model / "normalised.json"), "--out", str(r.model / "deduped.json"),
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "deduped.json"),
                      "--reports", str(r.reports)],
-          _model("deduped.json"), inputs=lambda r: [r.model / "normalised.json"],
+          _model("deduped.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
     Stage("notes", "notes",
-          lambda r: ["--in", str(r.model / "deduped.json"), "--out", str(r.model / "notes.json"),
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "notes.json"),
                      "--reports", str(r.reports)],
-          _model("notes.json"), inputs=lambda r: [r.model / "deduped.json"],
+          _model("notes.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
     Stage("articles", "articles",
-          lambda r: ["--in", str(r.model / "notes.json"), "--book", str(r.book),
-                     "--out", str(r.articles)],
-          lambda r: r.articles, inputs=lambda r: [r.model / "notes.json"],
+          lambda r: ["--in", str(r.last_model), "--book", str(r.book), "--out", str(r.articles)],
+          lambda r: r.articles, inputs=lambda r: [r.last_model],
           measure=count_markdown),
     Stage("bibliography", "bibliography",
           lambda r: ["--in", str(r.articles), "--out", str(r.root / "bibliography.json"),
@@ -221,7 +223,10 @@ def stage_available(module: str) -> bool:
 def run_stage(stage: Stage, run: Run, results: dict[str, Result], timeout: float) -> Result:
     if not stage_available(stage.module):
         return Result(stage.name, "not available", note=f"scripts/{stage.module}.py does not exist yet")
-    missing = [p for p in stage.inputs(run) if not p.exists()]
+    inputs = stage.inputs(run)
+    if any(p is None for p in inputs):
+        return Result(stage.name, "skipped", note="no earlier stage produced its input")
+    missing = [p for p in inputs if not p.exists()]
     if missing:
         return Result(stage.name, "skipped", note=f"input not produced: {missing[0]}")
     command = [sys.executable, "-m", f"scripts.{stage.module}", *stage.args(run)]
@@ -232,6 +237,8 @@ def run_stage(stage: Stage, run: Run, results: dict[str, Result], timeout: float
     output = stage.output(run)
     if code == 0 and not output.exists():
         result.status, result.note = "failed", f"exited 0 but did not write {output}"
+    if result.status == "ok" and stage.text_stage:
+        run.last_model = output
     if result.status == "ok" and stage.measure:
         try:
             result.units, result.unit_name = stage.measure(output)

@@ -68,10 +68,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 INTRO_OPENERS = (
     "Catching up on posting here, this time a piece for {outlet} looking at {topic}.",
     "Another piece from last month, this time for {outlet}, on {topic}.",
-    "A longer piece for {outlet} which has been in the works for a while, trying to get at {topic}.",
+    "A longer piece I wrote for {outlet} which has been in the works for a while, trying to get at {topic}.",
     "More delayed posting, this time a short column for {outlet} about {topic}.",
-    "Finally getting round to putting this up: a piece for {outlet} exploring {topic}.",
-    "A new column for {outlet}, this time trying to make sense of {topic}.",
+    "Finally getting round to posting this here: a piece for {outlet} exploring {topic}.",
+    "A new column for {outlet}, this time with my attempt to make sense of {topic}.",
 )
 INTRO_CLOSERS = (
     "As ever, comments welcome.",
@@ -122,8 +122,12 @@ class Archive:
 # "Tashkent8"); "US$2.5" and "COVID-19" are numbers, not markers.
 _GLUED_MARKER = re.compile(r"([a-z”’)][.,;:”’)]?)\d{1,3}(?=[\s\u00a0]|$)")
 _BRACKET_MARKER = re.compile(r"\s?\[\d+\]")
+# The blogger's talk about his own writing belongs in the generated introductions only:
+# mixed into body prose it would make ordinary paragraphs sound like introductions.
 _NOT_PROSE = re.compile(r"©|PHOTO|Courtesy of|photo|\b(is|are) an? (senior|Senior)|\bI\b|\bmy\b|"
-                        r"this time|piece for|posting")
+                        r"\b(this time|piece|post|posts|posting|posted|column|commentary|article|"
+                        r"writing|wrote|written|published|publishing|here|last month|catch|caught|"
+                        r"delayed|belated|delinquent|submitted|Chose|contribution|testimony)\b")
 # A sentence ends at a stop, possibly inside closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.?!][’”')]*$")
 
@@ -168,7 +172,8 @@ class Prose:
             words = paragraph.split()
             at_start = True
             for i, word in enumerate(words):
-                if at_start and i + 1 < len(words):
+                # "Oct. 26: ..." ends at "Oct." but no sentence starts with "26:".
+                if at_start and i + 1 < len(words) and word[:1].isupper():
                     self.starts.append((word, words[i + 1]))
                 at_start = bool(_SENTENCE_END.search(word))
                 if i + 1 < len(words):
