@@ -124,7 +124,7 @@ _GLUED_MARKER = re.compile(r"([a-z”’)][.,;:”’)]?)\d{1,3}(?=[\s\u00a0]|$)
 _BRACKET_MARKER = re.compile(r"\s?\[\d+\]")
 # The blogger's talk about his own writing belongs in the generated introductions only:
 # mixed into body prose it would make ordinary paragraphs sound like introductions.
-_NOT_PROSE = re.compile(r"©|PHOTO|Courtesy of|photo|\b(is|are) an? (senior|Senior)|\bI\b|\bmy\b|"
+_NOT_PROSE = re.compile(r"©|PHOTO|Courtesy of|photo|Getty|Wikimedia|Alamy|Handout|\b(is|are) an? (senior|Senior)|\bI\b|\bmy\b|"
                         r"\b(this time|piece|post|posts|posting|posted|column|commentary|article|"
                         r"writing|wrote|written|published|publishing|here|last month|catch|caught|"
                         r"delayed|belated|delinquent|submitted|Chose|contribution|testimony)\b")
