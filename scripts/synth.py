@@ -224,7 +224,8 @@ class Prose:
             chosen = [w for w in chosen if w]
             while len(chosen) > 1 and chosen[-1].lower() in SMALL_WORDS:
                 chosen.pop()
-            while len(chosen) > 1 and chosen[0].lower() in SMALL_WORDS:
+            # A title or heading opens with a word ("$10-million" would read as something else).
+            while len(chosen) > 1 and (chosen[0].lower() in SMALL_WORDS or not chosen[0][0].isalnum()):
                 chosen.pop(0)
             if len(chosen) >= low:
                 break
