@@ -42,7 +42,8 @@ check-system:
 	@command -v python3 >/dev/null || { echo "error: python3 is missing: install Python 3.11 or newer (apt-get install python3 python3-venv)."; exit 1; }
 	@python3 -c 'import venv, ensurepip' 2>/dev/null || { echo "error: Python's venv module is missing: install it (apt-get install python3-venv)."; exit 1; }
 	@command -v java >/dev/null || { echo "error: Java is missing, and EPUBCheck needs it: install a Java runtime (apt-get install default-jre-headless)."; exit 1; }
-	@ldconfig -p 2>/dev/null | grep -q libpango-1.0 || { echo "error: Pango is missing, and WeasyPrint needs it: install it (apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; }
+	@ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || { echo "error: Pango is missing, and WeasyPrint needs it: install it (apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; }
+	@command -v pdftotext >/dev/null || echo "note: poppler-utils is not installed: the tests that read the PDF back need it (apt-get install poppler-utils)."
 
 # ---------------------------------------------------------------- text stages
 
@@ -72,9 +73,10 @@ build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/articles.py scripts/pa
 
 # ---------------------------------------------------------------- books
 
-books: articles
-	@echo "built so far: the articles in build/articles/ and the reports in $(REPORTS)/."
-	@echo "not built yet: the EPUB and the PDF (their stages have not landed)."
+BOOK_OUTPUTS := $(if $(wildcard mk/epub.mk),epub) $(if $(wildcard mk/pdf.mk),pdf)
+
+books: articles $(BOOK_OUTPUTS)
+	@echo "done: $(if $(BOOK_OUTPUTS),$(foreach t,$(BOOK_OUTPUTS),build/anthology.$(t)),build/articles/) (reports in $(REPORTS)/)"
 
 # ---------------------------------------------------------------- tests
 

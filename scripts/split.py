@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import model as m
+from scripts.atomic import write_text
 from scripts.book import Book, load_book
 from scripts.console import stage
 from scripts.errors import UserError, cli
@@ -60,7 +62,6 @@ LINK_DEFINITION = re.compile(r"^\s*\[(\d+)\]:\s*\S+")
 
 def read_source(path: Path) -> list[str]:
     """Read an archive file as lines, refusing what is not a text archive."""
-    name = path.name
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -81,7 +82,6 @@ def read_source(path: Path) -> list[str]:
                         file=str(path), line=line,
                         hint="re-save the file as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    del name
     return text.split("\n")
 
 
@@ -408,6 +408,12 @@ def split_sources(paths: list[Path], book: Book) -> SplitResult:
         raise UserError(f"book.yaml lists '{unknown[0]}' under sources, but no such file was given",
                         file="manuscript/book.yaml",
                         hint="add the file to manuscript/sources/ or remove it from 'sources'")
+    unlisted = sorted(set(by_name) - set(order))
+    if unlisted:
+        raise UserError(f"'{unlisted[0]}' is in the sources but book.yaml does not list it",
+                        file="manuscript/book.yaml",
+                        hint="add it under 'sources:' in the order its posts were written "
+                             "(or move the file out of manuscript/sources/)")
     taken: set[str] = set()
     seen: dict[str, m.Article] = {}
     articles: list[m.Article] = []
@@ -461,8 +467,6 @@ def main(argv: list[str] | None = None) -> int:
         book = load_book(args.book)
         result = split_sources(args.sources, book)
         m.save_articles(args.out, result.articles)
-        import json
-        from scripts.atomic import write_text
         write_text(args.out.with_name("split-extra.json"),
                    json.dumps({"merged": result.merged, "chrome": result.chrome},
                               ensure_ascii=False, indent=1) + "\n")
