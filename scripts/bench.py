@@ -136,9 +136,9 @@ STAGES: list[Stage] = [
           _model("deduped.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
     Stage("notes", "notes",
-          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "notes.json"),
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "noted.json"),
                      "--reports", str(r.reports)],
-          _model("notes.json"), inputs=lambda r: [r.last_model],
+          _model("noted.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
     Stage("articles", "articles",
           lambda r: ["--in", str(r.last_model), "--book", str(r.book), "--out", str(r.articles)],
@@ -150,25 +150,31 @@ STAGES: list[Stage] = [
           lambda r: r.articles, inputs=lambda r: [r.articles], measure=count_markdown,
           bench_flag="--load-chapters"),
     Stage("bibliography", "bibliography",
-          lambda r: ["--in", str(r.articles), "--out", str(r.root / "bibliography.json"),
-                     "--reports", str(r.reports)],
-          lambda r: r.root / "bibliography.json", inputs=lambda r: [r.articles],
+          lambda r: ["--in", str(r.model / "noted.json"), "--out-dir", str(r.root),
+                     "--reports", str(r.reports), "--overrides", "manuscript/bibliography.yaml",
+                     "--book", str(r.book)],
+          lambda r: r.root / "bibliography.json", inputs=lambda r: [r.model / "noted.json"],
           measure=count_json_entries),
     Stage("index", "index",
-          lambda r: ["--in", str(r.articles), "--terms", "manuscript/index.yaml",
-                     "--out", str(r.root / "index.json"), "--reports", str(r.reports)],
-          lambda r: r.root / "index.json", inputs=lambda r: [r.articles],
-          measure=count_json_entries),
+          lambda r: ["--terms", "manuscript/index.yaml", "--articles", str(r.articles),
+                     "--report", str(r.reports / "index.md"), *map(str, r.sources)],
+          lambda r: r.reports / "index.md", inputs=lambda r: [r.articles]),
     Stage("epub", "epub",
-          lambda r: ["--in", str(r.articles), "--book", str(r.book),
-                     "--out", str(r.root / "anthology.epub")],
+          lambda r: ["--book", str(r.book), "--articles", str(r.articles),
+                     "--out", str(r.root / "anthology.epub"), "--reports", str(r.reports)],
           lambda r: r.root / "anthology.epub", inputs=lambda r: [r.articles],
           measure=count_epub_documents),
+    # Run through --capture-html: the real stage, which also saves the HTML it laid
+    # out last, so the bare render below can use exactly the same HTML.
     Stage("pdf", "pdf",
-          lambda r: ["--in", str(r.articles), "--book", str(r.book),
-                     "--out", str(r.root / "anthology.pdf")],
+          lambda r: [str(r.root / "pdf-final.html"), "--",
+                     "--book", str(r.book), "--articles", str(r.articles),
+                     "--out", str(r.root / "anthology.pdf"),
+                     "--screen", str(r.root / "anthology-screen.pdf"), "--reports", str(r.reports),
+                     "--contributors", str(r.root / "contributors.json"),
+                     "--bibliography", str(r.root / "bibliography.html")],
           lambda r: r.root / "anthology.pdf", inputs=lambda r: [r.articles],
-          measure=count_pdf_pages, pdf=True),
+          measure=count_pdf_pages, pdf=True, bench_flag="--capture-html"),
 ]
 
 
@@ -280,11 +286,50 @@ def raw_archive_html(run: Run, out: Path) -> Path:
     return out
 
 
-def bare_render(html_path: Path, pdf_path: Path) -> None:
-    """One plain WeasyPrint render: what the PDF stage costs without us."""
+def capture_html(html_out: Path, stage_args: list[str]) -> int:
+    """Run the PDF stage in this process, saving the last HTML it hands to WeasyPrint
+    (the final layout pass) and the stylesheets it used, for the bare render."""
+    import atexit
+
     import weasyprint
+
+    real_html, real_css = weasyprint.HTML, weasyprint.CSS
+    seen: dict = {"html": None, "base_url": None, "stylesheets": []}
+
+    def html(*args, **kwargs):
+        if "string" in kwargs:
+            seen["html"], seen["base_url"] = kwargs["string"], kwargs.get("base_url")
+        return real_html(*args, **kwargs)
+
+    def css(*args, **kwargs):
+        if kwargs.get("filename") and kwargs["filename"] not in seen["stylesheets"]:
+            seen["stylesheets"].append(kwargs["filename"])
+        return real_css(*args, **kwargs)
+
+    def save() -> None:
+        if seen["html"] is not None:
+            write_text(html_out, seen["html"])
+            write_text(html_out.with_suffix(".json"), json.dumps(
+                {"base_url": seen["base_url"], "stylesheets": seen["stylesheets"]}))
+
+    weasyprint.HTML, weasyprint.CSS = html, css
+    atexit.register(save)
+    from scripts.pdf import main as pdf_main
+    return pdf_main(stage_args)
+
+
+def bare_render(html_path: Path, pdf_path: Path) -> None:
+    """One plain WeasyPrint render of the same HTML and stylesheets: what the PDF costs without us."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    weasyprint.HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(str(pdf_path))
+    sidecar = html_path.with_suffix(".json")
+    settings = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+    fonts = FontConfiguration()
+    stylesheets = [CSS(filename=f, font_config=fonts) for f in settings.get("stylesheets", [])]
+    HTML(filename=str(html_path), base_url=settings.get("base_url") or str(html_path.parent)).write_pdf(
+        str(pdf_path), stylesheets=stylesheets, font_config=fonts)
 
 
 def run_bare(name: str, html_path: Path, run: Run, timeout: float) -> Result:
@@ -315,15 +360,20 @@ def measure_run(run: Run, pdf_max: int | None, timeout: float) -> list[Result]:
               f"{_fmt(result.wall_s, 's'):>10} {_fmt(result.peak_rss_mb, 'MB'):>10}  {result.note}",
               flush=True)
         if stage.pdf and result.status == "ok":
-            html_path = html_left_by(run, started)
+            html_path = run.root / "pdf-final.html"
+            html_path = html_path if html_path.exists() else html_left_by(run, started)
             if html_path is None:
                 results["pdf-bare"] = Result("pdf-bare", "not available",
                                              note="the PDF stage left no HTML file to re-render")
             else:
                 bare = run_bare("pdf-bare", html_path, run, timeout)
                 bare.note = f"bare WeasyPrint render of {html_path.relative_to(run.root)}"
+                passes = ""
+                pdf_report = run.reports / "pdf.json"
+                if pdf_report.exists():
+                    passes = f", {json.loads(pdf_report.read_text(encoding='utf-8')).get('passes')} layout passes"
                 if bare.status == "ok" and result.wall_s:
-                    result.note = (f"{result.wall_s / bare.wall_s:.2f}x a bare render"
+                    result.note = (f"{result.wall_s / bare.wall_s:.2f}x a bare render{passes}"
                                    + (f"; {result.note}" if result.note else ""))
                 results["pdf-bare"] = bare
         elif stage.pdf and result.status == "not available":
@@ -524,6 +574,13 @@ def main(argv: list[str] | None = None) -> int:
     # Used by the benchmark itself, each in a subprocess of its own.
     parser.add_argument("--bare-render", nargs=2, metavar=("HTML", "PDF"), help=argparse.SUPPRESS)
     parser.add_argument("--load-chapters", type=Path, metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--capture-html", type=Path, metavar="HTML", help=argparse.SUPPRESS)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--capture-html" in argv and "--" in argv:
+        # Everything after "--" belongs to the PDF stage.
+        cut = argv.index("--")
+        argv, stage_args = argv[:cut], argv[cut + 1:]
+        return capture_html(Path(argv[argv.index("--capture-html") + 1]), stage_args)
     args = parser.parse_args(argv)
 
     if args.bare_render:
@@ -577,8 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                 profile = profile_stage(target.stage, target_run, args.reports, args.timeout)
 
         report = {
-            "meta": {"command": "python -m scripts.bench " + shlex.join(argv if argv is not None
-                                                                          else sys.argv[1:]),
+            "meta": {"command": "python -m scripts.bench " + shlex.join(argv),
                      "date": dt.datetime.now().isoformat(timespec="seconds"),
                      "python": platform.python_version(), "cpus": os.cpu_count(),
                      "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
