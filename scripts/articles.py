@@ -14,16 +14,16 @@ bios, raw notes) is handled, and reported, by the stages before this one.
 from __future__ import annotations
 
 import argparse
+from functools import lru_cache
 from pathlib import Path
-
-import pypandoc
 
 from scripts import model as m
 from scripts import pandoc_ast as ast
 from scripts.atomic import write_text
 from scripts.book import Book, load_book
-from scripts.console import progress, stage
+from scripts.console import stage
 from scripts.errors import UserError, cli
+from scripts.pandoc_batch import Document, convert_many, default_template
 
 CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR})
 
@@ -101,18 +101,32 @@ def article_blocks(article: m.Article) -> list[dict]:
     return blocks
 
 
+MARKDOWN = "markdown-smart"      # typographic characters stay as written, not as ASCII
+
+
 def to_markdown(article: m.Article, chapter: int, book: Book) -> str:
-    doc = ast.document(article_blocks(article), article_meta(article, chapter, book))
-    return pypandoc.convert_text(doc, "markdown-smart", format="json",
-                                 extra_args=["--standalone", "--wrap=none"])
+    return to_markdown_many([(article, chapter)], book)[0]
+
+
+def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book) -> list[str]:
+    """Pandoc writes every article's Markdown (front matter included) from its AST."""
+    documents = [Document(ast.document(article_blocks(a), article_meta(a, n, book)), name=a.slug)
+                 for a, n in numbered]
+    return convert_many(documents, reader="json", writer=MARKDOWN, template=_template())
+
+
+@lru_cache(maxsize=1)
+def _template() -> str:
+    return default_template(MARKDOWN)
 
 
 def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list[Path]:
     """Write every article; remove stale files of articles that no longer exist."""
+    numbered = list(zip(articles, range(1, len(articles) + 1)))
     written = []
-    for chapter, article in progress(list(enumerate(articles, 1)), "articles"):
+    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book)):
         path = out_dir / file_name(chapter, article)
-        write_text(path, to_markdown(article, chapter, book))
+        write_text(path, text)
         written.append(path)
     for stale in set(out_dir.glob("*.md")) - set(written):
         stale.unlink()

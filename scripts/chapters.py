@@ -15,10 +15,10 @@ import html as html_text
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypandoc
 from lxml import etree, html
 
 from scripts.errors import UserError
+from scripts.pandoc_batch import Document, convert_many
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "pandoc" / "fields.html"
@@ -52,12 +52,7 @@ def _inner_html(element: etree._Element) -> str:
     return "".join(parts).strip()
 
 
-def markdown_to_html(markdown: str, *, id_prefix: str = "") -> dict[str, list[str]]:
-    """Convert one article's Markdown; return each field's HTML fragments."""
-    extra = ["--standalone", f"--template={TEMPLATE}", "--wrap=none", "--section-divs"]
-    if id_prefix:
-        extra.append(f"--id-prefix={id_prefix}")
-    output = pypandoc.convert_text(markdown, "html5", format=READER, extra_args=extra)
+def _fields(output: str) -> dict[str, list[str]]:
     root = html.fragment_fromstring(output, create_parent="div")
     fields: dict[str, list[str]] = {}
     for element in root.iter("field"):
@@ -65,13 +60,18 @@ def markdown_to_html(markdown: str, *, id_prefix: str = "") -> dict[str, list[st
     return fields
 
 
-def load_chapter(path: Path) -> Chapter:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"cannot read the article: {error.strerror}", file=str(path)) from None
-    number = int(path.name.split("-", 1)[0]) if path.name[:2].isdigit() else 0
-    fields = markdown_to_html(text, id_prefix=f"ch{number:02d}-")
+def _convert(documents: list[Document]) -> list[dict[str, list[str]]]:
+    outputs = convert_many(documents, reader=READER, writer="html5",
+                           template=TEMPLATE.read_text(encoding="utf-8"), section_divs=True)
+    return [_fields(output) for output in outputs]
+
+
+def markdown_to_html(markdown: str, *, id_prefix: str = "") -> dict[str, list[str]]:
+    """Convert one article's Markdown; return each field's HTML fragments."""
+    return _convert([Document(markdown, id_prefix)])[0]
+
+
+def _chapter(path: Path, number: int, fields: dict[str, list[str]]) -> Chapter:
     if not fields.get("title") or not fields["title"][0]:
         raise UserError("the article has no title in its front matter", file=str(path), line=1,
                         hint="rebuild it with 'make articles'")
@@ -84,9 +84,30 @@ def load_chapter(path: Path) -> Chapter:
                    headnote=first("headnote"), outlet=first("outlet"), source=path)
 
 
+def _number(path: Path) -> int:
+    return int(path.name.split("-", 1)[0]) if path.name[:2].isdigit() else 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read the article: {error.strerror}", file=str(path)) from None
+
+
+def load_chapter(path: Path) -> Chapter:
+    return load_chapters_from([path])[0]
+
+
+def load_chapters_from(paths: list[Path]) -> list[Chapter]:
+    """Convert the articles in one batch of pandoc processes (not one process each)."""
+    documents = [Document(_read(p), f"ch{_number(p):02d}-", str(p)) for p in paths]
+    return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents))]
+
+
 def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
     paths = sorted(directory.glob("[0-9]*.md"))
     if not paths:
         raise UserError("no articles to build the book from", file=str(directory),
                         hint="run 'make' to build the articles first")
-    return [load_chapter(p) for p in paths]
+    return load_chapters_from(paths)
