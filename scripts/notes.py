@@ -475,7 +475,7 @@ def collect_notes(article: m.Article) -> list[m.Note]:
             raise UserError(f"{article.slug}: two notes are numbered {note.number} "
                             f"(lines {seen[note.number].source.first_line} and {note.source.first_line})",
                             file=note.source.file, line=note.source.first_line,
-                            hint="fix the numbering of the notes in the source (manuscript/sources/)")
+                            hint="fix the numbering of the notes in the source file")
         seen[note.number] = note
     return notes
 
@@ -609,7 +609,9 @@ def check(records: list[ArticleNotes], articles: list[m.Article]) -> None:
                "marker-without-note": f"not_marker: {passage}\n"
                                       "        # or, to take a lost note's marker out: drop_marker: ..."
                }[first["kind"]]
-    raise UserError("\n  ".join(lines), file=f"manuscript/sources/{article.source_file}",
+    # The model records each source by the name the split stage was given it under: name it so,
+    # wherever the sources live (manuscript/sources/ for the book, elsewhere for a benchmark).
+    raise UserError("\n  ".join(lines), file=article.source_file,
                     line=first.get("line"),
                     hint=f"check build/reports/notes.md, then settle it in {OVERRIDES_FILE}:\n"
                          f"    {record.slug}:\n      - note: {first['note']}\n        {example}")

@@ -420,7 +420,7 @@ def test_cli_writes_model_and_reports_or_stops_with_one_message(tmp_path, capsys
     args[1], args[3] = str(bad), str(tmp_path / "bad-noted.json")
     assert notes.main(args) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: manuscript/sources/seed.txt:1: kz: note 9: marker-without-note")
+    assert err.startswith("error: seed.txt:1: kz: note 9: marker-without-note")
     assert "Traceback" not in err and not (tmp_path / "bad-noted.json").exists()
     report = json.loads((tmp_path / "reports" / "notes.json").read_text(encoding="utf-8"))
     assert report["articles"][0]["unmatched"][0]["kind"] == "marker-without-note"
