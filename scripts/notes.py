@@ -385,14 +385,18 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
     result = Alignment()
     for k in range(N):
         places = on_best.get(k, set())
-        if len(places) > 1:
+        # Equally good places that are copies of one passage (a duplicate dedupe could not take
+        # out, "Tashkent8" twice) do not leave the choice open: the note is the first copy's.
+        if len(places) > 1 and not _copies_of_one_passage(places, tails):
             result.ambiguous[numbers[k]] = sorted(places, key=lambda p: -1 if p is None else p)
-    # Follow one cheapest path (unique where nothing is ambiguous).
+    # Follow one cheapest path (unique where nothing is ambiguous but for copies of a passage,
+    # where taking a marker as soon as a cheapest path allows it picks the first copy).
     state = (0, 0, 0)
     while state[:2] != (M, N):
-        for decision, target, cost in edges(*state):
-            if cost < INF and forward[state] + cost + backward.get(target, INF) == total:
-                break
+        decision, target, cost = min(
+            ((decision, target, cost) for decision, target, cost in edges(*state)
+             if cost < INF and forward[state] + cost + backward.get(target, INF) == total),
+            key=lambda edge: FOLLOW_FIRST.index(edge[0][0]))
         kind = decision[0]
         if kind == "missing":
             if numbers[decision[1]] not in accepted:
@@ -404,16 +408,31 @@ def align(slots: list[Slot], numbers: list[int], accepted: set[int], texts: list
         elif skip[decision[1]]:
             result.leftover.append(decision[1])
         state = target
-    # A sure marker in a duplicated passage further on (or, if the editor placed the note in the
-    # second copy, earlier) is a repeat too.
+    # A marker in a duplicated passage further on (or, if the editor placed the note in the
+    # second copy, earlier) is a repeat too: sure-looking or not, it must not stay in the text.
     placed_tails = {numbers_k: tails[i] for numbers_k, i in result.matches.items()}
-    for i in list(result.leftover):
-        value = next((r.value for r in slots[i].readings
+    placed = set(result.matches.values()) | set(result.repeats)
+    for i, slot in enumerate(slots):
+        if i in placed or slot.drop:
+            continue
+        value = next((r.value for r in slot.readings
                       if r.value in placed_tails and _same_tail(placed_tails[r.value], tails[i])), None)
         if value is not None:
-            result.leftover.remove(i)
+            if i in result.leftover:
+                result.leftover.remove(i)
             result.repeats[i] = value
     return result
+
+
+# When several cheapest paths agree on every note, the one followed takes a marker first.
+FOLLOW_FIRST = ("match", "repeat", "text", "missing")
+
+
+def _copies_of_one_passage(places: set[int | None], tails: list[str]) -> bool:
+    if None in places:
+        return False
+    first, *others = sorted(places)
+    return all(_same_tail(tails[first], tails[other]) for other in others)
 
 
 # ---------------------------------------------------------------- the article

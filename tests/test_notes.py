@@ -154,6 +154,19 @@ def test_bracket_with_a_space_before_it_and_a_repeated_marker_of_a_duplicated_pa
     assert record.markers_found == 3 and record.matched == 2 and not record.problems
 
 
+def test_a_copy_dedupe_left_repeats_a_word_glued_marker_that_is_referenced_once():
+    # A paragraph glued on to another whose lost drop cap was restored in one copy only ("he"
+    # here, "The" there) is a copy dedupe cannot take out: its "Tashkent8" is the same marker
+    # again, not a second place note 8 could be, and it must not stay in the text.
+    passage = "as well as a series of bombings in downtown Tashkent8 – highlighted the regional nature"
+    text, record = assemble([passage, "he threat was regional, " + passage,
+                             "reflecting a loss of confidence in his own security forces.9 Kazakhstan"], [8, 9])
+    assert "downtown Tashkent{8} – highlighted" in text[0]
+    assert text[1] == "he threat was regional, as well as a series of bombings in downtown Tashkent – highlighted the regional nature"
+    assert text[2].endswith("security forces.{9} Kazakhstan")
+    assert [d["note"] for d in record.repeats] == [8] and record.matched == 2 and not record.problems
+
+
 def test_a_marker_repeated_with_other_words_is_not_taken_for_a_duplicate():
     _, record = assemble(["the first point.1 And the second.2", "an unrelated sentence.1"], [1, 2])
     assert problems(record) == [("marker-without-note", 1)]
