@@ -7,7 +7,9 @@ first-person introduction naming the outlet, title, standfirst, photo captions,
 author bios, headings (Title Case and ALL CAPS), glued note markers with a notes
 list (headed "Notes" + "1. Text", or unheaded "1 Text"), "[1]" markers with
 "[1]: https://..." definitions, duplicated paragraphs (exact, truncated, glued on,
-Title Case pull quote), no-break spaces and lost drop caps.
+Title Case pull quote), no-break spaces and lost drop caps.  As in the seeds, a
+post cites its notes 1..N in reading order, every note once; a duplicated
+paragraph repeats its markers (a pull quote does not).
 
 The prose is drawn from a word-level Markov chain trained on the archive files
 given as the corpus (normally manuscript/sources), so it reads like the blog
@@ -119,17 +121,30 @@ class Archive:
 # ---------------------------------------------------------------- the prose model
 
 # A glued marker follows a lower-case word or a closing stop/quote ("forces.1", "East”.2",
-# "Tashkent8"); "US$2.5" and "COVID-19" are numbers, not markers.
-_GLUED_MARKER = re.compile(r"([a-z”’)][.,;:”’)]?)\d{1,3}(?=[\s\u00a0]|$)")
+# "Tashkent8"), a stop after a capital ("ASEAN.63") or a year ("in 1998.40", "June 2020.42.",
+# "in 201665": 2016 and note 65); "US$2.5", "0.19", "G7" and "COVID-19" are numbers, not markers.
+_GLUED_MARKER = re.compile(r"([a-z”’)][.,;:”’)]?|[A-Z][.,;:”’)])\d{1,3}(?=[\s\u00a0]|$)")
+_YEAR_MARKER = re.compile(r"(?<![\d.,$])((?:1[89]|20)\d\d)(?:([.,;:])\d{1,3}(?=([\s\u00a0.,;:]|$))"
+                          r"|[1-9]\d{0,2}(?![\d%]))")
 _BRACKET_MARKER = re.compile(r"\s?\[\d+\]")
 # The blogger's talk about his own writing belongs in the generated introductions only:
-# mixed into body prose it would make ordinary paragraphs sound like introductions.
-_NOT_PROSE = re.compile(r"©|PHOTO|Courtesy of|photo|Getty|Wikimedia|Alamy|Handout|\b(is|are) an? (senior|Senior)|\bI\b|\bmy\b|"
+# mixed into body prose it would make ordinary paragraphs sound like introductions.  So do
+# photo credits: a paragraph carrying one reads as a caption (and its note markers go with it).
+_NOT_PROSE = re.compile(r"©|(?i:photo)|Courtesy of|Getty|Wikimedia|Alamy|Handout|CC BY|\bAFP\b|Reuters|\bAP\b|\b(is|are) an? (senior|Senior)|\bI\b|\bmy\b|"
                         r"\b(this time|piece|post|posts|posting|posted|column|commentary|article|"
                         r"writing|wrote|written|published|publishing|here|last month|catch|caught|"
                         r"delayed|belated|delinquent|submitted|Chose|contribution|testimony)\b")
 # A sentence ends at a stop, possibly inside closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.?!][’”')]*$")
+
+
+def _unmarked(text: str) -> str:
+    """The text without its note markers."""
+    def year(match: re.Match) -> str:
+        # "in 1998.40 In" keeps its stop; "in June 2020.42." already has one.
+        stop = match.group(2) if match.group(2) and not match.group(3)[:1] in ".,;:" else ""
+        return match.group(1) + stop
+    return _BRACKET_MARKER.sub("", _GLUED_MARKER.sub(r"\1", _YEAR_MARKER.sub(year, text)))
 
 
 def corpus_paragraphs(texts: list[str]) -> list[str]:
@@ -142,7 +157,7 @@ def corpus_paragraphs(texts: list[str]) -> list[str]:
             if line.startswith(("[", "“")) or "http" in line:
                 continue
             # Markers are added by the generator where it wants them, so strip the corpus's own.
-            line = _BRACKET_MARKER.sub("", _GLUED_MARKER.sub(r"\1", line.replace(NBSP, " ")))
+            line = _unmarked(line.replace(NBSP, " "))
             # Captions, bios and the blogger's own introductions are generated separately;
             # left in, they would leak chrome into the running prose.
             kept = [s for s in line.split(". ") if not _NOT_PROSE.search(s)]
@@ -238,6 +253,11 @@ def title_case(text: str) -> str:
                     for i, w in enumerate(words))
 
 
+def every_word_capitalised(text: str) -> str:
+    """How the outlets set a pull quote: "Long Seen As Central Asia’s Wealthy Bulwark"."""
+    return re.sub(r"(?<![\w’'])([^\W\d_])", lambda m: m.group(1).upper(), text)
+
+
 # ---------------------------------------------------------------- one post
 
 class PostWriter:
@@ -322,10 +342,11 @@ class PostWriter:
 
     # -- markers
 
-    def glue_marker(self, paragraph: str, number: int, shape: str) -> str:
-        """Attach note `number` the way the scrape does: glued to the text, no space."""
+    @staticmethod
+    def sentences(paragraph: str) -> list[list[str]]:
+        """The paragraph as [core, stop] pairs, so a marker can go after a sentence's stop."""
         pieces = paragraph.split(". ")
-        sentences = []                     # [core, stop] pairs
+        sentences = []
         for i, piece in enumerate(pieces):
             if i < len(pieces) - 1:
                 sentences.append([piece, "."])
@@ -333,42 +354,60 @@ class PostWriter:
                 sentences.append([piece[:-1], piece[-1]])
             else:
                 sentences.append([piece, ""])
-        target = self.rng.randint(0, len(sentences) - 1)
-        core, stop = sentences[target]
+        return sentences
+
+    def mark_paragraph(self, paragraph: str, marks: dict[int, int], style: str, index: int) -> str:
+        """Put note `marks[s]` in sentence s of the paragraph, for each s: one marker a sentence,
+        so the numbers read in order however many notes the paragraph carries."""
+        # A no-break space the scrape left at the paragraph's end stays after the last marker.
+        trailing = paragraph[len(paragraph.rstrip()):]
+        sentences = self.sentences(paragraph.rstrip())
+        spaced = set()
+        for target, number in marks.items():
+            core, stop = sentences[target]
+            if style == "brackets":
+                sentences[target] = self.bracket_marker(core, stop, number)
+            else:
+                shape = MARKER_SHAPES[(index + number) % len(MARKER_SHAPES)]
+                sentences[target] = self.glue_marker(core, stop, number, shape)
+                # After a glued marker the scrape often has a no-break space.
+                if self.chance(0.3):
+                    spaced.add(target)
+        out = []
+        for i, (core, stop) in enumerate(sentences):
+            out.append(core + stop)
+            if i < len(sentences) - 1:
+                out.append(NBSP if i in spaced else " ")
+        return "".join(out) + trailing
+
+    def glue_marker(self, core: str, stop: str, number: int, shape: str) -> list[str]:
+        """Attach note `number` to one sentence the way the scrape does: glued, no space."""
         words = core.split(" ")
         comma = next((k for k, w in enumerate(words) if w.endswith(",")), None)
         inner = [k for k in range(1, len(words) - 1) if words[k][-1:].isalpha()]
         if shape == "after-quote" and len(words) > 4:
             # ... the ‘gateway to Eurasia’.2
-            core = " ".join(words[:-3]) + " ‘" + " ".join(words[-3:]) + "’"
-            sentences[target] = [core, (stop or ".") + str(number)]
-        elif shape == "on-word" and inner:
+            return [" ".join(words[:-3]) + " ‘" + " ".join(words[-3:]) + "’", (stop or ".") + str(number)]
+        if shape == "on-word" and inner:
             # ... bombings in downtown Tashkent8 – highlighted ...
-            k = self.rng.choice(inner)
-            words[k] += str(number)
-            sentences[target] = [" ".join(words), stop]
-        elif shape == "after-comma" and comma is not None:
+            words[self.rng.choice(inner)] += str(number)
+            return [" ".join(words), stop]
+        if shape == "after-comma" and comma is not None:
             # ... the security side thrived,13 most of ...
             words[comma] += str(number)
-            sentences[target] = [" ".join(words), stop]
-        else:
-            # ... its forces.1 The next sentence ...
-            sentences[target] = [core, (stop or ".") + str(number)]
-        out = []
-        for i, (core, stop) in enumerate(sentences):
-            out.append(core + stop)
-            if i < len(sentences) - 1:
-                # After a marker the scrape often has a no-break space.
-                out.append(NBSP if i == target and self.chance(0.3) else " ")
-        return "".join(out)
+            return [" ".join(words), stop]
+        # ... its forces.1 The next sentence ...
+        return [core, (stop or ".") + str(number)]
 
-    def bracket_marker(self, paragraph: str, number: int) -> str:
-        words = paragraph.split(" ")
+    def bracket_marker(self, core: str, stop: str, number: int) -> list[str]:
+        words = core.split(" ")
         if self.chance(0.5) and len(words) > 6:
+            # "Gen. Liu Yazhou [1] put it", "Yang Jiechi[3] described"
             i = self.rng.randint(2, len(words) - 3)
-            words.insert(i + 1, f"[{number}]")
-            return " ".join(words)
-        return f"{paragraph}[{number}]"
+            words[i] += f"{' ' if self.chance(0.5) else ''}[{number}]"
+            return [" ".join(words), stop]
+        # "the ‘gateway to Eurasia.'[2]"
+        return [core, f"{stop}[{number}]"]
 
     # -- the whole post
 
@@ -389,7 +428,10 @@ class PostWriter:
             blocks.append(("bullets", "\n".join(
                 f"  • {self.prose.sentence(10, 30)}" for _ in range(rng.randint(2, 3)))))
             features.append("bullets")
-        elif self.chance(0.75):
+        elif not evidence:
+            # Every post in the seeds opens with the outlet's standfirst (or key points) except
+            # written evidence; without one the splitter rightly takes a short first paragraph
+            # for it.
             standfirst = self.prose.sentence(8, 24)
             blocks.append(("standfirst", standfirst if self.chance(0.6) else standfirst.rstrip(".")))
         bio_early = self.chance(0.5)
@@ -436,21 +478,23 @@ class PostWriter:
         if evidence:
             note_style = None
         notes: list[str] = []
+        unmarked = [text for _, text in body]
         if note_style:
-            count = rng.randint(2, min(12, len(paragraph_ids) * 2))
-            carriers = sorted(rng.choices(paragraph_ids, k=count))
-            for number, i in enumerate(carriers, 1):
-                if note_style == "brackets":
-                    body[i] = ("paragraph", self.bracket_marker(body[i][1], number))
-                else:
-                    shape = MARKER_SHAPES[(index + number) % len(MARKER_SHAPES)]
-                    body[i] = ("paragraph", self.glue_marker(body[i][1], number, shape))
+            # A real post cites its notes 1..N in reading order, one marker each: choose N
+            # sentences of the body and number them from the top.
+            sentences = [(i, s) for i in paragraph_ids for s in range(len(self.sentences(body[i][1])))]
+            count = rng.randint(2, min(12, len(paragraph_ids) * 2, len(sentences)))
+            marks: dict[int, dict[int, int]] = defaultdict(dict)
+            for number, (i, s) in enumerate(sorted(rng.sample(sentences, count)), 1):
+                marks[i][s] = number
                 notes.append(self.note_text(note_style, year))
+            for i, paragraph_marks in marks.items():
+                body[i] = ("paragraph", self.mark_paragraph(body[i][1], paragraph_marks, note_style, index))
             features.append(f"notes-{note_style}")
 
         duplicate = DUPLICATE_SHAPES[index % len(DUPLICATE_SHAPES)]
         if duplicate and len(paragraph_ids) >= 3:
-            body = self.duplicate(body, paragraph_ids, duplicate)
+            body = self.duplicate(body, paragraph_ids, duplicate, unmarked)
             features.append(f"duplicate-{duplicate}")
         else:
             duplicate = None
@@ -483,7 +527,9 @@ class PostWriter:
                         note_style=note_style, notes=len(notes), duplicate=duplicate,
                         paragraphs=paragraphs, words=words, features=features, blocks=blocks)
 
-    def duplicate(self, body: list[tuple[str, str]], ids: list[int], shape: str):
+    def duplicate(self, body: list[tuple[str, str]], ids: list[int], shape: str, unmarked: list[str]):
+        """Repeat paragraphs the way the scrapes do; `unmarked` is the body's text before
+        the note markers went in."""
         rng = self.rng
         body = list(body)
         k = rng.randint(0, len(ids) - 3)
@@ -491,17 +537,24 @@ class PostWriter:
         if shape == "exact":
             body.insert(third + 1, body[first])
         elif shape == "truncated":
+            # The opening sentences of a paragraph set again before it.  Cut mid-sentence, the
+            # copy would read as a paragraph broken across two lines (normalise rightly joins it
+            # to the next), so it ends at a sentence: the scrape's excerpt of the paragraph.
             text = body[second][1]
-            cut = text.rfind(" ", 0, int(len(text) * rng.uniform(0.3, 0.8)))
-            body.insert(second, ("paragraph", text[:max(cut, 20)]))
+            stops = [m.end() for m in re.finditer(r"[.?!][’”)]?(?=[ \u00a0])", text)]
+            target = len(text) * rng.uniform(0.3, 0.8)
+            cut = min(stops, key=lambda end: abs(end - target)) if stops else len(text) // 2
+            body.insert(second, ("paragraph", text[:cut]))
         elif shape == "glued":
             # The first copy of a run of paragraphs has an earlier one glued on its end.
             body[third] = ("paragraph", f"{body[third][1]} {body[first][1]}")
             body.insert(third + 1, body[second])
             body.insert(third + 2, ("paragraph", body[third][1][:-len(body[first][1]) - 1]))
         elif shape == "pull-quote":
-            sentence = body[second][1].split(". ")[0].rstrip(".")
-            body.insert(second, ("pull_quote", title_case(sentence)))
+            # As in the seeds: the whole paragraph again, Every Word Capitalised, set before it.
+            # The outlet sets the quote box from the words alone: no note markers.
+            quote = every_word_capitalised(unmarked[second])
+            body.insert(second, ("pull_quote", quote))
         return body
 
 
