@@ -117,3 +117,32 @@ def test_splitter_finds_every_generated_post(tmp_path, corpus):
     articles = load_articles(out)
     assert len(articles) == len(archive.posts)
     assert sorted(a.title for a in articles) == sorted(p.title for p in archive.posts)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_notes_pass_the_text_stages_with_nothing_for_the_editor(tmp_path, corpus, seed):
+    """Split -> normalise -> dedupe -> notes on a small archive: every generated note is cited
+    once, in order, and no marker is left for the editor to settle."""
+    from scripts import notes
+    from scripts.dedupe import dedupe
+    from scripts.model import BODY_KINDS, NOTE_CLOSE, NOTE_OPEN
+    from scripts.normalise import normalise
+    from scripts.split import split_sources
+
+    archive = generate(12, seed=seed, corpus=corpus)
+    assert {p.note_style for p in archive.posts} == {"headed", "unheaded", "brackets", None}
+    write_archive(archive, tmp_path)
+    book = load_book(tmp_path / "book.yaml")
+    articles = split_sources([tmp_path / "sources" / name for name in archive.files], book).articles
+    articles = dedupe(normalise(articles), book.author).articles
+    records = notes.reassemble(articles, [])
+    notes.check(records, articles)                  # raises naming every note problem
+    assert [a.title for a in articles] == [p.title for p in archive.posts]
+    for article, post in zip(articles, archive.posts):
+        cited = [int(n) for b in article.blocks
+                 for n in re.findall(f"{NOTE_OPEN}(\\d+){NOTE_CLOSE}", b.text)]
+        assert cited == list(range(1, post.notes + 1)), article.slug
+        assert [n.number for n in article.notes] == cited
+        # Nothing that reads as a marker stays in the running text.
+        assert not [s for s in notes.find_slots(article) if s.sure], article.slug
+        assert all(b.kind in BODY_KINDS or NOTE_OPEN not in b.text for b in article.blocks)
