@@ -71,11 +71,19 @@ build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/articles.py scripts/pa
 	@$(PY) -m scripts.articles --in $< --book $(BOOK) --out build/articles
 	@touch $@
 
+# Every chapter converted to HTML once; the index, EPUB and PDF stages read it
+# (and convert again themselves only if it was not made from these articles).
+html: build/html/chapters.json
+build/html/chapters.json: build/articles/.built scripts/chapters.py scripts/pandoc_batch.py \
+        scripts/pandoc_batch.lua templates/pandoc/fields.html $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.chapters --articles build/articles
+
 # ---------------------------------------------------------------- books
 
 BOOK_OUTPUTS := $(if $(wildcard mk/epub.mk),epub) $(if $(wildcard mk/pdf.mk),pdf)
+BOOK_INPUTS  := build/html/chapters.json
 
-books: articles $(BOOK_OUTPUTS)
+books: articles $(BOOK_INPUTS) $(BOOK_OUTPUTS)
 	@echo "done: $(if $(BOOK_OUTPUTS),$(foreach t,$(BOOK_OUTPUTS),build/anthology.$(t)),build/articles/) (reports in $(REPORTS)/)"
 
 # ---------------------------------------------------------------- tests

@@ -6,7 +6,7 @@
 EPUB        := build/anthology.epub
 EPUB_CODE   := scripts/epub.py scripts/epub_markup.py scripts/epub_fonts.py scripts/cover.py \
                scripts/book.py scripts/chapters.py $(wildcard scripts/index.py) $(COMMON)
-EPUB_INPUTS := build/articles/.built $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
+EPUB_INPUTS := build/articles/.built build/html/chapters.json $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
                $(wildcard templates/index.html.j2) styles/epub.css $(wildcard styles/fonts/*) \
                $(wildcard manuscript/index.yaml) \
                $(if $(wildcard mk/dedupe.mk),build/contributors.json) \

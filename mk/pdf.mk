@@ -3,7 +3,7 @@
 # templates, the stylesheet, the font or the code changes.
 
 PDF_OUT     := build/anthology.pdf build/anthology-screen.pdf
-PDF_INPUTS  := build/articles/.built $(if $(wildcard mk/dedupe.mk),build/contributors.json) \
+PDF_INPUTS  := build/articles/.built build/html/chapters.json $(if $(wildcard mk/dedupe.mk),build/contributors.json) \
                $(if $(wildcard mk/bibliography.mk),build/bibliography.html) $(wildcard manuscript/index.yaml)
 PDF_CODE    := scripts/pdf.py scripts/book.py $(wildcard scripts/index.py) \
                $(wildcard templates/print/*.html) styles/print.css $(wildcard styles/fonts/*.ttf)

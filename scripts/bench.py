@@ -97,6 +97,10 @@ def count_json_entries(path: Path) -> tuple[int, str]:
     return (len(data), "entries") if isinstance(data, (list, dict)) else (1, "file")
 
 
+def count_html_chapters(path: Path) -> tuple[int, str]:
+    return len(json.loads(path.read_text(encoding="utf-8"))["chapters"]), "chapters"
+
+
 # ---------------------------------------------------------------- the stage table
 
 @dataclass
@@ -132,6 +136,7 @@ STAGES: list[Stage] = [
           measure=count_articles, text_stage=True),
     Stage("dedupe", "dedupe",
           lambda r: ["--in", str(r.last_model), "--out", str(r.model / "deduped.json"),
+                     "--book", str(r.book), "--contributors", str(r.root / "contributors.json"),
                      "--reports", str(r.reports)],
           _model("deduped.json"), inputs=lambda r: [r.last_model],
           measure=count_articles, text_stage=True),
@@ -144,11 +149,11 @@ STAGES: list[Stage] = [
           lambda r: ["--in", str(r.last_model), "--book", str(r.book), "--out", str(r.articles)],
           lambda r: r.articles, inputs=lambda r: [r.last_model],
           measure=count_markdown),
-    # Not a Make stage: the Markdown -> HTML conversion the EPUB and PDF stages both do
-    # through scripts.chapters.  Measured on its own because it is their shared cost.
-    Stage("chapters (md->html)", "chapters", lambda r: [str(r.articles)],
-          lambda r: r.articles, inputs=lambda r: [r.articles], measure=count_markdown,
-          bench_flag="--load-chapters"),
+    # The HTML stage: every chapter converted once (build/html/chapters.json), read by
+    # the index, EPUB and PDF stages.
+    Stage("html", "chapters", lambda r: ["--articles", str(r.articles)],
+          lambda r: r.articles.parent / "html" / "chapters.json", inputs=lambda r: [r.articles],
+          measure=count_html_chapters),
     Stage("bibliography", "bibliography",
           lambda r: ["--in", str(r.model / "noted.json"), "--out-dir", str(r.root),
                      "--reports", str(r.reports), "--overrides", "manuscript/bibliography.yaml",

@@ -11,13 +11,18 @@ book templates may mark them safe.
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import html as html_text
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree, html
 
-from scripts.errors import UserError
+from scripts.atomic import write_text
+from scripts.console import stage
+from scripts.errors import UserError, cli
 from scripts.pandoc_batch import Document, convert_many
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
@@ -106,8 +111,63 @@ def load_chapters_from(paths: list[Path]) -> list[Chapter]:
 
 
 def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
+    """Every article as a chapter: from the HTML stage's file when it was made from
+    exactly these articles (compared by content), else converted now."""
     paths = sorted(directory.glob("[0-9]*.md"))
     if not paths:
         raise UserError("no articles to build the book from", file=str(directory),
                         hint="run 'make' to build the articles first")
-    return load_chapters_from(paths)
+    texts = [_read(p) for p in paths]
+    cached = _load_cache(cache_path(directory), paths, texts)
+    return cached if cached is not None else load_chapters_from(paths)
+
+
+# ---------------------------------------------------------------- the HTML stage
+
+def cache_path(articles: Path) -> Path:
+    return articles.parent / "html" / "chapters.json"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter] | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    entries = data.get("chapters", [])
+    if [(e.get("file"), e.get("sha1")) for e in entries] != [(p.name, _digest(t)) for p, t in zip(paths, texts)]:
+        return None                      # made from other articles: never use it
+    return [Chapter(number=e["number"], slug=e["slug"], title=e["title"], body=e["body"],
+                    subtitle=e["subtitle"], authors=e["authors"], headnote=e["headnote"],
+                    outlet=e["outlet"], source=p) for e, p in zip(entries, paths)]
+
+
+def write_cache(directory: Path) -> int:
+    """Convert every article once, for the index, EPUB and PDF stages to share."""
+    paths = sorted(directory.glob("[0-9]*.md"))
+    chapters = load_chapters_from(paths)
+    entries = [{"file": p.name, "sha1": _digest(_read(p)), "number": c.number, "slug": c.slug,
+                "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
+                "headnote": c.headnote, "outlet": c.outlet} for p, c in zip(paths, chapters)]
+    write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
+    return len(entries)
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Convert the articles to HTML once (build/html/).")
+    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
+    args = parser.parse_args(argv)
+    with stage("html") as line:
+        count = write_cache(args.articles)
+        line.summary = f"{count} chapters -> {cache_path(args.articles)}"
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

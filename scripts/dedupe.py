@@ -42,6 +42,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain, combinations
 from pathlib import Path
 
 import yaml
@@ -294,11 +295,8 @@ class ShingleIndex:
 
     def __init__(self, entries: list[Entry]):
         self.entries = entries
-        seen: set[int] = set()
-        shared: set[int] = set()
-        for entry in entries:
-            shared |= seen & entry.shingles
-            seen |= entry.shingles
+        counts = Counter(chain.from_iterable(entry.shingles for entry in entries))
+        shared = {shingle for shingle, count in counts.items() if count > 1}
         self.postings: dict[int, list[int]] = defaultdict(list)
         for number, entry in enumerate(entries):
             for shingle in entry.shingles & shared:
@@ -317,15 +315,24 @@ class ShingleIndex:
         shared: Counter = Counter()
         for postings in self.postings.values():
             if len(postings) <= RARE_MAX:
-                for i, a in enumerate(postings):
-                    for b in postings[i + 1:]:
-                        shared[(a, b)] += 1
-        pairs = []
-        for (a, b), count in shared.items():
-            smaller = min(len(self.entries[a].shingles), len(self.entries[b].shingles))
-            if count >= CANDIDATE_CONTAINMENT * smaller:
-                pairs.append((a, b, count))
-        return sorted(pairs)
+                shared.update(combinations(postings, 2))     # counted in C, not in a Python loop
+        sizes = [len(entry.shingles) for entry in self.entries]
+        return sorted((a, b, count) for (a, b), count in shared.items()
+                      if count >= CANDIDATE_CONTAINMENT * min(sizes[a], sizes[b]))
+
+    def recount(self, pairs: list[tuple[int, int, int]], changed: set[int]) -> list[tuple[int, int, int]]:
+        """The candidates again after some entries lost words: cutting text only removes
+        shingles, so no new pair can appear; only pairs touching a changed entry are recounted."""
+        result = []
+        for a, b, count in pairs:
+            if a in changed or b in changed:
+                common = self.entries[a].shingles & self.entries[b].shingles
+                count = sum(1 for shingle in common if 1 < len(self.postings.get(shingle, ())) <= RARE_MAX)
+                smaller = min(len(self.entries[a].shingles), len(self.entries[b].shingles))
+                if count < CANDIDATE_CONTAINMENT * smaller:
+                    continue
+            result.append((a, b, count))
+        return result
 
 
 # ---------------------------------------------------------------- decisions
@@ -453,7 +460,7 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
     # with the rest (its own twin may be further down, repeated exactly).
     glued = glued_copies(index, pairs)
     number_of = {id(e.block): n for n, e in enumerate(index.entries)}
-    cut_any = False
+    changed: set[int] = set()
     for decision in glued:
         decision.tail_key = tail_key(articles[decision.article].slug,
                                      decision.block.text[decision.tail_at or 0:])
@@ -463,9 +470,9 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
         n = number_of[id(decision.block)]
         old = index.entries[n]
         index.update(n, make_entry(old.article, old.position, decision.block))
-        cut_any = True
-    if cut_any:
-        pairs = index.candidates()
+        changed.add(n)
+    if changed:
+        pairs = index.recount(pairs, changed)
 
     decisions: list[Decision] = list(glued)
     kept: list[KeptRepeat] = []

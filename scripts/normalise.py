@@ -16,7 +16,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from scripts import model as m
@@ -61,12 +61,15 @@ def fix_dashes_and_ellipses(text: str) -> str:
     return re.sub(r"(?<!\.)\.\.\.(?!\.)", "…", text)
 
 
+# (kind, rule, a cheap test of whether the rule can change the text at all:
+#  most blocks need none of them, and the test is much cheaper than the rule)
 CHARACTER_RULES = (
-    ("private-use-character", lambda t: PRIVATE_USE.sub("", t)),
-    ("no-break-space", lambda t: NO_BREAK_SPACES.sub(" ", t)),
-    ("whitespace", fix_spaces),
-    ("quotes", fix_quotes),
-    ("dashes-ellipses", fix_dashes_and_ellipses),
+    ("private-use-character", lambda t: PRIVATE_USE.sub("", t), lambda t: max(t, default=" ") >= "\ue000"),
+    ("no-break-space", lambda t: NO_BREAK_SPACES.sub(" ", t), lambda t: NO_BREAK_SPACES.search(t)),
+    ("whitespace", fix_spaces, lambda t: "  " in t or "\t" in t or " ," in t or " ;" in t or " :" in t
+     or t[:1].isspace() or t[-1:].isspace()),
+    ("quotes", fix_quotes, lambda t: "'" in t or '"' in t),
+    ("dashes-ellipses", fix_dashes_and_ellipses, lambda t: " - " in t or "--" in t or "..." in t),
 )
 
 
@@ -83,26 +86,45 @@ def ends_like_sentence(text: str) -> bool:
     return bool(TERMINAL_END.search(TRAILING_NOTE.sub("", text.rstrip())))
 
 
-@dataclass
 class Corpus:
-    """What the rules may consult about the whole manuscript: word and word-pair counts."""
-    words: Counter
-    pairs: Counter
-    upper_words: set[str]        # words written in capitals inside ordinary sentences (acronyms)
+    """What the rules may consult about the whole manuscript: word and word-pair counts.
+
+    Counted on first use: only a lost drop cap or an ALL-CAPS heading needs them,
+    and most manuscripts have few of either."""
+
+    def __init__(self, texts: Iterable[str]):
+        self._texts = list(texts)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> "Corpus":
+        return cls(texts)
+
+    @cached_property
+    def _counts(self) -> tuple[Counter, Counter, set[str]]:
         words: Counter = Counter()
         pairs: Counter = Counter()
         upper: set[str] = set()
-        for text in texts:
+        for text in self._texts:
             tokens = re.findall(r"[A-Za-z’']+", text)
             lowered = [t.lower() for t in tokens]
             words.update(lowered)
             pairs.update(zip(lowered, lowered[1:]))
             if not text.isupper():
                 upper.update(t for t in tokens if len(t) > 1 and t.isupper())
-        return cls(words, pairs, upper)
+        return words, pairs, upper
+
+    @property
+    def words(self) -> Counter:
+        return self._counts[0]
+
+    @property
+    def pairs(self) -> Counter:
+        return self._counts[1]
+
+    @property
+    def upper_words(self) -> set[str]:
+        """Words written in capitals inside ordinary sentences (acronyms)."""
+        return self._counts[2]
 
 
 def restore_drop_cap(text: str, corpus: Corpus) -> str:
@@ -149,16 +171,25 @@ def is_all_caps(text: str) -> bool:
 TEXT_KINDS = {m.PARAGRAPH, m.NUMBERED, m.SIDEBAR, m.BULLET}
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _record(article: m.Article, kind: str, block: m.Block, before: str, after: str) -> None:
     if before == after:
         return
     # Report the changed region with some context, not whole paragraphs.
-    start = 0
-    while start < min(len(before), len(after)) and before[start] == after[start]:
-        start += 1
-    end_b, end_a = len(before), len(after)
-    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
-        end_b, end_a = end_b - 1, end_a - 1
+    start = _common_prefix(before, after)
+    tail = _common_prefix(before[start:][::-1], after[start:][::-1])
+    end_b, end_a = len(before) - tail, len(after) - tail
     article.fixes.append(m.Fix(kind=kind, block=block.id, before=_context(before, start, end_b),
                                after=_context(after, start, end_a)))
 
@@ -175,7 +206,9 @@ def normalise_article(article: m.Article, corpus: Corpus) -> m.Article:
             stripped = LIST_MARKER.sub("", block.text, count=1)
             _record(article, "list-marker", block, block.text, stripped)
             block.text = stripped
-        for kind, rule in CHARACTER_RULES:
+        for kind, rule, may_apply in CHARACTER_RULES:
+            if not may_apply(block.text):
+                continue
             fixed = rule(block.text)
             _record(article, kind, block, block.text, fixed)
             block.text = fixed

@@ -19,6 +19,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from scripts import model as m
@@ -45,9 +46,10 @@ class Unit:
     def raw(self) -> str:
         return "\n".join(self.lines)
 
-    @property
+    @cached_property
     def clean(self) -> str:
-        """The text as the classifier sees it: no-break spaces are spaces, runs of space folded."""
+        """The text as the classifier sees it: no-break spaces are spaces, runs of space folded.
+        (Cached: a unit's lines are complete before anything classifies it.)"""
         return re.sub(r"[ \t\u00a0\u202f]+", " ", " ".join(self.lines)).strip()
 
     @property
@@ -112,8 +114,14 @@ ROLE_WORDS = re.compile(
     r"\b(?:[Ff]ellow|[Rr]esearcher|[Aa]nalyst|[Pp]rofessor|[Dd]irector|[Aa]uthor|[Ee]ditor|"
     r"[Jj]ournalist|[Ll]ecturer|[Hh]ead of|[Cc]orrespondent|[Ss]cholar|[Aa]ssociate)\b")
 CAPTION_CREDIT = re.compile(
-    r"(©\s*\w|\bPHOTO:|\bPhoto:|\bCourtesy of\b|\(Photo by\b|\(Handout photo\b|Getty Images|"
-    r"Wikimedia Commons|\bCC BY(?:-SA)?\b|\bAFP\b\)?$|\bReuters\s*$|\bAP\s*$)")
+    r"©\s*\w|\bPHOTO:|\bPhoto:|\bCourtesy of\b|\(Photo by\b|\(Handout photo\b|Getty Images|"
+    r"Wikimedia Commons|\bCC BY(?:-SA)?\b")
+CAPTION_CREDIT_AT_END = re.compile(r"(?:\bAFP\b\)?|\bReuters|\bAP)\s*$")
+
+
+def has_caption_credit(text: str) -> bool:
+    # The agency names count only as the caption's last word, so only the tail is searched.
+    return bool(CAPTION_CREDIT.search(text) or CAPTION_CREDIT_AT_END.search(text[-24:]))
 NOTES_HEADINGS = re.compile(r"^(?:Notes|Endnotes|Footnotes|References|Sources)$", re.I)
 BACKMATTER_HEADINGS = re.compile(
     r"^(?:About the Authors?|About the Contributors?|Notes on [Cc]ontributors?|Additional information|"
@@ -140,7 +148,7 @@ def is_list_item(unit: Unit) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(TERMINAL.search(text))
+    return bool(TERMINAL.search(text[-8:]))        # the pattern is anchored at the end
 
 
 def looks_like_title(unit: Unit) -> bool:
@@ -148,7 +156,7 @@ def looks_like_title(unit: Unit) -> bool:
     text = unit.clean
     return (len(unit.lines) == 1 and not is_list_item(unit) and 1 <= unit.words <= 25
             and not re.search(r"[.;,:]$", text) and not LINK_DEFINITION.match(text)
-            and not CAPTION_CREDIT.search(text) and (text[0].isupper() or text[0].isdigit()))
+            and not has_caption_credit(text) and (text[0].isupper() or text[0].isdigit()))
 
 
 def looks_like_heading(unit: Unit) -> bool:
@@ -158,7 +166,7 @@ def looks_like_heading(unit: Unit) -> bool:
 
 def looks_like_caption(unit: Unit) -> bool:
     text = unit.clean
-    if CAPTION_CREDIT.search(text):
+    if has_caption_credit(text):
         return True
     # A caption scraped over two lines: the first line stops mid-phrase, and the
     # whole never ends like a sentence (captions end with a date or a credit).

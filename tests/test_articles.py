@@ -51,3 +51,22 @@ def test_golden_article_markdown(normalised, book):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
     assert "It’s About the Country" in text                           # typographic quotes kept as written
+
+
+def test_html_stage_cache_is_used_only_for_the_articles_it_was_made_from(tmp_path, normalised, book):
+    import shutil
+
+    from scripts import chapters
+    from scripts.articles import write_articles
+    articles = tmp_path / "articles"
+    write_articles(normalised[:2], book, articles)
+    fresh = chapters.load_chapters(articles)
+    chapters.write_cache(articles)
+    cached = chapters.load_chapters(articles)
+    assert [(c.title, c.body) for c in cached] == [(c.title, c.body) for c in fresh]
+    # Edit an article: the cache no longer matches it, so it is converted again.
+    path = sorted(articles.glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("Kazakhstan", "Qazaqstan"), encoding="utf-8")
+    edited = chapters.load_chapters(articles)
+    assert "Qazaqstan" in edited[0].body and "Qazaqstan" not in cached[0].body
+    shutil.rmtree(tmp_path / "html")
