@@ -578,7 +578,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
     # Used by the benchmark itself, each in a subprocess of its own.
     parser.add_argument("--bare-render", nargs=2, metavar=("HTML", "PDF"), help=argparse.SUPPRESS)
-    parser.add_argument("--load-chapters", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--capture-html", type=Path, metavar="HTML", help=argparse.SUPPRESS)
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--capture-html" in argv and "--" in argv:
@@ -590,10 +589,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.bare_render:
         bare_render(Path(args.bare_render[0]), Path(args.bare_render[1]))
-        return 0
-    if args.load_chapters:
-        from scripts.chapters import load_chapters
-        print(f"{len(load_chapters(args.load_chapters))} chapters")
         return 0
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})

@@ -104,9 +104,10 @@ def load_chapter(path: Path) -> Chapter:
     return load_chapters_from([path])[0]
 
 
-def load_chapters_from(paths: list[Path]) -> list[Chapter]:
+def load_chapters_from(paths: list[Path], texts: list[str] | None = None) -> list[Chapter]:
     """Convert the articles in one batch of pandoc processes (not one process each)."""
-    documents = [Document(_read(p), f"ch{_number(p):02d}-", str(p)) for p in paths]
+    texts = texts if texts is not None else [_read(p) for p in paths]
+    documents = [Document(t, f"ch{_number(p):02d}-", str(p)) for p, t in zip(paths, texts)]
     return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents))]
 
 
@@ -119,7 +120,7 @@ def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
                         hint="run 'make' to build the articles first")
     texts = [_read(p) for p in paths]
     cached = _load_cache(cache_path(directory), paths, texts)
-    return cached if cached is not None else load_chapters_from(paths)
+    return cached if cached is not None else load_chapters_from(paths, texts)
 
 
 # ---------------------------------------------------------------- the HTML stage
@@ -150,10 +151,11 @@ def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter
 def write_cache(directory: Path) -> int:
     """Convert every article once, for the index, EPUB and PDF stages to share."""
     paths = sorted(directory.glob("[0-9]*.md"))
-    chapters = load_chapters_from(paths)
-    entries = [{"file": p.name, "sha1": _digest(_read(p)), "number": c.number, "slug": c.slug,
+    texts = [_read(p) for p in paths]
+    chapters = load_chapters_from(paths, texts)
+    entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
                 "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
-                "headnote": c.headnote, "outlet": c.outlet} for p, c in zip(paths, chapters)]
+                "headnote": c.headnote, "outlet": c.outlet} for p, t, c in zip(paths, texts, chapters)]
     write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
     return len(entries)
 

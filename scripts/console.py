@@ -27,17 +27,16 @@ def stage(name: str) -> Iterator[StageLine]:
     print(f"[{name:<12}] {elapsed:6.2f} s  {line.summary}".rstrip(), flush=True)
 
 
-def progress(items: Iterable[T], label: str, total: int | None = None,
-             after_seconds: float = 2.0) -> Iterator[T]:
-    """Yield items; once the loop has run for `after_seconds`, report progress on stderr."""
-    items = list(items) if total is None else items
-    total = len(items) if total is None else total  # type: ignore[arg-type]
+def progress(items: Iterable[T], label: str, after_seconds: float = 2.0) -> Iterator[T]:
+    """Yield items; once the loop has run for `after_seconds`, report every tenth on stderr."""
+    items = list(items)
+    total = len(items)
+    step = max(1, total // 10)
     start = time.perf_counter()
     shown = False
     for done, item in enumerate(items, 1):
         yield item
-        if time.perf_counter() - start > after_seconds and sys.stderr.isatty() or (
-                time.perf_counter() - start > after_seconds and done % max(1, total // 10) == 0):
+        if (done % step == 0 or done == total) and time.perf_counter() - start > after_seconds:
             print(f"\r  {label}: {done}/{total}", end="", file=sys.stderr, flush=True)
             shown = True
     if shown:

@@ -49,7 +49,7 @@ import yaml
 
 from scripts import model as m
 from scripts.atomic import write_text
-from scripts.console import progress, stage
+from scripts.console import stage
 from scripts.errors import UserError, cli, compose_yaml
 
 # A repeat must be at least this many words to be treated as a repeated
@@ -850,7 +850,7 @@ def main(argv: list[str] | None = None) -> int:
                             hint="run 'make' rather than this stage on its own")
         book = load_book(args.book)
         articles = m.load_articles(args.source)
-        outcome = dedupe(list(progress(articles, "dedupe")), book.author, load_overrides(args.overrides))
+        outcome = dedupe(articles, book.author, load_overrides(args.overrides))
         m.save_articles(args.out, outcome.articles)
         write_text(args.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
         report = audit(outcome)

@@ -458,7 +458,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     sizes = write_pdfs(layout, book, print_path, screen_path)
     left_out = []
     if index_module is None:
-        left_out.append({"part": "index", "reason": "scripts/index.py has not landed yet"})
+        left_out.append({"part": "index", "reason": "left out on request (--no-index)"})
     if not contributors:
         left_out.append({"part": "contributors",
                          "reason": f"no contributors in {contributors_path or '(none given)'}"})
