@@ -19,7 +19,7 @@ MODEL   := build/model
 REPORTS := build/reports
 
 # Stage modules: a stage is rebuilt when its own code or the shared model changes.
-COMMON  := scripts/model.py scripts/atomic.py scripts/errors.py scripts/console.py
+COMMON  := scripts/core/model.py scripts/core/atomic.py scripts/core/errors.py scripts/core/console.py
 
 .PHONY: all books setup check-system clean test split normalise dedupe notes articles check-epub \
         bibliography index html epub pdf bench check-a11y index-candidates
@@ -48,12 +48,12 @@ check-system:
 # ---------------------------------------------------------------- text stages
 
 split: $(MODEL)/split.json
-$(MODEL)/split.json: $(SOURCES) $(BOOK) scripts/split.py scripts/book.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.split --book $(BOOK) --out $@ $(SOURCES)
+$(MODEL)/split.json: $(SOURCES) $(BOOK) scripts/text/split.py scripts/core/book.py $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.text.split --book $(BOOK) --out $@ $(SOURCES)
 
 normalise: $(MODEL)/normalised.json
-$(MODEL)/normalised.json: $(MODEL)/split.json scripts/normalise.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.normalise --in $< --out $@ --reports $(REPORTS)
+$(MODEL)/normalised.json: $(MODEL)/split.json scripts/text/normalise.py $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.text.normalise --in $< --out $@ --reports $(REPORTS)
 
 clean:
 	rm -rf build
@@ -67,16 +67,16 @@ LAST_TEXT_MODEL := $(MODEL)/normalised.json
 -include mk/*.mk
 
 articles: build/articles/.built
-build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/articles.py scripts/pandoc_ast.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.articles --in $< --book $(BOOK) --out build/articles
+build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/content/articles.py scripts/content/pandoc_ast.py $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.content.articles --in $< --book $(BOOK) --out build/articles
 	@touch $@
 
 # Every chapter converted to HTML once; the index, EPUB and PDF stages read it
 # (and convert again themselves only if it was not made from these articles).
 html: build/html/chapters.json
-build/html/chapters.json: build/articles/.built scripts/chapters.py scripts/pandoc_batch.py \
-        scripts/pandoc_batch.lua templates/pandoc/fields.html $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.chapters --articles build/articles
+build/html/chapters.json: build/articles/.built scripts/content/chapters.py scripts/content/pandoc_batch.py \
+        scripts/content/pandoc_batch.lua templates/pandoc/fields.html $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.content.chapters --articles build/articles
 
 # ---------------------------------------------------------------- books
 

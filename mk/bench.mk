@@ -9,6 +9,6 @@ BENCH_PDF_MAX ?= 100
 BENCH_PROFILE ?= auto
 
 bench: | $(STAMP)
-	@$(PY) -m scripts.bench --sizes $(BENCH_SIZES) --seed $(BENCH_SEED) \
+	@$(PY) -m scripts.dev.bench --sizes $(BENCH_SIZES) --seed $(BENCH_SEED) \
 	    --pdf-max $(BENCH_PDF_MAX) --profile $(BENCH_PROFILE) \
 	    --work build/bench --reports $(REPORTS)

@@ -9,7 +9,7 @@ BIBLIOGRAPHY_OUT := build/bibliography.json build/bibliography.html \
 bibliography: $(BIBLIOGRAPHY_OUT)
 
 $(BIBLIOGRAPHY_OUT) &: $(MODEL)/noted.json $(BIBLIOGRAPHY_OVERRIDES) $(BOOK) \
-        scripts/bibliography.py scripts/bibliography_parse.py scripts/bibliography_overrides.py \
-        scripts/book.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.bibliography --in $(MODEL)/noted.json --out-dir build \
+        scripts/bibliography/build.py scripts/bibliography/parse.py scripts/bibliography/overrides.py \
+        scripts/core/book.py $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.bibliography.build --in $(MODEL)/noted.json --out-dir build \
 	    --reports $(REPORTS) --overrides manuscript/bibliography.yaml --book $(BOOK)

@@ -7,9 +7,9 @@ DEDUPE_OUT := $(MODEL)/deduped.json build/contributors.json $(REPORTS)/dedupe.js
 
 dedupe: $(MODEL)/deduped.json
 
-$(DEDUPE_OUT) &: $(MODEL)/normalised.json $(BOOK) $(DEDUPE_OVERRIDES) scripts/dedupe.py \
-                 scripts/split.py scripts/book.py templates/reports/dedupe.html $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.dedupe --in $< --out $(MODEL)/deduped.json --book $(BOOK) \
+$(DEDUPE_OUT) &: $(MODEL)/normalised.json $(BOOK) $(DEDUPE_OVERRIDES) scripts/text/dedupe.py \
+                 scripts/text/split.py scripts/core/book.py templates/reports/dedupe.html $(COMMON) | $(STAMP)
+	@$(PY) -m scripts.text.dedupe --in $< --out $(MODEL)/deduped.json --book $(BOOK) \
 	    --overrides manuscript/dedupe.yaml --contributors build/contributors.json --reports $(REPORTS)
 
 # Articles are written from the last text stage; notes (mk/notes.mk) moves this on again.

@@ -4,8 +4,8 @@
 # keeps a missing one from being a prerequisite Make cannot build.
 
 EPUB        := build/anthology.epub
-EPUB_CODE   := scripts/epub.py scripts/epub_markup.py scripts/epub_fonts.py scripts/cover.py \
-               scripts/book.py scripts/chapters.py $(wildcard scripts/index.py) $(COMMON)
+EPUB_CODE   := scripts/books/epub/build.py scripts/books/epub/markup.py scripts/books/fonts.py scripts/books/cover.py \
+               scripts/core/book.py scripts/content/chapters.py $(wildcard scripts/index/core.py) $(COMMON)
 EPUB_INPUTS := build/articles/.built build/html/chapters.json $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
                $(wildcard templates/index.html.j2) styles/epub.css $(wildcard styles/fonts/*) \
                $(wildcard manuscript/index.yaml) \
@@ -15,17 +15,17 @@ EPUB_INPUTS := build/articles/.built build/html/chapters.json $(BOOK) $(wildcard
 epub: $(EPUB)
 
 $(EPUB): $(EPUB_INPUTS) $(EPUB_CODE) | $(STAMP)
-	@$(PY) -m scripts.epub --articles build/articles --book $(BOOK) --out $@ --reports $(REPORTS) \
+	@$(PY) -m scripts.books.epub.build --articles build/articles --book $(BOOK) --out $@ --reports $(REPORTS) \
 	    --bibliography build/bibliography.html --contributors build/contributors.json \
 	    --index-terms manuscript/index.yaml
 
 # EPUBCheck on the built book: any fatal, error or warning fails.
 check-epub: $(EPUB)
-	@$(PY) -m scripts.epub_check $(EPUB)
+	@$(PY) -m scripts.books.epub.check $(EPUB)
 
 # DAISY Ace accessibility check: any violation fails.  Installs Ace into node_modules/ once.
 check-a11y: $(EPUB)
 	@bash scripts/install_ace.sh
-	@$(PY) -m scripts.epub_check --ace $(EPUB)
+	@$(PY) -m scripts.books.epub.check --ace $(EPUB)
 
 .PHONY: check-epub

@@ -16,19 +16,33 @@ SEED_TAGGED = "002_90ad01e3225f3153.txt"       # "Posts Tagged 'Central Asia'"
 
 
 def check_golden(name: str, data) -> None:
-    """Compare with tests/golden/<name>; UPDATE_GOLDEN=1 rewrites it (review the diff!)."""
-    path = GOLDEN / name
+    """Compare JSON-able data with tests/golden/<name> (grouped by the stage that writes it)."""
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+    expected = _golden(name, text)
+    assert json.loads(expected) == json.loads(text), \
+        f"{name} differs from the golden file; if the change is intended, rerun with UPDATE_GOLDEN=1"
+
+
+def check_golden_text(name: str, text: str) -> None:
+    """Compare text (Markdown, XHTML) with tests/golden/<name>, exactly."""
+    assert _golden(name, text) == text, \
+        f"{name} differs from the golden file; if the change is intended, rerun with UPDATE_GOLDEN=1"
+
+
+def _golden(name: str, text: str) -> str:
+    """The golden file's text; UPDATE_GOLDEN=1 rewrites it first (review the diff!).
+    A missing golden file is a failure, never a silent pass."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), \
-        f"{name} differs from the golden file; if the change is intended, rerun with UPDATE_GOLDEN=1"
+    assert path.exists(), f"tests/golden/{name} is missing: run with UPDATE_GOLDEN=1 and review it"
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def book():
-    from scripts.book import load_book
+    from scripts.core.book import load_book
     return load_book(ROOT / "manuscript" / "book.yaml")
 
 
@@ -39,14 +53,14 @@ def seed_paths():
 
 @pytest.fixture(scope="session")
 def split_result(book, seed_paths):
-    from scripts.split import split_sources
+    from scripts.text.split import split_sources
     return split_sources(seed_paths, book)
 
 
 @pytest.fixture(scope="session")
 def normalised(book, seed_paths):
-    from scripts.normalise import normalise
-    from scripts.split import split_sources
+    from scripts.text.normalise import normalise
+    from scripts.text.split import split_sources
     return normalise(split_sources(seed_paths, book).articles)
 
 

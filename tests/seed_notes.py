@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from scripts.model import Article, Note, SourceRef
+from scripts.core.model import Article, Note, SourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = "002_90ad01e3225f3153.txt"

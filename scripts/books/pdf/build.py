@@ -1,0 +1,507 @@
+"""The print book: article Markdown -> Jinja2 HTML -> WeasyPrint -> two PDFs.
+
+Inputs : manuscript/book.yaml, build/articles/NN-slug.md (+ optional back matter:
+         build/contributors.json, build/bibliography.html, scripts/index/core.py's terms)
+Outputs: build/anthology.pdf          print master: 6 x 9 in trim, 3 mm bleed, PDF/X-4
+         build/anthology-screen.pdf   download copy: same pages, no bleed, PDF/UA-1 (tagged)
+         build/reports/pdf.json       pages, passes, folio labels, fonts, what was left out
+
+The book is laid out ONCE.  Both files are written from that one layout, so
+their pagination cannot drift apart: the screen copy only has its MediaBox cut
+back to the trim.  When the index module is present the layout is repeated
+until every index locator names the page its anchor landed on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pydyf
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from scripts.core import paths
+from scripts.core.atomic import write_bytes, write_text
+from scripts.books.contributors import Person, heading as people_heading, load_people
+from scripts.core.book import Book, load_book
+from scripts.core.console import stage
+from scripts.core.errors import UserError, cli
+
+TEMPLATES = paths.TEMPLATES / "print"
+STYLESHEET = paths.STYLES / "print.css"
+
+# The index needs page numbers that only exist after layout, and writing them can
+# move text (a locator list grows by a line).  Real books settle in two or three
+# passes; more than this means an oscillation that would never settle.
+MAX_PASSES = 5
+
+# Running heads must fit on one line of the head; past this a title is shortened.
+RUNNING_HEAD_MAX = 42
+DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
+                  "or", "the", "to", "with"}
+
+# Elements and attributes that can never come from a scraped text.  Pandoc is run
+# without raw HTML, so this is a second lock on the same door, not the first.
+UNSAFE_ELEMENTS = {"script", "style", "iframe", "object", "embed", "form", "input",
+                   "link", "meta", "base", "svg", "math"}
+
+
+# ---------------------------------------------------------------- chapters
+
+@dataclass
+class Chapter:
+    """One chapter as the book templates need it.
+
+    `title`, `subtitle`, `headnote`, `outlet` and `authors` are inline HTML fragments
+    written by pandoc (scripts.content.chapters), so they keep any emphasis; `body` is the
+    article's sanitised block HTML with ids unique in the book (prefixed `chNN-`).
+    """
+    number: int
+    slug: str
+    title: str
+    body: str
+    subtitle: str = ""
+    headnote: str = ""
+    outlet: str = ""
+    authors: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"ch{self.number:02d}"
+
+    @property
+    def title_text(self) -> str:
+        return plain_text(self.title)
+
+    @property
+    def outlet_text(self) -> str:
+        return plain_text(self.outlet) if self.outlet else ""
+
+    @property
+    def running_head(self) -> str:
+        return running_head(self.title_text)
+
+    @property
+    def author_names(self) -> list[str]:
+        return [plain_text(author) for author in self.authors]
+
+    def html(self, name: str) -> Markup:
+        """A pandoc fragment for the template: already escaped text, so safe to place."""
+        return Markup(getattr(self, name))
+
+
+def plain_text(fragment: str) -> str:
+    if not fragment:
+        return ""
+    return " ".join(lxml_html.fragment_fromstring(fragment, create_parent="span")
+                    .text_content().split())
+
+
+def running_head(title: str, limit: int = RUNNING_HEAD_MAX) -> str:
+    """A head that fits one line: the full title, else its part before a colon, else cut at a word."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    before_colon = title.split(":", 1)[0].strip()
+    if ":" in title and 2 <= len(before_colon.split()) and len(before_colon) <= limit:
+        return before_colon
+    words = title[:limit + 1].split(" ")[:-1]
+    # Never end a head on "with the" or "of": drop short lower-case words at the cut.
+    while len(words) > 1 and words[-1].lower() in DANGLING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;:–—-") + "…"
+
+
+def keep_ranges_together(text: str) -> Markup:
+    """Escape text and keep number ranges such as 2022–2023 from breaking at the dash."""
+    escaped = str(Markup.escape(text))
+    return Markup(re.sub(r"(\d+[–-]\d+)", r'<span class="nowrap">\1</span>', escaped))
+
+
+def load_chapters(articles_dir: Path) -> list[Chapter]:
+    """The articles as chapters, through scripts.content.chapters (pandoc, raw HTML switched off)."""
+    from scripts.content import chapters as chapter_stage
+    if not articles_dir.is_dir() or not any(articles_dir.glob("[0-9]*.md")):
+        raise UserError(f"no articles found in {articles_dir}",
+                        hint="build them first with `make articles`")
+    book_chapters = []
+    for source in chapter_stage.load_chapters(articles_dir):
+        book_chapters.append(Chapter(
+            number=source.number, slug=source.slug, title=source.title,
+            body=prepare_fragment(source.body), subtitle=source.subtitle,
+            headnote=source.headnote, outlet=source.outlet, authors=list(source.authors)))
+    numbers = [c.number for c in book_chapters]
+    if len(set(numbers)) != len(numbers):
+        raise UserError(f"two articles share a chapter number in {articles_dir}",
+                        hint="rebuild the articles (make articles)")
+    return book_chapters
+
+
+# ---------------------------------------------------------------- HTML fragments
+
+def _sanitise(root) -> None:
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):        # comments, processing instructions
+            element.drop_tree()
+            continue
+        if element.tag in UNSAFE_ELEMENTS:
+            element.drop_tree()
+            continue
+        for name in list(element.attrib):
+            value = element.attrib[name]
+            if name.startswith("on") or name == "style" or (
+                    name in ("href", "src") and value.strip().lower().startswith(
+                        ("javascript:", "data:", "vbscript:"))):
+                del element.attrib[name]
+
+
+def _break_url(text: str) -> list[str]:
+    """Split a URL after / ? & = and before . so the line may break there (not hyphenate)."""
+    return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
+
+
+def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
+    """Make one chapter's pandoc HTML safe and unique inside a whole book.
+
+    With `prefix`, ids are prefixed with it (every chapter has its own fn1;
+    scripts.content.chapters already asks pandoc for prefixed ids, so it passes none); pandoc's end-of-document footnotes become the chapter's endnotes, where the
+    note number itself links back to the reference (no arrow glyph, which the
+    book face may lack); printed URLs get break points after their slashes.
+    """
+    wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
+    _sanitise(wrapper)
+    # WeasyPrint ignores <ol start>; numbered evidence that resumes after a heading
+    # (paragraphs 21, 22 ...) must not restart at 1.  The style is ours, set after
+    # the sanitiser has removed every style attribute that came with the text.
+    for ordered in wrapper.xpath(".//ol[@start]"):
+        if ordered.get("start").isdigit():
+            ordered.set("style", f"counter-reset: list-item {int(ordered.get('start')) - 1}")
+    for element in wrapper.iter() if prefix else ():
+        if element.get("id"):
+            element.set("id", f"{prefix}-{element.get('id')}")
+        href = element.get("href")
+        if href and href.startswith("#"):
+            element.set("href", f"#{prefix}-{href[1:]}")
+
+    for notes in wrapper.xpath(".//section[contains(@class, 'footnotes')]"):
+        for rule in notes.findall("hr"):
+            notes.remove(rule)
+        notes.set("class", "endnotes")
+        notes.attrib.pop("role", None)
+        heading = lxml_html.Element("h2")
+        heading.set("class", "endnotes-heading")
+        heading.text = "Notes"
+        notes.insert(0, heading)
+        for number, item in enumerate(notes.xpath("./ol/li"), 1):
+            back = item.xpath(".//a[contains(@class, 'footnote-back')]")
+            target = back[0].get("href") if back else None
+            for link in back:
+                link.drop_tree()
+            label = lxml_html.Element("a")
+            label.set("class", "note-number")
+            if target:
+                label.set("href", target)
+            label.text = f"{number}."
+            first = item[0] if len(item) and item[0].tag == "p" else item
+            label.tail = first.text
+            first.text = None
+            first.insert(0, label)
+        notes.set("role", "doc-endnotes")
+
+    for link in wrapper.xpath(".//a[contains(@class, 'uri')] | .//a[starts-with(@href, 'http')]"):
+        text = link.text_content()
+        if not text.startswith(("http://", "https://", "www.")) or len(link):
+            continue
+        parts = _break_url(text)
+        link.text = parts[0]
+        for part in parts[1:]:
+            wbr = lxml_html.Element("wbr")
+            wbr.tail = part
+            link.append(wbr)
+        classes = set((link.get("class") or "").split()) | {"url"}
+        link.set("class", " ".join(sorted(classes)))
+
+    # libxml2 predates <wbr> and writes an end tag for it.
+    return "".join(lxml_html.tostring(child, encoding="unicode")
+                   for child in wrapper).replace("<wbr></wbr>", "<wbr>")
+
+
+def load_bibliography(path: Path | None) -> str:
+    if not path or not path.exists():
+        return ""
+    wrapper = lxml_html.fragment_fromstring(path.read_text(encoding="utf-8"),
+                                            create_parent="div")
+    _sanitise(wrapper)
+    return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
+
+
+# ---------------------------------------------------------------- the index hook
+
+def load_index_module():
+    """The index stage's module; typeset() takes it as a parameter so a test can hand in a stand-in."""
+    from scripts.index import core as index
+    return index
+
+
+# ---------------------------------------------------------------- folios
+
+def roman(number: int) -> str:
+    numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+                ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+    out = []
+    for letters, value in numerals:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def folio_labels(page_count: int, first_body_page: int) -> list[str]:
+    """Folio of each page index: lower-case roman before the first chapter, arabic from 1 after.
+
+    Mirrors the page counters of print.css (`:nth(1 of main)` resets the count).
+    """
+    return [roman(i + 1) if i < first_body_page else str(i - first_body_page + 1)
+            for i in range(page_count)]
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """Each anchor's FIRST page index (an element spanning pages is listed on each)."""
+    pages: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index)
+    return pages
+
+
+# ---------------------------------------------------------------- HTML
+
+def template_environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["ranges"] = keep_ranges_together
+    return environment
+
+
+def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[Person],
+                     bibliography: str, index_html: str) -> str:
+    template = template_environment().get_template("book.html")
+    return template.render(
+        book=book, chapters=chapters, contributors=contributors, people_heading=people_heading(contributors or []),
+        bibliography=Markup(bibliography), index_html=Markup(index_html),
+        chapter_body=lambda chapter: Markup(chapter.body),
+        date=book.date.isoformat())
+
+
+# ---------------------------------------------------------------- layout
+
+@dataclass
+class Layout:
+    document: object
+    labels: list[str]
+    first_body_page: int
+    passes: int
+    index_used: bool
+    index_model: object = None      # scripts.index.core.IndexModel as printed (for the report and tests)
+
+
+def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
+            bibliography: str = "", index_module=None, index_terms=None) -> Layout:
+    """Lay the book out, repeating while the index's page numbers are still moving."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    contributors = contributors or []
+    # @font-face only reaches the layout through a shared FontConfiguration.
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
+    occurrences = None
+    if index_module is not None:
+        marked = []
+        occurrences = []
+        for chapter in chapters:
+            body, found = index_module.mark_occurrences(chapter.body, chapter.anchor, index_terms)
+            marked.append(Chapter(**{**chapter.__dict__, "body": body}))
+            occurrences.extend(found)
+        chapters = marked
+
+    page_of: dict[str, str] = {}
+    for passes in range(1, MAX_PASSES + 1):
+        # The first pass only has to find the pages of the text's anchors; the index
+        # comes after all the text, so laying it out with placeholders would be wasted work.
+        index_html = ""
+        if index_module is not None and page_of:
+            index_html = index_module.render_index_html(index_terms, occurrences, target="pdf",
+                                                        page_of=page_of)
+        html = render_book_html(book, chapters, contributors=contributors,
+                                bibliography=bibliography, index_html=index_html)
+        document = HTML(string=html, base_url=str(paths.PROJECT)).render(
+            stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
+        anchors = anchor_pages(document)
+        first_chapter = chapters[0].anchor
+        if first_chapter not in anchors:
+            raise UserError("the first chapter did not reach the page (layout failed)")
+        labels = folio_labels(len(document.pages), anchors[first_chapter])
+        # Only the occurrences' anchors matter: ids inside the index itself move as
+        # the placeholder locators are replaced, but the index follows the text,
+        # so the text's pages settle after one pass unless the front matter grows.
+        wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
+        new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
+        if index_module is None or new_page_of == page_of:
+            printed = (index_module.build_model(index_terms, occurrences, target="pdf", page_of=page_of)
+                       if index_module is not None else None)
+            return Layout(document, labels, anchors[first_chapter], passes, index_module is not None,
+                          printed)
+        page_of = new_page_of
+    raise UserError(f"index page numbers still changed after {MAX_PASSES} layout passes",
+                    hint="an index entry is probably moving text across a page break; "
+                         "report this with build/reports/pdf.json")
+
+
+# ---------------------------------------------------------------- PDF post-processing
+
+def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
+    return [obj for obj in pdf.objects
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
+
+
+def _page_labels(first_body_page: int) -> pydyf.Dictionary:
+    """/PageLabels so a viewer's page box shows i, ii ... then 1, 2 ... like the folios."""
+    numbers = pydyf.Array([0, pydyf.Dictionary({"S": "/r"})])
+    if first_body_page > 0:
+        numbers.extend([first_body_page, pydyf.Dictionary({"S": "/D"})])
+    else:
+        numbers[1] = pydyf.Dictionary({"S": "/D"})
+    return pydyf.Dictionary({"Nums": numbers})
+
+
+def _stable_document_id(pdf: pydyf.PDF, book: Book) -> None:
+    """WeasyPrint writes a random xmpMM:DocumentID; same inputs must give the same bytes."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    if isinstance(reference, str):
+        reference = reference.encode()
+    number = int(reference.split()[0])
+    stream = pdf.objects[number]
+    stable = "xmp.did:" + hashlib.sha1(book.identifier.encode()).hexdigest()
+    stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable.encode(), part)
+                     for part in stream.stream]
+
+
+def print_finisher(book: Book, first_body_page: int):
+    def finish(document, pdf: pydyf.PDF) -> None:
+        # PDF/X allows no annotations inside the BleedBox (TrapNet and PrinterMark
+        # aside): the printer's master carries no links; the screen copy has them.
+        for page in _pages(pdf):
+            page.pop("Annots", None)
+        pdf.catalog["PageLabels"] = _page_labels(first_body_page)
+        _stable_document_id(pdf, book)
+    return finish
+
+
+def screen_finisher(book: Book, first_body_page: int):
+    def finish(document, pdf: pydyf.PDF) -> None:
+        # The same layout, cut back to the trim: no bleed, identical pagination.
+        for page in _pages(pdf):
+            trim = page.pop("TrimBox", None)
+            page.pop("BleedBox", None)
+            if trim is not None:
+                page["MediaBox"] = pydyf.Array(trim)
+        pdf.catalog["PageLabels"] = _page_labels(first_body_page)
+        pdf.catalog["PageMode"] = "/UseOutlines"
+        _stable_document_id(pdf, book)
+    return finish
+
+
+def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
+    document = layout.document
+    identifier = hashlib.sha1(book.identifier.encode()).hexdigest().encode()
+    print_bytes = document.write_pdf(
+        pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=identifier,
+        finisher=print_finisher(book, layout.first_body_page))
+    screen_bytes = document.write_pdf(
+        pdf_variant="pdf/ua-1", output_intent="srgb", pdf_identifier=identifier,
+        finisher=screen_finisher(book, layout.first_body_page))
+    write_bytes(print_path, print_bytes)
+    write_bytes(screen_path, screen_bytes)
+    return {"print_bytes": len(print_bytes), "screen_bytes": len(screen_bytes)}
+
+
+# ---------------------------------------------------------------- CLI
+
+def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Path,
+          reports_dir: Path, contributors_path: Path | None = None,
+          bibliography_path: Path | None = None, use_index: bool = True) -> dict:
+    book = load_book(book_path)
+    chapters = load_chapters(articles_dir)
+    contributors = load_people(contributors_path)
+    bibliography = load_bibliography(bibliography_path)
+    index_module = load_index_module() if use_index else None
+    terms = index_module.load_terms() if index_module else None
+    layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
+                     index_module=index_module, index_terms=terms)
+    sizes = write_pdfs(layout, book, print_path, screen_path)
+    left_out = []
+    if index_module is None:
+        left_out.append({"part": "index", "reason": "left out on request (--no-index)"})
+    if not contributors:
+        left_out.append({"part": "contributors",
+                         "reason": f"no contributors in {contributors_path or '(none given)'}"})
+    if not bibliography:
+        left_out.append({"part": "bibliography",
+                         "reason": f"no bibliography in {bibliography_path or '(none given)'}"})
+    report = {
+        "pages": len(layout.document.pages), "passes": layout.passes,
+        "front_matter_pages": layout.first_body_page,
+        "chapters": [{"anchor": c.anchor, "slug": c.slug, "title": c.title_text,
+                      "running_head": c.running_head,
+                      "page": layout.labels[anchor_pages(layout.document)[c.anchor]]}
+                     for c in chapters],
+        "left_out": left_out, **sizes,
+    }
+    if layout.index_model is not None:
+        # What the index prints, entry by entry, with each headword's variants: an
+        # editor (and the tests) can check every locator against its page's text.
+        def entry(rendered, headword_key):
+            return {"term": rendered.term, "key": rendered.key,
+                    "variants": terms.variants_for(headword_key),
+                    "locators": [locator.label for locator in rendered.locators],
+                    "subentries": [entry(sub, headword_key) for sub in rendered.subentries]}
+        report["index"] = [entry(rendered, rendered.key)
+                           for _, group in layout.index_model.groups for rendered in group]
+    write_text(reports_dir / "pdf.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return report
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
+    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
+    parser.add_argument("--out", type=Path, default=Path("build/anthology.pdf"))
+    parser.add_argument("--screen", type=Path, default=Path("build/anthology-screen.pdf"))
+    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
+    parser.add_argument("--contributors", type=Path, default=Path("build/contributors.json"))
+    parser.add_argument("--bibliography", type=Path, default=Path("build/bibliography.html"))
+    parser.add_argument("--no-index", action="store_true", help="leave the index out")
+    args = parser.parse_args(argv)
+    with stage("pdf") as line:
+        report = build(args.book, args.articles, args.out, args.screen, args.reports,
+                       args.contributors, args.bibliography, use_index=not args.no_index)
+        line.summary = (f"{report['pages']} pages in {report['passes']} pass(es) -> "
+                        f"{args.out}, {args.screen}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Write each article as Pandoc Markdown: build/articles/NN-slug.md.
+
+Input: the last text stage's model (build/model/*.json).  The Markdown is
+written by pandoc from an AST, so every character of scraped text arrives
+escaped; the files are for editors to read and diff, and the book stages
+read them back through pandoc.
+
+Which blocks make the chapter is decided by their kind: running text, headings,
+evidence paragraphs, lists and side boxes.  Title, standfirst, authors,
+headnote and outlet go into the front matter.  Everything else (captions,
+bios, raw notes) is handled, and reported, by the stages before this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+from functools import lru_cache
+from pathlib import Path
+
+from scripts.core import model as m
+from scripts.content import pandoc_ast as ast
+from scripts.core.atomic import write_text
+from scripts.core.book import Book, load_book
+from scripts.core.console import stage
+from scripts.core.errors import UserError, cli
+from scripts.content.pandoc_batch import Document, convert_many, default_template
+
+CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR})
+
+
+def file_name(chapter: int, article: m.Article) -> str:
+    return f"{chapter:02d}-{article.slug}.md"
+
+
+def article_meta(article: m.Article, chapter: int, book: Book) -> dict:
+    meta = {
+        "title": ast.meta_inlines(article.title),
+        "author": ast.meta_list([ast.meta_inlines(a) for a in (article.authors or [book.author])]),
+        "slug": ast.meta_string(article.slug),
+        "chapter": ast.meta_string(str(chapter)),
+        "source": ast.meta_string(f"{article.source_file}:{article.first_line}-{article.last_line}"),
+    }
+    if article.standfirst:
+        meta["subtitle"] = ast.meta_inlines(article.standfirst)
+    if article.headnote:
+        meta["headnote"] = ast.meta_inlines(article.headnote)
+    if article.outlet:
+        meta["outlet"] = ast.meta_inlines(article.outlet)
+    return meta
+
+
+def article_blocks(article: m.Article) -> list[dict]:
+    """The chapter body as pandoc blocks, in source order."""
+    notes = {note.number: note.text for note in article.notes}
+    blocks: list[dict] = []
+    sidebar: list[dict] | None = None
+    pending_list: tuple[int, list] | None = None       # consecutive evidence paragraphs
+    pending_bullets: list | None = None
+
+    def flush() -> None:
+        nonlocal pending_list, pending_bullets
+        target = sidebar if sidebar is not None else blocks
+        if pending_list:
+            target.append(ast.ordered_list(pending_list[0], pending_list[1]))
+        if pending_bullets:
+            target.append(ast.bullet_list(pending_bullets))
+        pending_list, pending_bullets = None, None
+
+    for block in article.blocks:
+        if block.kind not in CHAPTER_KINDS:
+            continue
+        inlines = ast.inlines_with_notes(block.text, notes)
+        if block.kind == m.NUMBERED:
+            if pending_list is None:
+                flush()
+                pending_list = (block.number or 1, [])
+            pending_list[1].append([ast.para(inlines)])
+            continue
+        if block.kind == m.BULLET:
+            if pending_bullets is None:
+                flush()
+                pending_bullets = []
+            pending_bullets.append([ast.para(inlines)])
+            continue
+        flush()
+        if block.kind == m.SIDEBAR_HEADING and sidebar is None:
+            sidebar = []
+            blocks.append(ast.div(["sidebar"], sidebar))
+            if block.text.lower().replace(" ", "") in ("sidebox", "sidebar", "box"):
+                continue      # the scrape's label for the box, not a heading of the book
+        if block.kind == m.HEADING:
+            sidebar = None
+            blocks.append(ast.header(2, inlines))
+        elif block.kind == m.SIDEBAR_HEADING:
+            sidebar.append(ast.header(3, inlines))
+        elif block.kind == m.SIDEBAR:
+            (sidebar if sidebar is not None else blocks).append(ast.para(inlines))
+        else:
+            blocks.append(ast.para(inlines))
+    flush()
+    return blocks
+
+
+MARKDOWN = "markdown-smart"      # typographic characters stay as written, not as ASCII
+
+
+def to_markdown(article: m.Article, chapter: int, book: Book) -> str:
+    return to_markdown_many([(article, chapter)], book)[0]
+
+
+def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book) -> list[str]:
+    """Pandoc writes every article's Markdown (front matter included) from its AST."""
+    documents = [Document(ast.document(article_blocks(a), article_meta(a, n, book)), name=a.slug)
+                 for a, n in numbered]
+    return convert_many(documents, reader="json", writer=MARKDOWN, template=_template())
+
+
+@lru_cache(maxsize=1)
+def _template() -> str:
+    return default_template(MARKDOWN)
+
+
+def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list[Path]:
+    """Write every article; remove stale files of articles that no longer exist."""
+    numbered = list(zip(articles, range(1, len(articles) + 1)))
+    written = []
+    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book)):
+        path = out_dir / file_name(chapter, article)
+        write_text(path, text)
+        written.append(path)
+    for stale in set(out_dir.glob("*.md")) - set(written):
+        stale.unlink()
+    return written
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--in", dest="source", type=Path, required=True)
+    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
+    parser.add_argument("--out", type=Path, default=Path("build/articles"))
+    args = parser.parse_args(argv)
+    with stage("articles") as line:
+        if not args.source.exists():
+            raise UserError("the model file is missing", file=str(args.source),
+                            hint="run 'make' rather than this stage on its own")
+        written = write_articles(m.load_articles(args.source), load_book(args.book), args.out)
+        line.summary = f"{len(written)} chapters in {args.out}/"
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

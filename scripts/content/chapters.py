@@ -1,0 +1,176 @@
+"""Read the article Markdown back as HTML fragments, one `Chapter` per file.
+
+Pandoc does the conversion; raw HTML, raw attributes and raw TeX are switched
+off in the reader, so nothing in an article can inject markup.  A tiny pandoc
+template (templates/pandoc/fields.html) hands over each metadata field and the
+body as separate HTML fragments; the book templates (Jinja2) place them.
+
+The fragments are HTML produced by pandoc from escaped text, which is why the
+book templates may mark them safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html as html_text
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, html
+
+from scripts.core import paths
+from scripts.core.atomic import write_text
+from scripts.core.console import stage
+from scripts.core.errors import UserError, cli
+from scripts.content.pandoc_batch import Document, convert_many
+
+READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
+TEMPLATE = paths.TEMPLATES / "pandoc" / "fields.html"
+
+
+@dataclass
+class Chapter:
+    number: int
+    slug: str
+    title: str               # HTML fragment (inline)
+    body: str                # HTML fragment (blocks; pandoc footnotes at the end)
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)
+    headnote: str = ""
+    outlet: str = ""
+    source: Path | None = None
+
+    @property
+    def id(self) -> str:
+        return f"ch{self.number:02d}"
+
+    @property
+    def title_text(self) -> str:
+        """The title as plain text (running heads, metadata, navigation)."""
+        return html.fromstring(f"<span>{self.title}</span>").text_content()
+
+
+def _inner_html(element: etree._Element) -> str:
+    parts = [html_text.escape(element.text, quote=False)] if element.text else []
+    parts += [html.tostring(child, encoding="unicode") for child in element]
+    return "".join(parts).strip()
+
+
+def _fields(output: str) -> dict[str, list[str]]:
+    root = html.fragment_fromstring(output, create_parent="div")
+    fields: dict[str, list[str]] = {}
+    for element in root.iter("field"):
+        fields.setdefault(element.get("name"), []).append(_inner_html(element))
+    return fields
+
+
+def _convert(documents: list[Document]) -> list[dict[str, list[str]]]:
+    outputs = convert_many(documents, reader=READER, writer="html5",
+                           template=TEMPLATE.read_text(encoding="utf-8"), section_divs=True)
+    return [_fields(output) for output in outputs]
+
+
+def markdown_to_html(markdown: str, *, id_prefix: str = "") -> dict[str, list[str]]:
+    """Convert one article's Markdown; return each field's HTML fragments."""
+    return _convert([Document(markdown, id_prefix)])[0]
+
+
+def _chapter(path: Path, number: int, fields: dict[str, list[str]]) -> Chapter:
+    if not fields.get("title") or not fields["title"][0]:
+        raise UserError("the article has no title in its front matter", file=str(path), line=1,
+                        hint="rebuild it with 'make articles'")
+
+    def first(name: str) -> str:
+        return (fields.get(name) or [""])[0]
+
+    return Chapter(number=number, slug=first("slug") or path.stem, title=first("title"),
+                   body=first("body"), subtitle=first("subtitle"), authors=fields.get("author", []),
+                   headnote=first("headnote"), outlet=first("outlet"), source=path)
+
+
+def _number(path: Path) -> int:
+    return int(path.name.split("-", 1)[0]) if path.name[:2].isdigit() else 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read the article: {error.strerror}", file=str(path)) from None
+
+
+def load_chapter(path: Path) -> Chapter:
+    return load_chapters_from([path])[0]
+
+
+def load_chapters_from(paths: list[Path], texts: list[str] | None = None) -> list[Chapter]:
+    """Convert the articles in one batch of pandoc processes (not one process each)."""
+    texts = texts if texts is not None else [_read(p) for p in paths]
+    documents = [Document(t, f"ch{_number(p):02d}-", str(p)) for p, t in zip(paths, texts)]
+    return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents))]
+
+
+def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
+    """Every article as a chapter: from the HTML stage's file when it was made from
+    exactly these articles (compared by content), else converted now."""
+    paths = sorted(directory.glob("[0-9]*.md"))
+    if not paths:
+        raise UserError("no articles to build the book from", file=str(directory),
+                        hint="run 'make' to build the articles first")
+    texts = [_read(p) for p in paths]
+    cached = _load_cache(cache_path(directory), paths, texts)
+    return cached if cached is not None else load_chapters_from(paths, texts)
+
+
+# ---------------------------------------------------------------- the HTML stage
+
+def cache_path(articles: Path) -> Path:
+    return articles.parent / "html" / "chapters.json"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter] | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    entries = data.get("chapters", [])
+    if [(e.get("file"), e.get("sha1")) for e in entries] != [(p.name, _digest(t)) for p, t in zip(paths, texts)]:
+        return None                      # made from other articles: never use it
+    return [Chapter(number=e["number"], slug=e["slug"], title=e["title"], body=e["body"],
+                    subtitle=e["subtitle"], authors=e["authors"], headnote=e["headnote"],
+                    outlet=e["outlet"], source=p) for e, p in zip(entries, paths)]
+
+
+def write_cache(directory: Path) -> int:
+    """Convert every article once, for the index, EPUB and PDF stages to share."""
+    paths = sorted(directory.glob("[0-9]*.md"))
+    texts = [_read(p) for p in paths]
+    chapters = load_chapters_from(paths, texts)
+    entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
+                "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
+                "headnote": c.headnote, "outlet": c.outlet} for p, t, c in zip(paths, texts, chapters)]
+    write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
+    return len(entries)
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Convert the articles to HTML once (build/html/).")
+    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
+    args = parser.parse_args(argv)
+    with stage("html") as line:
+        count = write_cache(args.articles)
+        line.summary = f"{count} chapters -> {cache_path(args.articles)}"
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,657 @@
+"""Benchmark: how the build's time and memory grow with the size of the archive.
+
+For each size (10, 100, 1,000 posts by default) a synthetic archive is generated
+with scripts/dev/synth.py, then every pipeline stage that exists is run on it as its
+own process, in its own directory (build/bench/<size>/...), and its wall time and
+peak memory (max RSS of the stage and the tools it starts, read with os.wait4)
+are recorded.  The seeds themselves are measured the same way as one more row.
+
+Stages are a table (STAGES below): a stage whose module is not in scripts/ yet is
+reported "not available", one whose input was not produced is "skipped", one that
+exits non-zero is "failed" with the first line of its error.  Nothing is estimated.
+
+The PDF stage is compared with one bare WeasyPrint render of the HTML it leaves
+behind (same HTML, no pipeline): the ratio is our overhead, index passes included.
+
+Writes build/reports/bench.json and build/reports/bench.md (also printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import os
+import platform
+import pstats
+import shlex
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+from scripts.core.atomic import write_text
+from scripts.core.console import stage as stage_line
+from scripts.core.errors import UserError, cli
+
+# ---------------------------------------------------------------- where a run puts things
+
+
+@dataclass
+class Run:
+    """One archive being measured: its inputs and the per-run build directory."""
+    label: str                 # "10", "100", "1000" or "seeds"
+    root: Path                 # build/bench/<label>
+    book: Path
+    sources: list[Path]
+    posts: int | None = None   # known for synthetic archives
+    # The text stages hand the model on; a later stage reads whichever came last,
+    # as the Makefile's LAST_TEXT_MODEL does, so a missing stage does not block the rest.
+    last_model: Path | None = None
+
+    @property
+    def model(self) -> Path:
+        return self.root / "model"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def articles(self) -> Path:
+        return self.root / "articles"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+
+# ---------------------------------------------------------------- what each stage produced
+
+def count_articles(path: Path) -> tuple[int, str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return len(data.get("articles", [])), "articles"
+
+
+def count_markdown(path: Path) -> tuple[int, str]:
+    return len(list(path.glob("*.md"))), "chapters"
+
+
+def count_epub_documents(path: Path) -> tuple[int, str]:
+    with zipfile.ZipFile(path) as epub:
+        return sum(1 for n in epub.namelist() if n.endswith((".xhtml", ".html"))), "XHTML files"
+
+
+def count_pdf_pages(path: Path) -> tuple[int, str]:
+    from pypdf import PdfReader
+    return len(PdfReader(path).pages), "pages"
+
+
+def count_json_entries(path: Path) -> tuple[int, str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return (len(data), "entries") if isinstance(data, (list, dict)) else (1, "file")
+
+
+def count_html_chapters(path: Path) -> tuple[int, str]:
+    return len(json.loads(path.read_text(encoding="utf-8"))["chapters"]), "chapters"
+
+
+# ---------------------------------------------------------------- the stage table
+
+@dataclass
+class Stage:
+    name: str
+    module: str                                   # run as python -m scripts.<module>
+    args: Callable[[Run], list[str]]
+    output: Callable[[Run], Path]                 # exists after a successful run
+    inputs: Callable[[Run], list[Path]] = lambda run: []
+    measure: Callable[[Path], tuple[int, str]] | None = None
+    text_stage: bool = False                      # counts towards the text-stage budget
+    pdf: bool = False                             # capped by --pdf-max
+    # A library step with no CLI of its own is run through a hidden flag of this module.
+    bench_flag: str | None = None
+
+
+def _model(name: str) -> Callable[[Run], Path]:
+    return lambda run: run.model / name
+
+
+# The commands mirror each stage's Make rule (Makefile and mk/*.mk) with the paths
+# moved into the run's directory.  When a stage lands or changes its CLI, update
+# its row here; a mismatch shows up as "failed" with the stage's usage message.
+STAGES: list[Stage] = [
+    Stage("split", "split",
+          lambda r: ["--book", str(r.book), "--out", str(r.model / "split.json"),
+                     *map(str, r.sources)],
+          _model("split.json"), measure=count_articles, text_stage=True),
+    Stage("normalise", "normalise",
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "normalised.json"),
+                     "--reports", str(r.reports)],
+          _model("normalised.json"), inputs=lambda r: [r.last_model],
+          measure=count_articles, text_stage=True),
+    Stage("dedupe", "dedupe",
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "deduped.json"),
+                     "--book", str(r.book), "--contributors", str(r.root / "contributors.json"),
+                     "--reports", str(r.reports)],
+          _model("deduped.json"), inputs=lambda r: [r.last_model],
+          measure=count_articles, text_stage=True),
+    Stage("notes", "notes",
+          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "noted.json"),
+                     "--reports", str(r.reports)],
+          _model("noted.json"), inputs=lambda r: [r.last_model],
+          measure=count_articles, text_stage=True),
+    Stage("articles", "articles",
+          lambda r: ["--in", str(r.last_model), "--book", str(r.book), "--out", str(r.articles)],
+          lambda r: r.articles, inputs=lambda r: [r.last_model],
+          measure=count_markdown),
+    # The HTML stage: every chapter converted once (build/html/chapters.json), read by
+    # the index, EPUB and PDF stages.
+    Stage("html", "chapters", lambda r: ["--articles", str(r.articles)],
+          lambda r: r.articles.parent / "html" / "chapters.json", inputs=lambda r: [r.articles],
+          measure=count_html_chapters),
+    Stage("bibliography", "bibliography",
+          lambda r: ["--in", str(r.model / "noted.json"), "--out-dir", str(r.root),
+                     "--reports", str(r.reports), "--overrides", "manuscript/bibliography.yaml",
+                     "--book", str(r.book)],
+          lambda r: r.root / "bibliography.json", inputs=lambda r: [r.model / "noted.json"],
+          measure=count_json_entries),
+    Stage("index", "index",
+          lambda r: ["--terms", "manuscript/index.yaml", "--articles", str(r.articles),
+                     "--report", str(r.reports / "index.md"), *map(str, r.sources)],
+          lambda r: r.reports / "index.md", inputs=lambda r: [r.articles]),
+    Stage("epub", "epub",
+          lambda r: ["--book", str(r.book), "--articles", str(r.articles),
+                     "--out", str(r.root / "anthology.epub"), "--reports", str(r.reports)],
+          lambda r: r.root / "anthology.epub", inputs=lambda r: [r.articles],
+          measure=count_epub_documents),
+    # Run through --capture-html: the real stage, which also saves the HTML it laid
+    # out last, so the bare render below can use exactly the same HTML.
+    Stage("pdf", "pdf",
+          lambda r: [str(r.root / "pdf-final.html"), "--",
+                     "--book", str(r.book), "--articles", str(r.articles),
+                     "--out", str(r.root / "anthology.pdf"),
+                     "--screen", str(r.root / "anthology-screen.pdf"), "--reports", str(r.reports),
+                     "--contributors", str(r.root / "contributors.json"),
+                     "--bibliography", str(r.root / "bibliography.html")],
+          lambda r: r.root / "anthology.pdf", inputs=lambda r: [r.articles],
+          measure=count_pdf_pages, pdf=True, bench_flag="--capture-html"),
+]
+
+
+# ---------------------------------------------------------------- measuring one process
+
+@dataclass
+class Result:
+    stage: str
+    status: str                     # ok | failed | not available | skipped
+    wall_s: float | None = None
+    peak_rss_mb: float | None = None
+    units: int | None = None
+    unit_name: str = ""
+    rate: float | None = None       # units per second (pages/s for PDFs)
+    note: str = ""
+    command: str = ""
+    log: str = ""
+
+
+def run_measured(command: list[str], log: Path, timeout: float) -> tuple[int, float, float, str]:
+    """Run `command`; return exit code, wall seconds, peak RSS in MB and the first error line.
+
+    The peak is the child's ru_maxrss from wait4, which the kernel raises to the
+    largest of its own waited-for children, so pandoc runs started by a stage count.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.01)
+        wall = time.perf_counter() - start
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    first_error = ""
+    if code:
+        lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                 if ln.strip()]
+        errors = [ln for ln in lines if ln.lower().startswith(("error", "usage"))
+                  or "Error" in ln]
+        first_error = (errors or lines or [f"exit status {code}"])[-1 if not errors else 0][:200]
+        if wall >= timeout:
+            first_error = f"timed out after {timeout:.0f} s"
+    return code, wall, usage.ru_maxrss / 1024, first_error
+
+
+def stage_available(module: str) -> bool:
+    return find_spec(f"scripts.{module}") is not None
+
+
+def run_stage(stage: Stage, run: Run, results: dict[str, Result], timeout: float) -> Result:
+    if not stage_available(stage.module):
+        return Result(stage.name, "not available", note=f"scripts/{stage.module}.py does not exist yet")
+    inputs = stage.inputs(run)
+    if any(p is None for p in inputs):
+        return Result(stage.name, "skipped", note="no earlier stage produced its input")
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        return Result(stage.name, "skipped", note=f"input not produced: {missing[0]}")
+    if stage.bench_flag:
+        command = [sys.executable, "-m", "scripts.dev.bench", stage.bench_flag, *stage.args(run)]
+    else:
+        command = [sys.executable, "-m", f"scripts.{stage.module}", *stage.args(run)]
+    log = run.logs / f"{stage.name.split()[0]}.log"
+    code, wall, rss, error = run_measured(command, log, timeout)
+    result = Result(stage.name, "ok" if code == 0 else "failed", round(wall, 3), round(rss, 1),
+                    command=shlex.join(command), log=str(log), note=error)
+    output = stage.output(run)
+    if code == 0 and not output.exists():
+        result.status, result.note = "failed", f"exited 0 but did not write {output}"
+    if result.status == "ok" and stage.text_stage:
+        run.last_model = output
+    if result.status == "ok" and stage.measure:
+        try:
+            result.units, result.unit_name = stage.measure(output)
+            result.rate = round(result.units / wall, 2) if wall > 0 else None
+        except Exception as error:  # a broken output is worth reporting, not crashing on
+            result.note = f"could not count the output: {error}"
+    return result
+
+
+# ---------------------------------------------------------------- the bare WeasyPrint render
+
+def html_left_by(run: Run, since: float) -> Path | None:
+    """The HTML the PDF stage wrote during its run (the largest, if it wrote several)."""
+    candidates = [p for p in run.root.rglob("*.html") if p.stat().st_mtime >= since - 1]
+    return max(candidates, key=lambda p: p.stat().st_size) if candidates else None
+
+
+def raw_archive_html(run: Run, out: Path) -> Path:
+    """A plain HTML rendering of the archive text (escaped), for a WeasyPrint baseline
+    when the pipeline has no PDF stage yet: one <p> per non-blank line."""
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             "<title>archive</title></head><body>"]
+    for source in run.sources:
+        for line in source.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                parts.append(f"<p>{html.escape(line)}</p>")
+    parts.append("</body></html>")
+    write_text(out, "\n".join(parts))
+    return out
+
+
+def capture_html(html_out: Path, stage_args: list[str]) -> int:
+    """Run the PDF stage in this process, saving the last HTML it hands to WeasyPrint
+    (the final layout pass) and the stylesheets it used, for the bare render."""
+    import atexit
+
+    import weasyprint
+
+    real_html, real_css = weasyprint.HTML, weasyprint.CSS
+    seen: dict = {"html": None, "base_url": None, "stylesheets": []}
+
+    def html(*args, **kwargs):
+        if "string" in kwargs:
+            seen["html"], seen["base_url"] = kwargs["string"], kwargs.get("base_url")
+        return real_html(*args, **kwargs)
+
+    def css(*args, **kwargs):
+        if kwargs.get("filename") and kwargs["filename"] not in seen["stylesheets"]:
+            seen["stylesheets"].append(kwargs["filename"])
+        return real_css(*args, **kwargs)
+
+    def save() -> None:
+        if seen["html"] is not None:
+            write_text(html_out, seen["html"])
+            write_text(html_out.with_suffix(".json"), json.dumps(
+                {"base_url": seen["base_url"], "stylesheets": seen["stylesheets"]}))
+
+    weasyprint.HTML, weasyprint.CSS = html, css
+    atexit.register(save)
+    from scripts.books.pdf.build import main as pdf_main
+    return pdf_main(stage_args)
+
+
+def bare_render(html_path: Path, pdf_path: Path) -> None:
+    """One plain WeasyPrint render of the same HTML and stylesheets: what the PDF costs without us."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    sidecar = html_path.with_suffix(".json")
+    settings = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+    fonts = FontConfiguration()
+    stylesheets = [CSS(filename=f, font_config=fonts) for f in settings.get("stylesheets", [])]
+    HTML(filename=str(html_path), base_url=settings.get("base_url") or str(html_path.parent)).write_pdf(
+        str(pdf_path), stylesheets=stylesheets, font_config=fonts)
+
+
+def run_bare(name: str, html_path: Path, run: Run, timeout: float) -> Result:
+    out = run.root / "bare" / f"{html_path.stem}.pdf"
+    command = [sys.executable, "-m", "scripts.dev.bench", "--bare-render", str(html_path), str(out)]
+    code, wall, rss, error = run_measured(command, run.logs / f"{name}.log", timeout)
+    result = Result(name, "ok" if code == 0 else "failed", round(wall, 3), round(rss, 1),
+                    command=shlex.join(command), log=str(run.logs / f"{name}.log"), note=error)
+    if code == 0:
+        result.units, result.unit_name = count_pdf_pages(out)
+        result.rate = round(result.units / wall, 2)
+    return result
+
+
+# ---------------------------------------------------------------- one archive, all stages
+
+def measure_run(run: Run, pdf_max: int | None, timeout: float) -> list[Result]:
+    results: dict[str, Result] = {}
+    for stage in STAGES:
+        if stage.pdf and pdf_max is not None and run.posts is not None and run.posts > pdf_max:
+            results[stage.name] = Result(stage.name, "skipped",
+                                         note=f"capped: --pdf-max {pdf_max} posts")
+            continue
+        started = time.time()
+        result = run_stage(stage, run, results, timeout)
+        results[stage.name] = result
+        print(f"  {run.label:>6} {stage.name:<13} {result.status:<14}"
+              f"{_fmt(result.wall_s, 's'):>10} {_fmt(result.peak_rss_mb, 'MB'):>10}  {result.note}",
+              flush=True)
+        if stage.pdf and result.status == "ok":
+            html_path = run.root / "pdf-final.html"
+            html_path = html_path if html_path.exists() else html_left_by(run, started)
+            if html_path is None:
+                results["pdf-bare"] = Result("pdf-bare", "not available",
+                                             note="the PDF stage left no HTML file to re-render")
+            else:
+                bare = run_bare("pdf-bare", html_path, run, timeout)
+                bare.note = f"bare WeasyPrint render of {html_path.relative_to(run.root)}"
+                passes = ""
+                pdf_report = run.reports / "pdf.json"
+                if pdf_report.exists():
+                    passes = f", {json.loads(pdf_report.read_text(encoding='utf-8')).get('passes')} layout passes"
+                if bare.status == "ok" and result.wall_s:
+                    result.note = (f"{result.wall_s / bare.wall_s:.2f}x a bare render{passes}"
+                                   + (f"; {result.note}" if result.note else ""))
+                results["pdf-bare"] = bare
+        elif stage.pdf and result.status == "not available":
+            # No PDF stage yet: measure WeasyPrint itself on the raw archive text so the
+            # table still says how a render of this size scales.  Labelled as such.
+            html_path = raw_archive_html(run, run.root / "baseline" / "archive.html")
+            baseline = run_bare("weasyprint-baseline", html_path, run, timeout)
+            baseline.note = "bare WeasyPrint render of the raw archive text (not the pipeline's HTML)"
+            results["weasyprint-baseline"] = baseline
+    return list(results.values())
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    return "" if value is None else f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+
+
+# ---------------------------------------------------------------- profiling the slowest stage
+
+def profile_stage(stage_name: str, run: Run, out_dir: Path, timeout: float) -> dict:
+    stage = next(s for s in STAGES if s.name == stage_name)
+    target = ["scripts.dev.bench", stage.bench_flag] if stage.bench_flag else [f"scripts.{stage.module}"]
+    prof = run.root / f"profile-{stage.module}.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", *target, *stage.args(run)]
+    code, wall, rss, error = run_measured(command, run.logs / f"profile-{stage.module}.log", timeout)
+    if code:
+        return {"stage": stage.name, "run": run.label, "status": "failed", "note": error}
+    stats = pstats.Stats(str(prof))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": f"{_short(file)}:{line}({func})", "calls": calls,
+                     "self_s": round(tottime, 3), "cumulative_s": round(cumtime, 3),
+                     "self_share": round(tottime / total, 3) if total else 0.0})
+    by_self = sorted(rows, key=lambda r: -r["self_s"])[:15]
+    by_cumulative = sorted(rows, key=lambda r: -r["cumulative_s"])[:25]
+    text = [f"cProfile of `{stage.name}` on the {run.label} archive ({wall:.2f} s under the profiler)",
+            f"command: {shlex.join(command)}", "", "top by own time:"]
+    text += [f"  {r['self_s']:8.3f} s {r['self_share']:6.1%}  {r['calls']:>9}  {r['function']}"
+             for r in by_self]
+    text += ["", "top by cumulative time:"]
+    text += [f"  {r['cumulative_s']:8.3f} s  {r['calls']:>9}  {r['function']}" for r in by_cumulative]
+    write_text(out_dir / "bench-profile.txt", "\n".join(text) + "\n")
+    return {"stage": stage.name, "run": run.label, "status": "ok", "wall_s": round(wall, 2),
+            "total_s": round(total, 3), "profile": str(prof),
+            "top_self": by_self, "top_cumulative": by_cumulative}
+
+
+def _short(file: str) -> str:
+    for marker in ("site-packages/", "/scripts/", "/lib/python"):
+        if marker in file:
+            return file.split(marker, 1)[1] if marker != "/scripts/" else "scripts/" + file.split(marker, 1)[1]
+    return file
+
+
+# ---------------------------------------------------------------- budgets and the table
+
+BUDGET_TEXT_S = 10.0
+BUDGET_EPUB_S = 30.0
+BUDGET_PDF_OVERHEAD = 2.2
+TEXT_STAGES = [s.name for s in STAGES if s.text_stage]
+
+
+def budgets(runs: list[dict]) -> list[dict]:
+    synthetic = [r for r in runs if r["posts"] is not None and r["label"] != "seeds"]
+    checks = []
+    big = max(synthetic, key=lambda r: r["posts"], default=None)
+    if big:
+        by_name = {s["stage"]: s for s in big["stages"]}
+        done = [by_name[n] for n in TEXT_STAGES if by_name.get(n, {}).get("status") == "ok"]
+        total = sum(s["wall_s"] for s in done)
+        missing = [n for n in TEXT_STAGES if by_name.get(n, {}).get("status") != "ok"]
+        checks.append({
+            "budget": f"split+normalise+dedupe+notes, {big['posts']} posts < {BUDGET_TEXT_S:.0f} s",
+            "measured": "-" if not done else f"{total:.2f} s" + (
+                f" for {', '.join(s['stage'] for s in done)}" if missing else ""),
+            "verdict": ("not measurable" if not done else
+                        "over" if total >= BUDGET_TEXT_S else
+                        "within so far (incomplete: " + ", ".join(missing) + " not measured)" if missing
+                        else "within")})
+        epub = by_name.get("epub", {})
+        checks.append({
+            "budget": f"EPUB, {big['posts']} posts < {BUDGET_EPUB_S:.0f} s",
+            "measured": f"{epub['wall_s']:.2f} s" if epub.get("status") == "ok" else epub.get("status", "-"),
+            "verdict": ("within" if epub["wall_s"] < BUDGET_EPUB_S else "over")
+            if epub.get("status") == "ok" else "not measurable"})
+    for r in runs:
+        by_name = {s["stage"]: s for s in r["stages"]}
+        pdf, bare = by_name.get("pdf", {}), by_name.get("pdf-bare", {})
+        if pdf.get("status") == "ok" and bare.get("status") == "ok":
+            ratio = pdf["wall_s"] / bare["wall_s"]
+            checks.append({"budget": f"PDF overhead over a bare render, {r['label']} <= {BUDGET_PDF_OVERHEAD}x",
+                           "measured": f"{ratio:.2f}x ({pdf['wall_s']:.1f} s vs {bare['wall_s']:.1f} s)",
+                           "verdict": "within" if ratio <= BUDGET_PDF_OVERHEAD else "over"})
+    if not any(c["budget"].startswith("PDF overhead") for c in checks):
+        checks.append({"budget": f"PDF overhead over a bare render <= {BUDGET_PDF_OVERHEAD}x",
+                       "measured": "-", "verdict": "not measurable (no PDF stage run)"})
+    return checks
+
+
+def markdown(report: dict) -> str:
+    meta = report["meta"]
+    lines = ["# Build benchmark", "",
+             f"Command: `{meta['command']}`  ",
+             f"Machine: {meta['cpus']} CPUs, Python {meta['python']}, load average at start "
+             f"{meta['load_average']}; commit {meta['commit']}; {meta['date']}  ",
+             f"Synthetic archives: seed {meta['seed']}; PDF capped at "
+             f"{meta['pdf_max'] if meta['pdf_max'] is not None else 'no'} posts.", "",
+             "| archive | posts | stage | status | wall (s) | peak RSS (MB) | output | rate | note |",
+             "|---|---:|---|---|---:|---:|---:|---:|---|"]
+    for run in report["runs"]:
+        for s in run["stages"]:
+            output = f"{s['units']} {s['unit_name']}" if s.get("units") is not None else ""
+            rate = ""
+            if s.get("rate") is not None:
+                rate = f"{s['rate']:.1f} pages/s" if s["unit_name"] == "pages" else f"{s['rate']:.0f}/s"
+            note = s.get("note", "").replace("|", "\\|")
+            lines.append(f"| {run['label']} | {run['posts'] if run['posts'] is not None else ''} | "
+                         f"{s['stage']} | {s['status']} | {_num(s.get('wall_s'), 2)} | "
+                         f"{_num(s.get('peak_rss_mb'), 0)} | {output} | {rate} | {note} |")
+    lines += ["", "## Budgets", "", "| budget | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {c['budget']} | {c['measured']} | {c['verdict']} |" for c in report["budgets"]]
+    profile = report.get("profile")
+    if profile and profile.get("status") == "ok":
+        lines += ["", f"## Profile of the slowest stage: `{profile['stage']}` "
+                      f"({profile['run']} archive, {profile['wall_s']} s under cProfile)", "",
+                  "| own time (s) | share | calls | function |", "|---:|---:|---:|---|"]
+        lines += [f"| {r['self_s']:.3f} | {r['self_share']:.1%} | {r['calls']} | `{r['function']}` |"
+                  for r in profile["top_self"][:10]]
+        lines += ["", "Full listing: build/reports/bench-profile.txt"]
+    elif profile:
+        lines += ["", f"Profile of `{profile['stage']}` failed: {profile.get('note', '')}"]
+    lines += ["", "Peak RSS is the stage process's maximum resident set, including tools it "
+                  "ran and waited for (pandoc). Times are wall-clock on a shared machine: "
+                  "compare rows within one report, not across machines."]
+    return "\n".join(lines) + "\n"
+
+
+def _num(value: float | None, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+# ---------------------------------------------------------------- main
+
+def synth_run(size: int, seed: int, work: Path, timeout: float) -> tuple[Run, Result]:
+    root = work / str(size)
+    command = [sys.executable, "-m", "scripts.dev.synth", "--articles", str(size), "--seed", str(seed),
+               "--out", str(root)]
+    code, wall, rss, error = run_measured(command, root / "logs" / "synth.log", timeout)
+    if code:
+        raise UserError(f"generating the {size}-post archive failed: {error}",
+                        hint=f"see {root / 'logs' / 'synth.log'}")
+    manifest = json.loads((root / "synth.json").read_text(encoding="utf-8"))
+    run = Run(str(size), root, root / "book.yaml",
+              [root / "sources" / name for name in manifest["files"]], posts=manifest["articles"])
+    words = sum(p["words"] for p in manifest["posts"])
+    return run, Result("synth", "ok", round(wall, 3), round(rss, 1), units=manifest["articles"],
+                       unit_name="posts", rate=round(manifest["articles"] / wall, 1),
+                       note=f"{words:,} words in {len(manifest['files'])} archive files",
+                       command=shlex.join(command))
+
+
+def fresh(root: Path) -> None:
+    """Remove the previous run's outputs (not the generated sources) so nothing stale is counted."""
+    import shutil
+    for name in ("model", "reports", "articles", "logs", "bare", "baseline"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    for pattern in ("*.epub", "*.pdf", "*.json", "*.prof"):
+        for path in root.glob(pattern):
+            if path.name != "synth.json":
+                path.unlink()
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,100,1000",
+                        help="comma-separated numbers of posts (default 10,100,1000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pdf-max", type=int, default=None,
+                        help="skip the PDF stage for archives with more posts than this")
+    parser.add_argument("--no-seeds", action="store_true", help="do not measure the seeds")
+    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
+    parser.add_argument("--sources", type=Path, default=Path("manuscript/sources"))
+    parser.add_argument("--work", type=Path, default=Path("build/bench"))
+    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
+    parser.add_argument("--profile", default="auto",
+                        help="stage to run again under cProfile: a stage name, 'auto' "
+                             "(the slowest at the largest size) or 'none'")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
+    # Used by the benchmark itself, each in a subprocess of its own.
+    parser.add_argument("--bare-render", nargs=2, metavar=("HTML", "PDF"), help=argparse.SUPPRESS)
+    parser.add_argument("--capture-html", type=Path, metavar="HTML", help=argparse.SUPPRESS)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--capture-html" in argv and "--" in argv:
+        # Everything after "--" belongs to the PDF stage.
+        cut = argv.index("--")
+        argv, stage_args = argv[:cut], argv[cut + 1:]
+        return capture_html(Path(argv[argv.index("--capture-html") + 1]), stage_args)
+    args = parser.parse_args(argv)
+
+    if args.bare_render:
+        bare_render(Path(args.bare_render[0]), Path(args.bare_render[1]))
+        return 0
+    try:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        raise UserError(f"--sizes must be numbers separated by commas, not '{args.sizes}'") from None
+    if args.profile not in ("auto", "none") and args.profile not in {s.name for s in STAGES}:
+        raise UserError(f"--profile: no stage called '{args.profile}'",
+                        hint="use one of " + ", ".join(s.name for s in STAGES) + ", auto or none")
+
+    runs: list[tuple[Run, list[Result]]] = []
+    with stage_line("bench") as summary:
+        if not args.no_seeds:
+            seeds = Run("seeds", args.work / "seeds", args.book,
+                        sorted(args.sources.glob("*.txt")))
+            fresh(seeds.root)
+            runs.append((seeds, measure_run(seeds, None, args.timeout)))
+        for size in sizes:
+            run, synth = synth_run(size, args.seed, args.work, args.timeout)
+            fresh(run.root)
+            run.logs.mkdir(parents=True, exist_ok=True)
+            runs.append((run, [synth, *measure_run(run, args.pdf_max, args.timeout)]))
+
+        report_runs = [{"label": run.label, "posts": run.posts, "root": str(run.root),
+                        "sources": len(run.sources), "stages": [asdict(r) for r in results]}
+                       for run, results in runs]
+        # Seeds' post count: what the splitter found, if it ran.
+        for entry in report_runs:
+            if entry["posts"] is None:
+                split = next((s for s in entry["stages"] if s["stage"] == "split"), None)
+                entry["posts"] = split["units"] if split and split["status"] == "ok" else None
+
+        profile = None
+        if args.profile != "none":
+            candidates = [(r, res) for r, results in runs for res in results
+                          if res.status == "ok" and res.stage in {s.name for s in STAGES}
+                          and r.label != "seeds"]
+            if args.profile != "auto":
+                candidates = [(r, res) for r, res in candidates if res.stage == args.profile]
+                candidates = [max(candidates, key=lambda c: c[0].posts or 0)] if candidates else []
+            if candidates:
+                target_run, target = max(candidates, key=lambda c: c[1].wall_s or 0)
+                print(f"  profiling {target.stage} on the {target_run.label} archive ...", flush=True)
+                profile = profile_stage(target.stage, target_run, args.reports, args.timeout)
+
+        report = {
+            "meta": {"command": "python -m scripts.dev.bench " + shlex.join(argv),
+                     "date": dt.datetime.now().isoformat(timespec="seconds"),
+                     "python": platform.python_version(), "cpus": os.cpu_count(),
+                     "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+                     "commit": _git_commit(), "seed": args.seed, "sizes": sizes,
+                     "pdf_max": args.pdf_max},
+            "runs": report_runs,
+            "profile": profile,
+        }
+        report["budgets"] = budgets(report_runs)
+        write_text(args.reports / "bench.json", json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+        table = markdown(report)
+        write_text(args.reports / "bench.md", table)
+        print()
+        print(table)
+        summary.summary = f"{len(runs)} archives -> {args.reports / 'bench.md'}"
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

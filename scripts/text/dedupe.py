@@ -1,0 +1,867 @@
+"""Stage 3: take out the text the scrapes repeat, and move what is not chapter text to the back matter.
+
+Input: build/model/normalised.json (and manuscript/book.yaml for the author's
+name, manuscript/dedupe.yaml for the editor's overrides).
+Output: build/model/deduped.json, build/contributors.json and the audit,
+build/reports/dedupe.json and dedupe.html.
+
+A block leaves a chapter only by moving to `article.removed` with its reason
+and, for a repeat, the place of the copy that stays (`twin`) and the
+similarity that decided it.  What leaves:
+
+- repeats the scraper made of running text, found with word 5-gram shingles
+  and an inverted index (candidate pairs share rare shingles), then confirmed
+  by an exact comparison of their words:
+  duplicate (the same paragraph again), glued-copy (a paragraph that ends
+  with a full copy of an earlier one: the copy is cut off, the real part
+  stays), truncated-copy (a paragraph that is only the opening of another),
+  pull-quote (a copy set in Title Case or as a pull quote, wording may
+  differ a little), sidebar-repeats-body (a side-box paragraph that repeats
+  the body), near-duplicate (the same paragraph with a word or two changed);
+- per-article bios: the back matter gets one bio per person
+  (build/contributors.json), chosen by completeness;
+- captions (the book has no photos), back-matter headings and contributor
+  name lines.
+
+What stays, on purpose: a standfirst or caption is never a copy of the body
+(its role is to echo it); notes are the notes stage's business; a phrase
+shorter than MIN_WORDS words is never a paragraph's worth of repeat; and
+text repeated in a different article is the author's own re-use (listed in
+the report, never removed).  The decision is by role first and by overlap
+second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import gc
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import chain, combinations
+from pathlib import Path
+
+import yaml
+
+from scripts.core import paths
+from scripts.core import model as m
+from scripts.core.atomic import write_text
+from scripts.core.console import stage
+from scripts.core.errors import UserError, cli, compose_yaml
+
+# A repeat must be at least this many words to be treated as a repeated
+# paragraph; below it, shared wording is a phrase (a name, a formula) and stays.
+MIN_WORDS = 8
+SHINGLE = 5
+# A shingle found in more blocks than this is a stock phrase ("at the same time
+# as the"); it cannot tell two blocks apart, so it does not propose pairs.
+RARE_MAX = 30
+# Below this share of shared shingles a pair is not worth comparing word by word.
+CANDIDATE_CONTAINMENT = 0.3
+NEAR_DUPLICATE = 0.9      # difflib ratio of the case-folded words
+PULL_QUOTE_SIMILAR = 0.8  # a Title-Case copy or a pull quote may be reworded a little more
+SIDEBAR_CONTAINED = 0.8   # share of a side-box paragraph's shingles found in one body paragraph
+
+# Running text: the blocks that can be copies of one another.
+TEXT_KINDS = frozenset({m.PARAGRAPH, m.NUMBERED, m.BULLET, m.SIDEBAR, m.PULL_QUOTE})
+# Which copy stays when two are the same: the body's, then the side box's, then the pull quote's.
+ROLE_RANK = {m.PARAGRAPH: 0, m.NUMBERED: 0, m.BULLET: 0, m.SIDEBAR: 1, m.PULL_QUOTE: 2}
+# Roles that never stay in a chapter, whatever their text.
+ALWAYS_LEAVE = {
+    m.CAPTION: ("caption-without-image", "a photo caption, and the book has no photos"),
+    m.BACKMATTER_HEADING: ("back-matter-heading", "the book has one back matter for all articles"),
+    m.CONTRIBUTOR: ("contributor-name-moved", "the name heads the contributor's bio in the back matter"),
+}
+
+DUPLICATE = "duplicate"
+GLUED = "glued-copy"
+TRUNCATED = "truncated-copy"
+PULL_QUOTE = "pull-quote"
+SIDEBAR_COPY = "sidebar-repeats-body"
+NEAR = "near-duplicate"
+BIO_MOVED = "bio-moved-to-back-matter"
+BIO_UNKNOWN = "bio-without-name"
+SIDEBAR_EMPTIED = "side-box-emptied"
+EDITOR = "editor-override"
+
+
+# ---------------------------------------------------------------- comparing text
+
+NOTE_REF = re.compile(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}")
+# A word is a run of letters or of digits.  Note markers are not words: the scrapes
+# glue them on ("forces.1", "Tashkent8", "East”.2", "Yazhou [1]"), and a copy may
+# have lost or kept them, so a short number glued to a word or to closing
+# punctuation, or in brackets, is matched as `skip`.  A number inside a number
+# ("12,000") and a number after a space or a hyphen ("COVID-19") are words.
+TOKEN = re.compile(
+    r"(?:(?<=[^\W\d_])\d{1,3}(?!\d)"
+    r"|(?<=[^\d][.,;:!?”’\")\]])\d{1,3}(?!\d)"
+    r"|(?<=\[)\d{1,3}(?=\]))"
+    r"|([^\W\d_]+|\d+)")
+
+
+def words_at(text: str) -> list[tuple[str, int]]:
+    """The words that make a text what it is, case-folded, each with its offset in `text`."""
+    text = NOTE_REF.sub(lambda match: " " * len(match.group(0)), text)
+    return [(match.group(1).casefold(), match.start())
+            for match in TOKEN.finditer(text) if match.group(1)]
+
+
+@lru_cache(maxsize=200_000)
+def comparable(text: str) -> tuple[str, ...]:
+    """The words of a text for comparing it with others (see `words_at`)."""
+    return tuple(filter(None, TOKEN.findall(NOTE_REF.sub(" ", text).casefold())))
+
+
+def shingles_of(words: tuple[str, ...]) -> set[int]:
+    """Hashes of the word 5-grams (of the whole text when it is shorter)."""
+    if len(words) < SHINGLE:
+        return {hash(words)} if words else set()
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE)))))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(" ".join(comparable(text)).encode("utf-8")).hexdigest()[:8]
+
+
+def is_title_case(text: str) -> bool:
+    """A sentence set with Every Word Capitalised, as pull quotes are."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’']*", text)]
+    if len(words) < MIN_WORDS:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.8
+
+
+
+def similarity(a: list[str], b: list[str]) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def containment(a: list[str], b: list[str]) -> float:
+    """Share of a's shingles that are also b's."""
+    sa = shingles_of(a)
+    return len(sa & shingles_of(b)) / len(sa) if sa else 0.0
+
+
+def find_run(needle: list[str], hay: list[str]) -> int:
+    """Index where needle occurs in hay as a contiguous run of words, or -1."""
+    n = len(needle)
+    first = needle[0] if needle else None
+    for i in range(len(hay) - n + 1):
+        if hay[i] == first and hay[i:i + n] == needle:
+            return i
+    return -1
+
+
+def opens_with(short: list[str], long: list[str]) -> bool:
+    """short is the opening of long; its last word may be cut off mid-word."""
+    if len(short) >= len(long):
+        return False
+    if long[:len(short)] == short:
+        return True
+    return (long[:len(short) - 1] == short[:-1] and long[len(short) - 1].startswith(short[-1]))
+
+
+# ---------------------------------------------------------------- keys and overrides
+
+def block_keys(article: m.Article) -> dict[int, str]:
+    """A stable key per block: slug#hash of its words (".2" for the second identical block).
+
+    Stable across edits elsewhere in the archive (no line numbers), so an
+    editor's override keeps pointing at the same paragraph."""
+    keys: dict[int, str] = {}
+    seen: Counter = Counter()
+    # Blocks an earlier run took out count too, in source order, so a key never changes
+    # between a first run and a run on its own output.
+    everything = sorted([*article.blocks, *(r.block for r in article.removed)],
+                        key=lambda b: (b.source.first_line, b.id.endswith("-tail")))
+    for block in everything:
+        if block.id.endswith("-tail"):
+            keys[id(block)] = tail_key(article.slug, block.text)
+            continue
+        digest = text_hash(block.text)
+        seen[digest] += 1
+        keys[id(block)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
+    return keys
+
+
+def tail_key(slug: str, tail: str) -> str:
+    """The key of a glued copy cut off a paragraph: the copy's words, marked as a tail."""
+    return f"{slug}#{text_hash(tail)}-tail"
+
+
+@dataclass
+class Overrides:
+    keep: dict[str, int] = field(default_factory=dict)             # key -> line in the file
+    drop: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (line, editor's note)
+    file: str = ""
+
+
+KEY_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]*#[0-9a-f]{8}(?:\.\d+)?(?:-tail)?$")
+
+
+def load_overrides(path: Path | None) -> Overrides:
+    """Read manuscript/dedupe.yaml: `keep:` and `drop:` lists of block keys."""
+    if path is None or not path.exists():
+        return Overrides()
+    name = str(path)
+    text = path.read_text(encoding="utf-8")
+    root = compose_yaml(text, name, hint="check the indentation and the '- ' before each key")
+    overrides = Overrides(file=name)
+    if root is None:
+        return overrides
+    if not isinstance(root, yaml.MappingNode):
+        raise UserError("expected a mapping with 'keep:' and/or 'drop:'", file=name,
+                        line=root.start_mark.line + 1)
+    for key_node, value_node in root.value:
+        section, line = key_node.value, key_node.start_mark.line + 1
+        if section not in ("keep", "drop"):
+            raise UserError(f"unknown key '{section}'", file=name, line=line,
+                            hint="the file takes 'keep:' (blocks to leave in the chapter) and "
+                                 "'drop:' (blocks to take out)")
+        if isinstance(value_node, yaml.ScalarNode) and value_node.value in ("", "~", "null"):
+            continue
+        if not isinstance(value_node, yaml.SequenceNode):
+            raise UserError(f"'{section}' must be a list of block keys", file=name, line=line,
+                            hint="write one '- slug#1a2b3c4d' per line; the keys are in "
+                                 "build/reports/dedupe.html")
+        for item in value_node.value:
+            item_line = item.start_mark.line + 1
+            note = ""
+            if isinstance(item, yaml.ScalarNode):
+                key = item.value
+            elif isinstance(item, yaml.MappingNode):
+                fields = {k.value: v for k, v in item.value}
+                unknown = set(fields) - {"key", "note"}
+                if unknown or "key" not in fields:
+                    raise UserError("an entry takes 'key:' and optionally 'note:'", file=name,
+                                    line=item_line, hint="e.g. '- key: slug#1a2b3c4d' and "
+                                                         "'  note: why' on the next line")
+                key = fields["key"].value
+                note = fields["note"].value if "note" in fields else ""
+            else:
+                raise UserError("expected a block key", file=name, line=item_line)
+            key = str(key).strip()
+            if not KEY_SHAPE.match(key):
+                raise UserError(f"'{key}' is not a block key", file=name, line=item_line,
+                                hint="a key is the article's slug, '#' and 8 hex digits, "
+                                     "as shown in build/reports/dedupe.html")
+            other = overrides.drop if section == "keep" else overrides.keep
+            if key in other:
+                raise UserError(f"'{key}' is under both keep and drop", file=name, line=item_line,
+                                hint="decide: remove it from one of the lists")
+            if section == "keep":
+                overrides.keep[key] = item_line
+            else:
+                overrides.drop[key] = (item_line, str(note))
+    return overrides
+
+
+# ---------------------------------------------------------------- the index of running text
+
+@dataclass
+class Entry:
+    """One block of running text as the index sees it."""
+    article: int
+    position: int             # the block's place in its article
+    block: m.Block
+    words: tuple[str, ...]
+    shingles: set[int]
+
+    @cached_property
+    def title_case(self) -> bool:
+        return is_title_case(self.block.text)
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK.get(self.block.kind, 0) + (2 if self.title_case else 0)
+
+
+def make_entry(article: int, position: int, block: m.Block) -> Entry:
+    words = comparable(block.text)
+    return Entry(article, position, block, words, shingles_of(words))
+
+
+class ShingleIndex:
+    """Inverted index shingle -> entries, for the shingles found in more than one block.
+
+    Most shingles of real prose occur once; set operations (in C) find the
+    shared ones first, so only those are posted, and only the rare ones
+    (at most RARE_MAX blocks) propose pairs."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+        counts = Counter(chain.from_iterable(entry.shingles for entry in entries))
+        shared = {shingle for shingle, count in counts.items() if count > 1}
+        self.postings: dict[int, list[int]] = defaultdict(list)
+        for number, entry in enumerate(entries):
+            for shingle in entry.shingles & shared:
+                self.postings[shingle].append(number)
+
+    def update(self, number: int, entry: Entry) -> None:
+        """Re-index one entry whose text lost words (a glued copy cut off)."""
+        for shingle in self.entries[number].shingles - entry.shingles:
+            postings = self.postings.get(shingle)
+            if postings and number in postings:
+                postings.remove(number)
+        self.entries[number] = entry
+
+    def candidates(self) -> list[tuple[int, int, int]]:
+        """(a, b, shared) for every pair sharing enough rare shingles that one may copy the other."""
+        shared: Counter = Counter()
+        for postings in self.postings.values():
+            if len(postings) <= RARE_MAX:
+                shared.update(combinations(postings, 2))     # counted in C, not in a Python loop
+        sizes = [len(entry.shingles) for entry in self.entries]
+        return sorted((a, b, count) for (a, b), count in shared.items()
+                      if count >= CANDIDATE_CONTAINMENT * min(sizes[a], sizes[b]))
+
+    def recount(self, pairs: list[tuple[int, int, int]], changed: set[int]) -> list[tuple[int, int, int]]:
+        """The candidates again after some entries lost words: cutting text only removes
+        shingles, so no new pair can appear; only pairs touching a changed entry are recounted."""
+        result = []
+        for a, b, count in pairs:
+            if a in changed or b in changed:
+                common = self.entries[a].shingles & self.entries[b].shingles
+                count = sum(1 for shingle in common if 1 < len(self.postings.get(shingle, ())) <= RARE_MAX)
+                smaller = min(len(self.entries[a].shingles), len(self.entries[b].shingles))
+                if count < CANDIDATE_CONTAINMENT * smaller:
+                    continue
+            result.append((a, b, count))
+        return result
+
+
+# ---------------------------------------------------------------- decisions
+
+@dataclass
+class Decision:
+    article: int
+    block: m.Block
+    reason: str
+    detail: str = ""
+    twin: tuple[int, m.Block] | None = None
+    similarity: float | None = None
+    tail_at: int | None = None            # glued copy: the offset where the copy starts
+    tail: m.Block | None = None           # glued copy: the cut-off copy, once cut
+    tail_key: str = ""                    # glued copy: the key an editor uses to keep it
+
+
+@dataclass
+class KeptRepeat:
+    """A repeat the stage examined and kept, with why (for the editor to check)."""
+    article: int
+    block: m.Block
+    other: tuple[int, m.Block]
+    similarity: float
+    why: str
+
+
+@dataclass
+class Outcome:
+    articles: list[m.Article]
+    contributors: dict
+    removals: list[tuple[int, m.Removal]]            # (article index, removal) made by this run
+    kept: list[KeptRepeat]
+    keys: dict[int, str]                              # id(block) -> key, for every block seen
+    overridden: list[dict]
+
+
+def glued_copies(index: ShingleIndex, pairs: list[tuple[int, int, int]]) -> list[Decision]:
+    """Paragraphs that end with a full copy of an earlier paragraph of the same article."""
+    decisions = []
+    cut: set[int] = set()
+    for a, b, _ in pairs:
+        for copy, host in ((a, b), (b, a)):
+            c, h = index.entries[copy], index.entries[host]
+            if (c.article != h.article or c.position >= h.position or id(h.block) in cut
+                    or c.rank != h.rank or len(c.words) < MIN_WORDS
+                    or len(h.words) - len(c.words) < 3 or h.words[-len(c.words):] != c.words):
+                continue
+            spans = words_at(h.block.text)
+            offset = spans[len(h.words) - len(c.words)][1]
+            cut.add(id(h.block))
+            decisions.append(Decision(
+                h.article, h.block, GLUED,
+                f"the last {len(c.words)} of its {len(h.words)} words repeat {c.block.id}; "
+                f"the first {len(h.words) - len(c.words)} stay", (c.article, c.block), 1.0, offset))
+    return decisions
+
+
+def copy_decision(x: Entry, y: Entry) -> tuple[Decision | None, KeptRepeat | None]:
+    """Decide about one candidate pair of the same article: which (if any) is a copy."""
+    def twin_of(e: Entry) -> tuple[int, m.Block]:
+        return (e.article, e.block)
+
+    if len(x.words) < MIN_WORDS or len(y.words) < MIN_WORDS:
+        return None, None
+    if x.words == y.words:
+        keep, copy = sorted((x, y), key=lambda e: (e.rank, e.position))
+        reason = _copy_reason(copy, keep, DUPLICATE)
+        return Decision(copy.article, copy.block, reason,
+                        f"the same words as {keep.block.id}", twin_of(keep), 1.0), None
+    short, long = (x, y) if len(x.words) < len(y.words) else (y, x)
+    if opens_with(short.words, long.words) and short.rank >= long.rank:
+        reason = _copy_reason(short, long, TRUNCATED)
+        return Decision(short.article, short.block, reason,
+                        f"only the opening {len(short.words)} of the {len(long.words)} words of "
+                        f"{long.block.id}", twin_of(long), 1.0), None
+    at = find_run(short.words, long.words)
+    if at >= 0:
+        if short.rank < long.rank:
+            # A body paragraph found inside a longer side box or pull quote: taking out
+            # either would lose words or move body text into the box.  The editor decides.
+            return None, KeptRepeat(short.article, short.block, twin_of(long), 1.0,
+                                    "a body paragraph repeated inside a longer side box or pull "
+                                    "quote: which to keep is an editor's decision")
+        reason = _copy_reason(short, long, DUPLICATE)
+        return Decision(short.article, short.block, reason,
+                        f"all its {len(short.words)} words are part of {long.block.id} "
+                        f"(from word {at + 1})", twin_of(long), 1.0), None
+    ratio = similarity(x.words, y.words)
+    keep, copy = sorted((x, y), key=lambda e: (e.rank, e.position))
+    if copy.rank > keep.rank and copy.block.kind != m.SIDEBAR and ratio >= PULL_QUOTE_SIMILAR:
+        return Decision(copy.article, copy.block, PULL_QUOTE,
+                        f"{'Title Case ' if copy.title_case else ''}copy of {keep.block.id}, "
+                        f"reworded slightly", twin_of(keep), round(ratio, 3)), None
+    if copy.block.kind == m.SIDEBAR and keep.rank == 0:
+        share = containment(copy.words, keep.words)
+        if share >= SIDEBAR_CONTAINED:
+            return Decision(copy.article, copy.block, SIDEBAR_COPY,
+                            f"{share:.0%} of its wording is in {keep.block.id}",
+                            twin_of(keep), round(share, 3)), None
+    if ratio >= NEAR_DUPLICATE:
+        return Decision(copy.article, copy.block, NEAR,
+                        f"{keep.block.id} with a few words changed", twin_of(keep), round(ratio, 3)), None
+    return None, None
+
+
+def _copy_reason(copy: Entry, kept: Entry, plain: str) -> str:
+    if copy.block.kind == m.SIDEBAR and kept.rank < ROLE_RANK[m.SIDEBAR]:
+        return SIDEBAR_COPY
+    if copy.block.kind == m.PULL_QUOTE or (copy.title_case and not kept.title_case):
+        return PULL_QUOTE
+    return plain
+
+
+def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Overrides
+                 ) -> tuple[list[Decision], list[KeptRepeat]]:
+    entries = [make_entry(ai, pos, block)
+               for ai, article in enumerate(articles)
+               for pos, block in enumerate(article.blocks) if block.kind in TEXT_KINDS]
+    index = ShingleIndex(entries)
+    pairs = index.candidates()
+    protected = set(overrides.keep)
+
+    # Glued copies first: once the copy is cut off, the real part can be compared
+    # with the rest (its own twin may be further down, repeated exactly).
+    glued = glued_copies(index, pairs)
+    number_of = {id(e.block): n for n, e in enumerate(index.entries)}
+    changed: set[int] = set()
+    for decision in glued:
+        decision.tail_key = tail_key(articles[decision.article].slug,
+                                     decision.block.text[decision.tail_at or 0:])
+        if decision.tail_key in protected:
+            continue                       # the editor keeps it whole; the override is reported
+        decision.tail = _split_tail(decision)
+        n = number_of[id(decision.block)]
+        old = index.entries[n]
+        index.update(n, make_entry(old.article, old.position, decision.block))
+        changed.add(n)
+    if changed:
+        pairs = index.recount(pairs, changed)
+
+    decisions: list[Decision] = list(glued)
+    kept: list[KeptRepeat] = []
+    removed: set[int] = set()
+    proposals = []
+    for a, b, _ in pairs:
+        x, y = index.entries[a], index.entries[b]
+        if x.article != y.article:
+            if len(x.words) >= MIN_WORDS and len(y.words) >= MIN_WORDS:
+                share = max(containment(x.words, y.words), containment(y.words, x.words))
+                if share >= CANDIDATE_CONTAINMENT:
+                    kept.append(KeptRepeat(y.article, y.block, (x.article, x.block), round(share, 3),
+                                           "in a different article: the author's own re-use"))
+            continue
+        decision, keep_note = copy_decision(x, y)
+        if keep_note:
+            kept.append(keep_note)
+        if decision:
+            proposals.append(decision)
+    # Strongest evidence first; a block already taken out can neither go twice nor be a twin.
+    strength = {DUPLICATE: 0, SIDEBAR_COPY: 1, TRUNCATED: 1, PULL_QUOTE: 2, NEAR: 3}
+    proposals.sort(key=lambda d: (strength.get(d.reason, 0), -(d.similarity or 0), d.article,
+                                  d.block.source.first_line))
+    for decision in proposals:
+        twin_block = decision.twin[1] if decision.twin else None
+        if id(decision.block) in removed or (twin_block is not None and id(twin_block) in removed):
+            continue
+        decisions.append(decision)
+        if keys.get(id(decision.block)) in protected:
+            continue                       # reported as overridden; it stays, and may be a twin
+        removed.add(id(decision.block))
+    return decisions, kept
+
+
+def _split_tail(decision: Decision) -> m.Block:
+    """Cut the glued copy off its host block; return the copy as a block of its own."""
+    block = decision.block
+    offset = decision.tail_at or 0
+    tail = m.Block(kind=block.kind, text=block.text[offset:].strip(), source=block.source,
+                   number=block.number, id=f"{block.id}-tail")
+    block.text = block.text[:offset].rstrip()
+    return tail
+
+
+# ---------------------------------------------------------------- bios and the back matter
+
+STOPWORDS = frozenset("""a an and the of at in on for to is was are be by with as from or its his her
+their he she they who which that this also has have had been author fellow senior""".split())
+
+
+def completeness(text: str) -> tuple[int, int]:
+    """How complete a bio is: distinct content words (posts, places, books), then length."""
+    words = comparable(text)
+    return len({w for w in words if w not in STOPWORDS and len(w) > 2}), len(words)
+
+
+@dataclass
+class Bio:
+    article: int
+    block: m.Block
+    names: list[str]
+
+
+def bio_subjects(article: m.Article, position: int, block: m.Block) -> list[str]:
+    from scripts.text.split import bio_names
+    names = bio_names(block.text)
+    if names:
+        return names
+    # A bio under a contributor's name line ("Niva Yau" / "Senior Researcher at ..."):
+    earlier = article.blocks[position - 1] if position > 0 else None
+    if earlier is not None and earlier.kind == m.CONTRIBUTOR:
+        return [earlier.text.strip()]
+    return []
+
+
+def choose_bios(bios: list[Bio], author: str, articles: list[m.Article]) -> tuple[dict, dict[str, Bio]]:
+    """The back matter: the most complete bio of each person; a bio of one person beats a joint one."""
+    people: list[str] = []
+    for bio in bios:
+        for name in bio.names:
+            if name not in people:
+                people.append(name)
+    for article in articles:
+        for name in article.authors:
+            if name not in people:
+                people.append(name)
+    chosen: dict[str, Bio] = {}
+    for person in people:
+        own = [b for b in bios if b.names == [person]]
+        joint = [b for b in bios if person in b.names and b.names != [person]]
+        pool = own or joint
+        if pool:
+            # max() keeps the first of equals, so ties go to the earliest chapter.
+            chosen[person] = max(pool, key=lambda b: completeness(b.block.text))
+
+    def entry(person: str) -> dict:
+        bio = chosen.get(person)
+        return {"name": person, "bio": bio.block.text if bio else "",
+                "source": str(bio.block.source) if bio else ""}
+
+    contributors = []
+    for person in people:
+        if person == author:
+            continue
+        item = entry(person)
+        item["articles"] = [a.slug for a in articles if person in a.authors]
+        contributors.append(item)
+    return {"author": entry(author), "contributors": contributors}, chosen
+
+
+# ---------------------------------------------------------------- the stage
+
+def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None = None) -> Outcome:
+    """Decide, for every article, what leaves the chapter; move it to `removed`.  Pure but for
+    mutating the articles it is given (returned in the outcome)."""
+    overrides = overrides or Overrides()
+    keys: dict[int, str] = {}
+    for article in articles:
+        keys.update(block_keys(article))
+
+    decisions: list[Decision] = []
+    for ai, article in enumerate(articles):
+        for block in article.blocks:
+            if block.kind in ALWAYS_LEAVE:
+                reason, detail = ALWAYS_LEAVE[block.kind]
+                decisions.append(Decision(ai, block, reason, detail))
+
+    # Bios: every one leaves; the back matter keeps the most complete per person.
+    bios = [Bio(ai, block, bio_subjects(article, pos, block))
+            for ai, article in enumerate(articles)
+            for pos, block in enumerate(article.blocks) if block.kind == m.BIO]
+    earlier_bios = [Bio(ai, r.block, bio_subjects(article, 0, r.block))
+                    for ai, article in enumerate(articles)
+                    for r in article.removed if r.reason == BIO_MOVED]
+    contributors, chosen = choose_bios(bios + earlier_bios, author, articles)
+    for bio in bios:
+        if not bio.names:
+            decisions.append(Decision(bio.article, bio.block, BIO_UNKNOWN,
+                                      "a bio whose subject could not be named: not in the back matter; "
+                                      "add it by hand if wanted"))
+            continue
+        chosen_for = [name for name, b in chosen.items() if b.block is bio.block]
+        if chosen_for:
+            best, detail = bio, f"chosen as the back matter's bio of {' and '.join(chosen_for)}"
+        else:
+            best = chosen[author] if author in bio.names else chosen[bio.names[0]]
+            detail = (f"bio of {' and '.join(bio.names)}; the back matter uses a more complete one")
+        decisions.append(Decision(bio.article, bio.block, BIO_MOVED, detail, (best.article, best.block),
+                                  round(similarity(comparable(bio.block.text), comparable(best.block.text)), 3)))
+
+    # The index makes millions of small objects and no cycles: the cyclic garbage
+    # collector would only walk them again and again (it tripled the time at scale).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        repeats, kept = find_repeats(articles, keys, overrides)
+    finally:
+        if collecting:
+            gc.enable()
+    decisions += repeats
+    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides)
+
+    # A pull quote repeats the body by definition; one with no twin close enough still
+    # cannot stay (the chapter has no place for it), so it is reported for a look.
+    decided = {id(d.block) for d in decisions}
+    for ai, article in enumerate(articles):
+        for block in article.blocks:
+            if block.kind == m.PULL_QUOTE and id(block) not in decided:
+                decisions.append(Decision(ai, block, PULL_QUOTE, "no body paragraph close enough was "
+                                          "found: check its words are in the chapter"))
+
+    # The editor's word is final: keep what they keep, drop what they drop.
+    overridden = []
+    final = []
+    for decision in decisions:
+        key = decision.tail_key if decision.reason == GLUED else keys.get(id(decision.block), "")
+        if key in overrides.keep:
+            overridden.append({"key": key, "action": "keep", "instead_of": decision.reason,
+                               "line": overrides.keep[key]})
+            continue
+        final.append(decision)
+    decided = {id(d.block) for d in final if d.reason != GLUED}
+    for ai, article in enumerate(articles):
+        for block in article.blocks:
+            key = keys.get(id(block))
+            if key in overrides.drop and id(block) not in decided:
+                line, note = overrides.drop[key]
+                final.append(Decision(ai, block, EDITOR, note or "dropped by the editor"))
+                overridden.append({"key": key, "action": "drop", "line": line})
+
+    removals = _apply(articles, final, keys)
+    removals += _empty_side_boxes(articles)
+    return Outcome(articles, contributors, removals, kept, keys, overridden)
+
+
+def _check_override_keys(articles: list[m.Article], keys: dict[int, str], tails: set[str],
+                         overrides: Overrides) -> None:
+    known = set(keys.values()) | tails
+    kinds = {}
+    for article in articles:
+        for block in article.blocks:
+            kinds[keys[id(block)]] = block.kind
+    for key, line in overrides.keep.items():
+        if key not in known:
+            raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
+                            hint="the text may have changed; copy the current key from "
+                                 "build/reports/dedupe.html")
+        if kinds.get(key) in ALWAYS_LEAVE or kinds.get(key) == m.BIO:
+            raise UserError(f"'{key}' is a {kinds[key].replace('_', ' ')}, which cannot stay in a "
+                            "chapter", file=overrides.file, line=line,
+                            hint="only repeated running text can be kept; captions, bios and "
+                                 "back-matter lines always leave the chapters")
+    for key, (line, _) in overrides.drop.items():
+        if key not in known:
+            raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
+                            hint="the text may have changed; copy the current key from "
+                                 "build/reports/dedupe.html")
+
+
+def _ref(articles: list[m.Article], twin: tuple[int, m.Block] | None) -> str:
+    return f"{articles[twin[0]].slug}#{twin[1].id}" if twin else ""
+
+
+def _apply(articles: list[m.Article], decisions: list[Decision], keys: dict[int, str]
+           ) -> list[tuple[int, m.Removal]]:
+    made = []
+    leaving: dict[int, set[int]] = defaultdict(set)
+    for d in decisions:
+        if d.reason == GLUED:
+            tail = d.tail
+            keys[id(tail)] = d.tail_key
+            removal = m.Removal(tail, GLUED, d.detail, _ref(articles, d.twin), d.similarity)
+        else:
+            leaving[d.article].add(id(d.block))
+            removal = m.Removal(d.block, d.reason, d.detail, _ref(articles, d.twin), d.similarity)
+        made.append((d.article, removal))
+    for ai, article in enumerate(articles):
+        article.blocks = [b for b in article.blocks if id(b) not in leaving[ai]]
+    # Keep each article's removals in source order: the report reads like the article.
+    for ai, removal in sorted(made, key=lambda x: (x[0], x[1].block.source.first_line, x[1].block.id)):
+        articles[ai].removed.append(removal)
+    return sorted(made, key=lambda x: (x[0], x[1].block.source.first_line, x[1].block.id))
+
+
+def _empty_side_boxes(articles: list[m.Article]) -> list[tuple[int, m.Removal]]:
+    """A side box whose every paragraph was a copy is now only headings: they go too."""
+    made = []
+    for ai, article in enumerate(articles):
+        runs: list[list[m.Block]] = []
+        current: list[m.Block] | None = None
+        for block in article.blocks:
+            if block.kind in (m.SIDEBAR_HEADING, m.SIDEBAR):
+                if current is None:
+                    current = []
+                    runs.append(current)
+                current.append(block)
+            elif block.kind in TEXT_KINDS | {m.HEADING}:
+                current = None
+        emptied = [run for run in runs if all(b.kind == m.SIDEBAR_HEADING for b in run)
+                   and any(r.reason == SIDEBAR_COPY for r in article.removed)]
+        for run in emptied:
+            for block in run:
+                removal = m.Removal(block, SIDEBAR_EMPTIED, "its paragraphs all repeated the body")
+                article.removed.append(removal)
+                made.append((ai, removal))
+            article.blocks = [b for b in article.blocks if b not in run]
+    return made
+
+
+# ---------------------------------------------------------------- the audit
+
+def word_diff(removed: str, kept: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Both texts as (class, text) runs: 'same', 'case' (differs only in capitals), 'changed'."""
+    left, right = removed.split(), kept.split()
+    folded_left = [re.sub(r"\W", "", w).casefold() for w in left]
+    folded_right = [re.sub(r"\W", "", w).casefold() for w in right]
+    matcher = difflib.SequenceMatcher(None, folded_left, folded_right, autojunk=False)
+    out_left: list[tuple[str, str]] = []
+    out_right: list[tuple[str, str]] = []
+
+    def push(out: list, cls: str, words: list[str]) -> None:
+        if not words:
+            return
+        if out and out[-1][0] == cls:
+            out[-1] = (cls, out[-1][1] + " " + " ".join(words))
+        else:
+            out.append((cls, " ".join(words)))
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for a, b in zip(left[i1:i2], right[j1:j2]):
+                cls = "same" if a == b else "case"
+                push(out_left, cls, [a])
+                push(out_right, cls, [b])
+        else:
+            push(out_left, "changed", left[i1:i2])
+            push(out_right, "changed", right[j1:j2])
+    return out_left, out_right
+
+
+def _find_block(articles: list[m.Article], ref: str) -> m.Block | None:
+    slug, _, block_id = ref.partition("#")
+    for article in articles:
+        if article.slug == slug:
+            for block in list(article.blocks) + [r.block for r in article.removed]:
+                if block.id == block_id:
+                    return block
+    return None
+
+
+def audit(outcome: Outcome) -> dict:
+    articles = outcome.articles
+    chapter = {a.slug: n for n, a in enumerate(articles, 1)}
+    keys = outcome.keys
+    rows = []
+    for article in articles:
+        for removal in article.removed:
+            twin = _find_block(articles, removal.twin) if removal.twin else None
+            rows.append({
+                "article": article.slug, "chapter": chapter[article.slug], "block": removal.block.id,
+                "key": keys.get(id(removal.block), f"{article.slug}#{text_hash(removal.block.text)}"),
+                "reason": removal.reason, "block_kind": removal.block.kind,
+                "source": str(removal.block.source), "text": removal.block.text,
+                "twin": removal.twin, "twin_source": str(twin.source) if twin else "",
+                "twin_text": twin.text if twin else "",
+                "similarity": removal.similarity, "detail": removal.detail,
+            })
+    kept = [{
+        "article": articles[k.article].slug, "block": k.block.id, "key": keys.get(id(k.block), ""),
+        "text": k.block.text, "other": _ref(articles, k.other), "other_text": k.other[1].text,
+        "similarity": k.similarity, "why": k.why,
+    } for k in outcome.kept]
+    blocks = [{
+        "article": a.slug, "chapter": chapter[a.slug],
+        "blocks": [{"id": b.id, "kind": b.kind, "key": keys.get(id(b), ""), "source": str(b.source),
+                    "start": b.text[:90]} for b in a.blocks],
+    } for a in articles]
+    counts = Counter(r["reason"] for r in rows)
+    return {"summary": dict(sorted(counts.items())), "removals": rows, "kept_repeats": kept,
+            "overrides": outcome.overridden, "contributors": outcome.contributors, "articles": blocks}
+
+
+def render_html(report: dict, template_dir: Path) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    env = Environment(loader=FileSystemLoader(str(template_dir)),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    for row in report["removals"]:
+        row["diff"] = word_diff(row["text"], row["twin_text"]) if row["twin_text"] else None
+    for row in report["kept_repeats"]:
+        row["diff"] = word_diff(row["text"], row["other_text"])
+    html = env.get_template("dedupe.html").render(report=report)
+    for row in report["removals"] + report["kept_repeats"]:
+        row.pop("diff", None)
+    return html
+
+
+TEMPLATES = paths.TEMPLATES / "reports"
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--in", dest="source", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
+    parser.add_argument("--overrides", type=Path, default=Path("manuscript/dedupe.yaml"))
+    parser.add_argument("--contributors", type=Path, default=Path("build/contributors.json"))
+    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
+    args = parser.parse_args(argv)
+    from scripts.core.book import load_book
+    with stage("dedupe") as line:
+        if not args.source.exists():
+            raise UserError("the model file is missing", file=str(args.source),
+                            hint="run 'make' rather than this stage on its own")
+        book = load_book(args.book)
+        articles = m.load_articles(args.source)
+        outcome = dedupe(articles, book.author, load_overrides(args.overrides))
+        m.save_articles(args.out, outcome.articles)
+        write_text(args.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
+        report = audit(outcome)
+        write_text(args.reports / "dedupe.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        write_text(args.reports / "dedupe.html", render_html(report, TEMPLATES))
+        counts = Counter(r.reason for _, r in outcome.removals)
+        line.summary = f"{len(outcome.removals)} blocks out of the chapters" + (
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,345 @@
+"""Stage 2: repair scraping damage in each article, never the author's words.
+
+Input: build/model/split.json.  Output: build/model/normalised.json and the
+split report (build/reports/split.json, split.md), which lists every article
+with its source lines and every fix made here.
+
+Each rule is a small function from text to text that also says what it
+changed; `normalise_article` applies them and records a `Fix` for each
+change, so an editor can check every one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from scripts.core import model as m
+from scripts.core.atomic import write_text
+from scripts.core.console import stage
+from scripts.core.errors import cli
+
+CONTEXT = 40      # characters of context either side of a change in the report
+
+
+def _context(text: str, start: int, end: int) -> str:
+    left = max(0, start - CONTEXT)
+    right = min(len(text), end + CONTEXT)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+# ---------------------------------------------------------------- character-level rules
+
+NO_BREAK_SPACES = re.compile("[\u00a0\u202f\u2007]")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def fix_spaces(text: str) -> str:
+    """No-break spaces scattered by the scraper become ordinary spaces; runs of spaces fold."""
+    text = NO_BREAK_SPACES.sub(" ", text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return re.sub(r" +([,;:](?:\s|$))", r"\1", text).strip()
+
+
+def fix_quotes(text: str) -> str:
+    """Straight quotes and apostrophes become typographic ones."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)                 # don't, Xi'an
+    text = re.sub(r"(^|[\s(\[{—–-])'", r"\1‘", text)            # opening single quote
+    text = text.replace("'", "’")                               # closing or trailing apostrophe
+    text = re.sub(r'(^|[\s(\[{—–-])"', r"\1“", text)
+    return text.replace('"', "”")
+
+
+def fix_dashes_and_ellipses(text: str) -> str:
+    text = re.sub(r"(?<=\w) -- (?=\w)|(?<=\w)--(?=\w)", "—", text)
+    text = re.sub(r"(?<=\S) - (?=\S)", " – ", text)            # a spaced hyphen is a dash
+    return re.sub(r"(?<!\.)\.\.\.(?!\.)", "…", text)
+
+
+# (kind, rule, a cheap test of whether the rule can change the text at all:
+#  most blocks need none of them, and the test is much cheaper than the rule)
+CHARACTER_RULES = (
+    ("private-use-character", lambda t: PRIVATE_USE.sub("", t), lambda t: max(t, default=" ") >= "\ue000"),
+    ("no-break-space", lambda t: NO_BREAK_SPACES.sub(" ", t), lambda t: NO_BREAK_SPACES.search(t)),
+    ("whitespace", fix_spaces, lambda t: "  " in t or "\t" in t or " ," in t or " ;" in t or " :" in t
+     or t[:1].isspace() or t[-1:].isspace()),
+    ("quotes", fix_quotes, lambda t: "'" in t or '"' in t),
+    ("dashes-ellipses", fix_dashes_and_ellipses, lambda t: " - " in t or "--" in t or "..." in t),
+)
+
+
+# ---------------------------------------------------------------- block-level rules
+
+TERMINAL_END = re.compile(r"[.!?:;…][”’\"')\]]*$|[”’\"')\]]$")
+TRAILING_NOTE = re.compile(r"(?<=[.!?”’\"'),;:])\d{1,3}$")
+LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[•·▪●◦‣∙])\s+")
+SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
+               "on", "or", "over", "the", "to", "up", "with", "vs"}
+
+
+def ends_like_sentence(text: str) -> bool:
+    return bool(TERMINAL_END.search(TRAILING_NOTE.sub("", text.rstrip())))
+
+
+class Corpus:
+    """What the rules may consult about the whole manuscript: word and word-pair counts.
+
+    Counted on first use: only a lost drop cap or an ALL-CAPS heading needs them,
+    and most manuscripts have few of either."""
+
+    def __init__(self, texts: Iterable[str]):
+        self._texts = list(texts)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> "Corpus":
+        return cls(texts)
+
+    @cached_property
+    def _counts(self) -> tuple[Counter, Counter, set[str]]:
+        words: Counter = Counter()
+        pairs: Counter = Counter()
+        upper: set[str] = set()
+        for text in self._texts:
+            tokens = re.findall(r"[A-Za-z’']+", text)
+            lowered = [t.lower() for t in tokens]
+            words.update(lowered)
+            pairs.update(zip(lowered, lowered[1:]))
+            if not text.isupper():
+                upper.update(t for t in tokens if len(t) > 1 and t.isupper())
+        return words, pairs, upper
+
+    @property
+    def words(self) -> Counter:
+        return self._counts[0]
+
+    @property
+    def pairs(self) -> Counter:
+        return self._counts[1]
+
+    @property
+    def upper_words(self) -> set[str]:
+        """Words written in capitals inside ordinary sentences (acronyms)."""
+        return self._counts[2]
+
+
+def restore_drop_cap(text: str, corpus: Corpus) -> str:
+    """'he narrative' -> 'The narrative': a paragraph never opens in lower case; when it does,
+    the scraper dropped an initial set as a drop cap.  Pick the letter that makes the word
+    most attested before the following word, then the most frequent word."""
+    match = re.match(r"([a-z][\w’']*)(\s+)([\w’']+)", text)
+    if not match:
+        return text
+    fragment, space, following = match.group(1), match.group(2), match.group(3).lower()
+    candidates = [fragment] + [letter + fragment for letter in "abcdefghijklmnopqrstuvwxyz"]
+
+    def evidence(word: str) -> tuple[int, int]:
+        return corpus.pairs[(word, following)], corpus.words[word]
+
+    best = max(candidates, key=evidence)
+    if evidence(best) == (0, 0):
+        best = fragment          # nothing attests a letter: only restore the capital
+    return best[0].upper() + best[1:] + space + text[match.end(2):]
+
+
+def title_case(text: str, corpus: Corpus) -> str:
+    """An ALL-CAPS heading in title case; words the text writes in capitals stay capitals."""
+    words = text.split()
+    result = []
+    for i, word in enumerate(words):
+        core = re.sub(r"[^\w’']", "", word)
+        if core in corpus.upper_words:
+            result.append(word)
+        elif i > 0 and core.lower() in SMALL_WORDS:
+            result.append(word.lower())
+        else:
+            result.append(word[:1] + word[1:].lower())
+    return " ".join(result)
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+# ---------------------------------------------------------------- the article
+
+TEXT_KINDS = {m.PARAGRAPH, m.NUMBERED, m.SIDEBAR, m.BULLET}
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _record(article: m.Article, kind: str, block: m.Block, before: str, after: str) -> None:
+    if before == after:
+        return
+    # Report the changed region with some context, not whole paragraphs.
+    start = _common_prefix(before, after)
+    tail = _common_prefix(before[start:][::-1], after[start:][::-1])
+    end_b, end_a = len(before) - tail, len(after) - tail
+    article.fixes.append(m.Fix(kind=kind, block=block.id, before=_context(before, start, end_b),
+                               after=_context(after, start, end_a)))
+
+
+def normalise_article(article: m.Article, corpus: Corpus) -> m.Article:
+    """Apply every rule to one article, recording each change.  Returns the same article."""
+    for block in article.blocks:
+        if "\n" in block.text:
+            joined = " ".join(line.strip() for line in block.text.split("\n"))
+            _record(article, "caption-joined" if block.kind == m.CAPTION else "line-joined",
+                    block, block.text, joined)
+            block.text = joined
+        if block.kind in (m.NUMBERED, m.BULLET, m.STANDFIRST, m.BIO) and LIST_MARKER.match(block.text):
+            stripped = LIST_MARKER.sub("", block.text, count=1)
+            _record(article, "list-marker", block, block.text, stripped)
+            block.text = stripped
+        for kind, rule, may_apply in CHARACTER_RULES:
+            if not may_apply(block.text):
+                continue
+            fixed = rule(block.text)
+            _record(article, kind, block, block.text, fixed)
+            block.text = fixed
+
+    _restore_drop_caps(article, corpus)
+    _join_broken_paragraphs(article)
+    _number_testimony(article)
+    for block in article.blocks:
+        if block.kind in (m.HEADING, m.SIDEBAR_HEADING) and is_all_caps(block.text):
+            fixed = title_case(block.text, corpus)
+            _record(article, "all-caps-heading", block, block.text, fixed)
+            block.text = fixed
+    return article
+
+
+def _restore_drop_caps(article: m.Article, corpus: Corpus) -> None:
+    for block in article.blocks:
+        if block.kind in TEXT_KINDS | {m.STANDFIRST} and block.text[:1].islower():
+            fixed = restore_drop_cap(block.text, corpus)
+            _record(article, "drop-cap", block, block.text, fixed)
+            block.text = fixed
+
+
+def _join_broken_paragraphs(article: m.Article) -> None:
+    """A paragraph that stops mid-sentence continues in the next paragraph: join them.
+    The joined block spans both source ranges, so no line is lost."""
+    blocks = article.blocks
+    i = 0
+    while i + 1 < len(blocks):
+        first, second = blocks[i], blocks[i + 1]
+        if (first.kind == second.kind and first.kind in TEXT_KINDS
+                and len(first.text.split()) >= 12 and not ends_like_sentence(first.text)):
+            joined = f"{first.text} {second.text}"
+            article.fixes.append(m.Fix(kind="broken-paragraph", block=first.id,
+                                       before=f"{_context(first.text, len(first.text), len(first.text))} ¶ "
+                                              f"{_context(second.text, 0, 0)}",
+                                       after=_context(joined, len(first.text), len(first.text) + 1)))
+            first.text = joined
+            first.source = m.SourceRef(first.source.file, first.source.first_line, second.source.last_line)
+            del blocks[i + 1]
+            continue
+        i += 1
+
+
+def _number_testimony(article: m.Article) -> None:
+    """Written evidence flattened into items all numbered '1.' becomes paragraphs 1..N;
+    an item that is a heading ('UK options') becomes a heading and is not numbered."""
+    numbered = [b for b in article.blocks if b.kind == m.NUMBERED]
+    if not numbered:
+        return
+    counter = 0
+    for block in numbered:
+        if len(block.text.split()) <= 8 and not ends_like_sentence(block.text):
+            article.fixes.append(m.Fix(kind="testimony-heading", block=block.id,
+                                       before=f"{block.number}. {block.text}", after=block.text))
+            block.kind, block.number = m.HEADING, None
+            continue
+        counter += 1
+        if block.number != counter:
+            article.fixes.append(m.Fix(kind="testimony-numbering", block=block.id,
+                                       before=f"{block.number}. {block.text[:CONTEXT]}…",
+                                       after=f"{counter}. {block.text[:CONTEXT]}…"))
+            block.number = counter
+
+
+def normalise(articles: list[m.Article]) -> list[m.Article]:
+    corpus = Corpus.of(b.text for a in articles for b in a.blocks)
+    return [normalise_article(a, corpus) for a in articles]
+
+
+# ---------------------------------------------------------------- report
+
+def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
+    data = {
+        "articles": [{
+            "chapter": n, "slug": a.slug, "title": a.title, "outlet": a.outlet, "authors": a.authors,
+            "source": f"{a.source_file}:{a.first_line}-{a.last_line}",
+            "also_in": [str(s) for s in a.also_in],
+            "blocks": [{"id": b.id, "kind": b.kind, "source": str(b.source)} for b in a.blocks],
+            "fixes": [vars(f) for f in a.fixes],
+        } for n, a in enumerate(articles, 1)],
+        "merged_posts": extra.get("merged", []),
+        "page_chrome": extra.get("chrome", []),
+    }
+    lines = ["# Split and normalisation report", "",
+             f"{len(articles)} articles; {sum(len(a.fixes) for a in articles)} fixes.", ""]
+    if data["page_chrome"]:
+        lines += ["Page chrome (not book content):", ""]
+        lines += [f"- `{c['file']}:{c['line']}` {c['text']}" for c in data["page_chrome"]] + [""]
+    if data["merged_posts"]:
+        lines += ["Posts found more than once (kept the first):", ""]
+        lines += [f"- {p['title']}: kept {p['kept']}, dropped {p['dropped']}" for p in data["merged_posts"]] + [""]
+    for n, a in enumerate(articles, 1):
+        lines += [f"## {n}. {a.title}", "",
+                  f"- slug `{a.slug}`, source `{a.source_file}:{a.first_line}-{a.last_line}`",
+                  f"- outlet: {a.outlet or '(not found)'}; authors: {', '.join(a.authors) or '(book author)'}",
+                  "", "| block | kind | lines |", "|---|---|---|"]
+        lines += [f"| {b.id} | {b.kind} | {b.source.first_line}-{b.source.last_line} |" for b in a.blocks]
+        if a.fixes:
+            counts = Counter(f.kind for f in a.fixes)
+            lines += ["", "Fixes: " + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())), ""]
+            for f in a.fixes:
+                if f.kind in ("no-break-space", "whitespace"):
+                    continue          # counted above; the JSON lists each one
+                lines.append(f"- **{f.kind}** ({f.block}): `{_md(f.before)}` → `{_md(f.after)}`")
+        lines.append("")
+    return data, "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("`", "ʼ").replace("\u00a0", "⍽").replace("\n", "⏎")
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--in", dest="source", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
+    args = parser.parse_args(argv)
+    with stage("normalise") as line:
+        articles = normalise(m.load_articles(args.source))
+        m.save_articles(args.out, articles)
+        extra_path = args.source.with_name("split-extra.json")
+        extra = json.loads(extra_path.read_text(encoding="utf-8")) if extra_path.exists() else {}
+        data, text = split_report(articles, extra)
+        write_text(args.reports / "split.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_text(args.reports / "split.md", text)
+        line.summary = f"{sum(len(a.fixes) for a in articles)} fixes in {len(articles)} articles"
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,405 @@
+"""The print book, read back from the PDFs the way a printer's preflight or a reader would.
+
+The book is built once per session from tests/fixtures/articles (real passages of the
+seeds); every check reads the resulting files with poppler (pdftotext, pdffonts) or pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+import os
+import shutil
+import subprocess
+import types
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from scripts.books.pdf import build as pdf
+from scripts.core.book import load_book
+from scripts.content.chapters import markdown_to_html
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+FONTS = ROOT / "styles" / "fonts"
+TRIM = (432.0, 648.0)                 # 6 x 9 in
+BLEED = 3 / 25.4 * 72                 # 3 mm in points
+
+# On a developer's machine without poppler these tests are skipped; CI installs
+# poppler (.ci/run), and there a missing pdftotext must fail, not skip.
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not os.environ.get("CI"),
+                                   reason="poppler-utils is not installed")
+
+
+def page_text(path: Path, number: int) -> str:
+    """pdftotext -layout of one page (1-based)."""
+    return subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
+                           str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    report = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, out / "anthology.pdf",
+                       out / "anthology-screen.pdf", out / "reports", use_index=False)
+    return types.SimpleNamespace(print=out / "anthology.pdf", screen=out / "anthology-screen.pdf",
+                                 report=report, dir=out, book=load_book(ROOT / "manuscript" / "book.yaml"))
+
+
+@pytest.fixture(scope="session")
+def pages(built):
+    """Each page's text, from the screen copy (same pages, no bleed offsets)."""
+    count = len(PdfReader(built.screen).pages)
+    return [page_text(built.screen, n) for n in range(1, count + 1)]
+
+
+@pytest.fixture(scope="session")
+def labels(built):
+    return pdf.folio_labels(built.report["pages"], built.report["front_matter_pages"])
+
+
+# ---------------------------------------------------------------- unit: pure helpers
+
+def test_roman_numerals():
+    assert [pdf.roman(n) for n in (1, 4, 9, 14, 40, 90, 400, 1994)] == \
+        ["i", "iv", "ix", "xiv", "xl", "xc", "cd", "mcmxciv"]
+
+
+def test_folio_labels_switch_series_at_the_first_chapter():
+    assert pdf.folio_labels(9, 6) == ["i", "ii", "iii", "iv", "v", "vi", "1", "2", "3"]
+
+
+@pytest.mark.parametrize("title, head", [
+    ("Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics", "Kazakhstan in Crisis"),
+    ("Paving the Digital Silk Road with the Shanghai Cooperation Organisation",
+     "Paving the Digital Silk Road…"),
+    ("China and Central Asia – UK Policy Options", "China and Central Asia – UK Policy Options"),
+])
+def test_running_head_fits_and_never_ends_on_a_small_word(title, head):
+    assert pdf.running_head(title) == head
+    assert len(pdf.running_head(title)) <= pdf.RUNNING_HEAD_MAX + 1
+
+
+def test_fragment_ids_are_prefixed_and_notes_link_both_ways():
+    body = markdown_to_html("Text.[^1]\n\n[^1]: See <https://example.org/a/very/long/path?x=1>.\n",
+                            id_prefix="ch07-")["body"][0]
+    html = pdf.prepare_fragment(body)
+    assert 'href="#ch07-fn1"' in html and 'id="ch07-fnref1"' in html
+    assert 'class="note-number" href="#ch07-fnref1"' in html
+    assert "↩" not in html and "footnote-back" not in html
+    assert "<wbr>" in html and "https://<wbr>" in html
+
+
+def test_fragment_drops_anything_executable():
+    html = pdf.prepare_fragment(
+        '<p onclick="x()">a<script>alert(1)</script><a href="javascript:evil()">b</a></p>', "ch01")
+    assert "script" not in html and "onclick" not in html and "javascript" not in html
+
+
+def test_fragment_ids_can_be_prefixed_here_too():
+    html = pdf.prepare_fragment('<p id="a"><a href="#a">x</a></p>', "ch03")
+    assert 'id="ch03-a"' in html and 'href="#ch03-a"' in html
+
+
+def test_scraped_markup_in_markdown_stays_text():
+    html = markdown_to_html("---\ntitle: T\n---\n\nA <script>alert(1)</script> and <b>bold</b>.\n")["body"][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
+
+
+def test_missing_articles_is_a_user_error(tmp_path):
+    with pytest.raises(pdf.UserError, match="no articles"):
+        pdf.load_chapters(tmp_path)
+
+
+# ---------------------------------------------------------------- the print master
+
+def test_trim_bleed_and_boxes(built):
+    reader = PdfReader(built.print)
+    for page in reader.pages:
+        trim = [float(v) for v in page["/TrimBox"]]
+        bleed = [float(v) for v in page["/BleedBox"]]
+        media = [float(v) for v in page.mediabox]
+        assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(TRIM, abs=0.01)
+        assert media[2] - media[0] == pytest.approx(TRIM[0] + 2 * BLEED, abs=0.05)
+        assert media[3] - media[1] == pytest.approx(TRIM[1] + 2 * BLEED, abs=0.05)
+        assert bleed[0] <= trim[0] and bleed[2] >= trim[2]
+
+
+def test_print_master_claims_pdf_x4_with_an_output_intent(built):
+    reader = PdfReader(built.print)
+    root = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.6"
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFX" and "/DestOutputProfile" in intent
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    assert reader.metadata["/Trapped"] == "/False" and reader.metadata.title
+    assert "/ID" in reader.trailer
+    # PDF/X: no annotation inside the BleedBox; the links live in the screen copy.
+    assert not any(page.get("/Annots") for page in reader.pages)
+
+
+def test_same_inputs_give_the_same_bytes(built, tmp_path):
+    again = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, tmp_path / "a.pdf",
+                      tmp_path / "s.pdf", tmp_path / "reports", use_index=False)
+    assert again["pages"] == built.report["pages"]
+    assert (tmp_path / "a.pdf").read_bytes() == built.print.read_bytes()
+    assert (tmp_path / "s.pdf").read_bytes() == built.screen.read_bytes()
+
+
+# ---------------------------------------------------------------- the screen copy
+
+def test_screen_copy_has_no_bleed_and_the_same_pages(built):
+    printed, screen = PdfReader(built.print), PdfReader(built.screen)
+    assert len(printed.pages) == len(screen.pages)
+    for page in screen.pages:
+        media = [float(v) for v in page.mediabox]
+        assert (media[2] - media[0], media[3] - media[1]) == pytest.approx(TRIM, abs=0.01)
+        assert "/BleedBox" not in page
+
+
+@needs_poppler
+def test_screen_and_print_pages_carry_the_same_text(built, pages):
+    for number in (1, 5, built.report["front_matter_pages"] + 1, len(pages)):
+        assert lines_of(page_text(built.print, number)) == lines_of(pages[number - 1])
+
+
+def test_screen_copy_is_tagged_pdf_ua(built):
+    reader = PdfReader(built.screen)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]) == built.book.language
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+
+
+# ---------------------------------------------------------------- folios, heads, contents
+
+@needs_poppler
+def test_folios_run_roman_then_arabic_and_blank_pages_are_empty(built, pages, labels):
+    front = built.report["front_matter_pages"]
+    assert front % 2 == 0, "the first chapter must open on a recto"
+    for index, text in enumerate(pages):
+        lines = lines_of(text)
+        if not lines:
+            continue                      # a blank verso: no head, no folio
+        if index < 4:
+            continue                      # half-title, its verso, title, copyright: no folio
+        assert lines[-1] == labels[index], f"page {index + 1}"
+    assert labels[front] == "1" and labels[front - 1] == pdf.roman(front)
+
+
+@needs_poppler
+def test_contents_page_numbers_match_where_each_chapter_opens(built, pages, labels):
+    contents_index = next(i for i, t in enumerate(pages) if "Contents" in t)
+    contents = " ".join(lines_of(pages[contents_index]))
+    for chapter in built.report["chapters"]:
+        opening = next(i for i, t in enumerate(pages)
+                       if i > contents_index and chapter["title"] in flat(t)
+                       and lines_of(t)[0] == str(built.report["chapters"].index(chapter) + 1))
+        assert labels[opening] == chapter["page"]
+        # the entry's leader ends in that number, before the next entry starts
+        words = chapter["title"].split()[-1]
+        assert re.search(re.escape(words) + r"[ .]*" + chapter["page"] + r"\b", contents), chapter
+        assert opening % 2 == 0, "chapters open on rectos (odd page numbers)"
+
+
+@needs_poppler
+def test_running_heads_book_on_versos_chapter_on_rectos(built, pages, labels):
+    front = built.report["front_matter_pages"]
+    openings = {}
+    for chapter in built.report["chapters"]:
+        openings[next(i for i, t in enumerate(pages)
+                      if i >= front and lines_of(t) and chapter["title"] in flat(t)
+                      and lines_of(t)[0].isdigit())] = chapter
+    current = None
+    checked = 0
+    for index in range(front, len(pages)):
+        lines = lines_of(pages[index])
+        if index in openings:
+            current = openings[index]
+            assert lines[0].isdigit(), "no running head on a chapter opening"
+            continue
+        if not lines or current is None:
+            continue
+        recto = (index % 2) == 0           # page index 0 is a recto
+        expected = current["running_head"] if recto else built.book.title
+        assert lines[0] == expected, f"page {labels[index]}"
+        checked += 1
+    assert checked >= 10
+
+
+# ---------------------------------------------------------------- links and outline
+
+def _dest_page(reader, name):
+    return reader.get_destination_page_number(reader.named_destinations[name])
+
+
+def test_contents_and_note_links_land_where_they_should(built):
+    reader = PdfReader(built.screen)
+    targets = {}
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                targets.setdefault(str(annotation["/Dest"]), []).append(number)
+    front = built.report["front_matter_pages"]
+    for chapter in built.report["chapters"]:
+        # a contents entry goes to the chapter's opening page
+        assert chapter["anchor"] in targets
+        assert _dest_page(reader, chapter["anchor"]) == front + int(chapter["page"]) - 1
+    note_refs = [name for name in targets if re.fullmatch(r"ch\d\d-fn\d+", name)]
+    backlinks = [name for name in targets if re.fullmatch(r"ch\d\d-fnref\d+", name)]
+    assert len(note_refs) == 33 and len(backlinks) == 33       # the SCO article's notes
+    for name in note_refs:
+        # the reference is in the body, the note after it (endnotes at chapter end)
+        assert _dest_page(reader, name) >= min(targets[name])
+        assert name.replace("fn", "fnref") in targets       # and the note links back
+
+
+def test_outline_lists_every_chapter(built):
+    titles = [item.title for item in PdfReader(built.screen).outline if not isinstance(item, list)]
+    for chapter in built.report["chapters"]:
+        assert chapter["title"] in titles
+
+
+# ---------------------------------------------------------------- fonts and glyphs
+
+@needs_poppler
+def test_every_font_is_embedded_and_is_the_book_face(built):
+    for path in (built.print, built.screen):
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+        assert out
+        for row in out:
+            name, *_ = row.split()
+            assert re.fullmatch(r"[A-Z]{6}\+Charis-SIL.*", name), row
+            assert row.split()[-5:-3] == ["yes", "yes"], f"not embedded and subset: {row}"
+
+
+@needs_poppler
+def test_every_character_printed_is_in_the_book_face(built):
+    text = subprocess.run(["pdftotext", str(built.screen), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    covered = set()
+    for face in FONTS.glob("CharisSIL-*.ttf"):
+        covered.update(TTFont(face).getBestCmap())
+    missing = sorted({c for c in text if ord(c) > 32 and ord(c) not in covered})
+    assert not missing
+    for expected in "ǎǐǔāēīōūʙş‘’“”–—":
+        assert expected in text or expected in "ǔ", expected   # the seeds' specials reach the page
+
+
+def test_the_face_covers_the_scripts_the_archive_uses():
+    needed = "ǎǐǔāēīōūʙşƏəǵ‘’“”–—…·Москва Бишкек Душанбе ҚқҒғҲҳ"
+    for face in FONTS.glob("CharisSIL-*.ttf"):
+        cmap = TTFont(face).getBestCmap()
+        assert not [c for c in needed if c != " " and ord(c) not in cmap], face.name
+    assert (FONTS / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") == 1
+
+
+@needs_poppler
+def test_cyrillic_and_markup_in_a_title_print_as_text_in_the_book_face(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapter = pdf.Chapter(number=1, slug="x", title="&lt;b&gt;Москва&lt;/b&gt; &amp; Душанбе",
+                          body=pdf.prepare_fragment("<p>Бишкек ʙ ş ǎ</p>", "ch01"),
+                          outlet="Radio &lt;Ozodi&gt;")
+    layout = pdf.typeset(book, [chapter])
+    pdf.write_pdfs(layout, book, tmp_path / "p.pdf", tmp_path / "s.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "<b>Москва</b> & Душанбе" in text and "Radio <Ozodi>" in text
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "p.pdf")], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all("Charis-SIL" in row for row in fonts)
+
+
+# ---------------------------------------------------------------- nothing in the margins
+
+@needs_poppler
+def test_no_word_runs_into_the_margins(built):
+    """Word boxes from pdftotext -bbox stay inside the text block (long URLs included)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(built.screen), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    outer, inner = 0.62 * 72, 0.78 * 72
+    for number, page in enumerate(out.split("<page ")[1:]):
+        for x_min, x_max, word in re.findall(
+                r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page):
+            left, right = (inner, TRIM[0] - outer) if number % 2 == 0 else (outer, TRIM[0] - inner)
+            assert float(x_min) >= left - 1 and float(x_max) <= right + 1, \
+                f"page {number + 1}: {word!r} at {x_min}-{x_max}"
+
+
+# ---------------------------------------------------------------- the index loop
+
+class FakeIndex:
+    """Stands in for scripts.index.core (same interface): one term per chapter, on its last paragraph."""
+
+    def load_terms(self):
+        return ["Closing paragraph"]
+
+    def mark_occurrences(self, html, chapter_id, terms):
+        anchor = f"{chapter_id}-ix-1"
+        position = html.rfind("<p>")
+        occurrence = types.SimpleNamespace(anchor_id=anchor, term="closing", sub=None, chapter_id=chapter_id)
+        return html[:position] + f'<p><span id="{anchor}"></span>' + html[position + 3:], [occurrence]
+
+    def build_model(self, terms, occurrences, target, page_of):
+        return None               # the printed index's model is for the report; not under test here
+
+    def render_index_html(self, terms, occurrences, target, page_of):
+        assert target == "pdf"
+        locators = ", ".join(page_of.get(o.anchor_id, "?") for o in occurrences)
+        self.last = locators
+        return f'<h2 class="index-letter">C</h2><ul><li>Closing paragraph, {locators}</li></ul>'
+
+
+@needs_poppler
+def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    fake = FakeIndex()
+    layout = pdf.typeset(book, chapters, index_module=fake, index_terms=fake.load_terms())
+    assert 2 <= layout.passes <= pdf.MAX_PASSES
+    anchors = pdf.anchor_pages(layout.document)
+    expected = [layout.labels[anchors[f"{c.anchor}-ix-1"]] for c in chapters]
+    assert fake.last == ", ".join(expected) and "?" not in fake.last
+    pdf.write_pdfs(layout, book, tmp_path / "p.pdf", tmp_path / "s.pdf")
+    last = page_text(tmp_path / "s.pdf", len(layout.document.pages))
+    assert "Closing paragraph, " + ", ".join(expected) in " ".join(last.split())
+
+
+@needs_poppler
+def test_byline_only_where_the_authors_are_not_just_the_books(built, pages):
+    front = built.report["front_matter_pages"]
+    opening = {c["anchor"]: flat(pages[front + int(c["page"]) - 1]) for c in built.report["chapters"]}
+    assert "Raffaello Pantucci and Niva Yau" in opening["ch02"]
+    assert "Raffaello Pantucci" not in opening["ch01"]
+    assert "First published in RUSI" in opening["ch01"]
+    assert "First published in Nikkei Asia" in opening["ch03"]
+
+
+def test_numbered_evidence_resumes_its_numbering_after_a_heading():
+    from weasyprint import HTML
+    fragment = pdf.prepare_fragment('<ol start="21" type="1"><li><p>There is a great deal.</p></li></ol>')
+    document = HTML(string=f"<html><body>{fragment}</body></html>").render()
+    texts = []
+
+    def walk(box):
+        if getattr(box, "text", None):
+            texts.append(box.text.strip())
+        for child in getattr(box, "children", []):
+            walk(child)
+    walk(document.pages[0]._page_box)
+    assert texts[:2] == ["21.", "There is a great deal."]

@@ -1,0 +1,94 @@
+"""Bad archive files: handled, or refused with file, line and what to do; never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from scripts.core.book import load_book
+from scripts.core.errors import UserError
+from scripts.text.split import split_sources
+from tests.conftest import ROOT, SEED_JANUARY, SOURCES
+
+POST = ("Another piece for the ever wonderful Nikkei Asian Review, this time on water, which I wrote "
+        "late last year.\n\nA Title Without a Full Stop\n\nA standfirst that sets the scene.\n\n"
+        "The body of the article, which says something of substance about rivers.\n")
+
+
+def split_one(tmp_path, content: bytes, name="archive.txt"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    book.sources = [name]
+    return split_sources([path], book)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"  \n\n \n", "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+    (b"caf\xe9 au lait\n", "not UTF-8"),
+    (b"Archive for May, 2023\n\nJust a line.\n\nAnother line.\n", "no post found"),
+])
+def test_refused_with_a_clear_message(tmp_path, content, message):
+    with pytest.raises(UserError) as raised:
+        split_one(tmp_path, content)
+    assert message in str(raised.value)
+    assert "archive.txt" in str(raised.value)
+
+
+def test_crlf_bom_and_unterminated_last_line_are_handled(tmp_path):
+    plain = split_one(tmp_path, ("Archive for May, 2023\n\n" + POST).encode(), "a.txt").articles
+    messy = ("\ufeffArchive for May, 2023\r\n\r\n" + POST.replace("\n", "\r\n").rstrip()).encode()
+    handled = split_one(tmp_path, messy, "b.txt").articles
+    assert len(plain) == len(handled) == 1                      # a single-post file is fine
+    assert [b.text for b in handled[0].blocks] == [b.text for b in plain[0].blocks]
+    assert handled[0].title == "A Title Without a Full Stop"
+
+
+def test_stray_text_before_the_first_post_names_its_line(tmp_path):
+    content = ("Archive for May, 2023\n\nSome stray words\n\n" + POST).encode()
+    with pytest.raises(UserError) as raised:
+        split_one(tmp_path, content)
+    assert raised.value.line == 3
+
+
+def test_cli_prints_one_message_and_leaves_no_partial_file(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    out = tmp_path / "build" / "split.json"
+    book = tmp_path / "book.yaml"
+    book.write_text((ROOT / "manuscript" / "book.yaml").read_text(encoding="utf-8")
+                    .replace(f"  - {SEED_JANUARY}\n", "  - bad.txt\n")
+                    .replace("  - 002_90ad01e3225f3153.txt\n", ""), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "scripts.text.split", "--book", str(book), "--out", str(out),
+                             str(bad)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "bad.txt:1: this is a binary file" in result.stderr
+    assert not out.exists() and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_unlisted_source_is_an_error_not_a_silent_omission(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    with pytest.raises(UserError, match="does not list it"):
+        split_sources(sorted(SOURCES.glob("*.txt")) + [tmp_path / "extra.txt"], book)
+
+
+@pytest.mark.parametrize("yaml_text, message, line", [
+    ("title: A\nauthr: B\n", "unknown key 'authr'", 2),
+    ("title: [unclosed\n", "not valid YAML", 2),
+    ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier: I\ndate: someday\n",
+     "is not a date", 7),
+    ("title: A\nauthor: B\n", "required key 'language'", None),
+])
+def test_book_yaml_errors_name_file_line_and_fix(tmp_path, yaml_text, message, line):
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        load_book(path)
+    assert message in str(raised.value)
+    assert raised.value.line == line
+    assert raised.value.hint

@@ -1,0 +1,103 @@
+"""Each normalisation rule on real passages of the seeds, and the record of every fix."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scripts.core import model as m
+from scripts.text.normalise import (Corpus, fix_dashes_and_ellipses, fix_quotes, fix_spaces, is_all_caps,
+                               normalise_article, restore_drop_cap, title_case)
+from tests.conftest import check_golden
+
+CORPUS = Corpus.of([
+    "The narrative of the region. The narrative shifts. He said the narrative was China’s.",
+    "The SCO and the CSTO met. The BRI grew.",
+])
+
+
+def article_of(*blocks: tuple[str, str], number=None) -> m.Article:
+    made = [m.Block(kind=k, text=t, id=f"b{i}", number=number,
+                    source=m.SourceRef("x.txt", i + 1, i + 1)) for i, (k, t) in enumerate(blocks)]
+    return m.Article(slug="x", source_file="x.txt", first_line=1, last_line=len(made), blocks=made)
+
+
+def test_no_break_spaces_mid_sentence():
+    assert fix_spaces("Raffaello Pantucci\u00a0is a Senior Fellow") == "Raffaello Pantucci is a Senior Fellow"
+    assert fix_spaces("a senior fellow at the  S. Rajaratnam School") == "a senior fellow at the S. Rajaratnam School"
+    assert fix_spaces("© Reuters\u00a0 ") == "© Reuters"
+
+
+def test_typographic_quotes_apostrophes_dashes_ellipses():
+    assert fix_quotes("Urumqi the ‘gateway to Eurasia.'[2]") == "Urumqi the ‘gateway to Eurasia.’[2]"
+    assert fix_quotes('he said "we are convinced" and it\'s done') == "he said “we are convinced” and it’s done"
+    assert fix_dashes_and_ellipses("two themes - worrying about extremism") == "two themes – worrying about extremism"
+    assert fix_dashes_and_ellipses("wait... no--really") == "wait… no—really"
+    assert fix_dashes_and_ellipses("Kyrgyz-Tajik border, 2015-16") == "Kyrgyz-Tajik border, 2015-16"
+
+
+def test_lost_drop_cap_is_restored_from_the_corpus():
+    assert restore_drop_cap("he narrative of China’s engagement", CORPUS).startswith("The narrative")
+    assert restore_drop_cap("hina’s rise", CORPUS).startswith("China’s rise")
+
+
+def test_all_caps_heading_keeps_acronyms():
+    assert is_all_caps("REINVIGORATED MOTOR AND BULWARK") and not is_all_caps("SCO")
+    assert title_case("REINVIGORATED MOTOR AND BULWARK", CORPUS) == "Reinvigorated Motor and Bulwark"
+    assert title_case("SHADOW OF THE SCO", CORPUS) == "Shadow of the SCO"
+
+
+def test_paragraph_broken_mid_sentence_is_joined_and_keeps_both_sources():
+    article = article_of(
+        (m.PARAGRAPH, "In 2021, ZTE handed a SDM (Subscriber Data Management) platform to Uzbekistan’s"),
+        (m.PARAGRAPH, "Beeline, a data centralisation tool that allows for generating analytics."),
+        (m.PARAGRAPH, "A new paragraph that ends properly."))
+    normalise_article(article, CORPUS)
+    assert len(article.blocks) == 2
+    assert article.blocks[0].text.endswith("to Uzbekistan’s Beeline, a data centralisation tool that "
+                                           "allows for generating analytics.")
+    assert (article.blocks[0].source.first_line, article.blocks[0].source.last_line) == (1, 2)
+    assert [f.kind for f in article.fixes] == ["broken-paragraph"]
+
+
+def test_a_sentence_ending_in_a_note_marker_is_not_broken():
+    article = article_of((m.PARAGRAPH, "The skirmishes led to the deaths of some 230 people, including "
+                                       "19 members of the security forces.1"),
+                         (m.PARAGRAPH, "Kazakh President Kassym-Jomart Tokayev described the unrest."))
+    normalise_article(article, CORPUS)
+    assert len(article.blocks) == 2
+
+
+def test_flattened_testimony_is_numbered_and_its_heading_recognised():
+    article = article_of((m.NUMBERED, "  1. A good starting point for contemporary China’s relations is 1994."),
+                         (m.NUMBERED, "  1. In 2001, China joined hands with the Central Asian countries."),
+                         (m.NUMBERED, "  1. UK options"),
+                         (m.NUMBERED, "  1. There is a great deal that the UK could do in Central Asia."),
+                         number=1)
+    normalise_article(article, CORPUS)
+    assert [(b.kind, b.number) for b in article.blocks] == [
+        (m.NUMBERED, 1), (m.NUMBERED, 2), (m.HEADING, None), (m.NUMBERED, 3)]
+    assert article.blocks[2].text == "UK options"
+    assert "testimony-heading" in {f.kind for f in article.fixes}
+
+
+def test_every_fix_is_recorded_on_the_seeds(normalised):
+    counts = Counter(f.kind for a in normalised for f in a.fixes)
+    assert counts["drop-cap"] == 1 and counts["caption-joined"] == 1
+    assert counts["broken-paragraph"] == 1 and counts["testimony-heading"] == 1
+    assert counts["all-caps-heading"] == 5
+    for article in normalised:
+        for block in article.blocks:
+            assert "\u00a0" not in block.text and "  " not in block.text and "\n" not in block.text
+    check_golden("normalise/fixes.json", {a.slug: [[f.kind, f.block, f.before, f.after] for f in a.fixes
+                                                   if f.kind not in ("no-break-space", "whitespace")]
+                                          for a in normalised})
+
+
+def test_normalising_twice_changes_nothing_more(normalised):
+    import copy
+    again = copy.deepcopy(normalised)
+    corpus = Corpus.of(b.text for a in again for b in a.blocks)
+    for article in again:
+        article.fixes = []
+        normalise_article(article, corpus)
+        assert article.fixes == [], article.slug
