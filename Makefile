@@ -1,28 +1,29 @@
 # The anthology pipeline.  `make` sets up and builds the books; `make test` runs the suite.
-# Each stage reads the previous stage's file and writes its own under build/,
-# so Make rebuilds only what an edit actually touches.
+#
+#   make                      the demo book (manuscript/ -> build/)
+#   make BOOK=~/my-blog       a book folder of your own (-> ~/my-blog/build/)
+#   make pdf, make epub, ...  one stage and what it needs; `make help` lists them
+#
+# The stages, their inputs and outputs are one table (scripts/stages.py).  Their rules
+# are generated from it into $(BUILD)/.make/rules.mk, with every module, template and
+# stylesheet a stage uses as a prerequisite, so Make rebuilds exactly what an edit touches.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
-MAKEFLAGS += --no-builtin-rules
+MAKEFLAGS += --no-builtin-rules --no-print-directory
 
-VENV    := .venv
-PY      := $(VENV)/bin/python
-STAMP   := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+VENV      := .venv
+PY        := $(VENV)/bin/python
+ANTHOLOGY := $(VENV)/bin/anthology
+STAMP     := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 export PYTHONDONTWRITEBYTECODE := 1
 
-SOURCES := $(wildcard manuscript/sources/*.txt)
-BOOK    := manuscript/book.yaml
-OVERRIDES := $(wildcard manuscript/overrides.yaml)
-MODEL   := build/model
-REPORTS := build/reports
+BOOK  ?= manuscript
+BUILD ?= $(if $(filter manuscript manuscript/ ./manuscript,$(BOOK)),build,$(patsubst %/,%,$(BOOK))/build)
+RULES := $(BUILD)/.make/rules.mk
 
-# Stage modules: a stage is rebuilt when its own code or the shared model changes.
-COMMON  := scripts/core/model.py scripts/core/atomic.py scripts/core/errors.py scripts/core/console.py
-
-.PHONY: all books setup check-system clean test split normalise dedupe notes articles check-epub \
-        bibliography index html epub pdf bench check-a11y index-candidates
+.PHONY: all books setup check-system clean test check help bench
 
 all: books
 
@@ -30,10 +31,13 @@ all: books
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt | check-system
+# The exact lock first (requirements.txt), then the project itself, editable, for
+# .venv/bin/anthology; --no-deps so the lock alone decides every version.
+$(STAMP): requirements.txt pyproject.toml | check-system
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo "installing pinned dependencies into $(VENV) ..."
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -45,48 +49,52 @@ check-system:
 	@ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || { echo "error: Pango is missing, and WeasyPrint needs it: install it (apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; }
 	@command -v pdftotext >/dev/null || echo "note: poppler-utils is not installed: the tests that read the PDF back need it (apt-get install poppler-utils)."
 
-# ---------------------------------------------------------------- text stages
+# ---------------------------------------------------------------- the stages
 
-split: $(MODEL)/split.json
-$(MODEL)/split.json: $(SOURCES) $(BOOK) scripts/text/split.py scripts/core/book.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.text.split --book $(BOOK) --out $@ $(SOURCES)
+# Generated rules: one per stage (split, normalise, dedupe, notes, articles, html,
+# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, cover).
+# `clean` and `help` need no rules, and must not build the virtualenv to get them.
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+include $(RULES)
+endif
 
-normalise: $(MODEL)/normalised.json
-$(MODEL)/normalised.json: $(MODEL)/split.json scripts/text/normalise.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.text.normalise --in $< --out $@ --reports $(REPORTS)
+$(RULES): | $(STAMP)
+	@$(ANTHOLOGY) make-rules --book $(BOOK) --build $(BUILD) --out $@
+
+books: $(BOOK_OUTPUTS)
+	@echo "done: $(BUILD)/anthology.epub $(BUILD)/anthology.pdf (reports in $(BUILD)/reports/)"
+
+# Ace drives Debian's Chromium; the script installs both once.
+check-a11y: | node_modules/.bin/ace-cli
+node_modules/.bin/ace-cli:
+	@bash scripts/install_ace.sh
+
+help: | $(STAMP)
+	@$(ANTHOLOGY) --help
 
 clean:
-	rm -rf build
-
-# The text stages hand on a model file; each stage's rule file (mk/<stage>.mk)
-# moves LAST_TEXT_MODEL on to its own output, so articles are always written
-# from the last text stage there is.
-LAST_TEXT_MODEL := $(MODEL)/normalised.json
-
-# Later stages keep their rules in mk/<stage>.mk so they can land independently.
--include mk/*.mk
-
-articles: build/articles/.built
-build/articles/.built: $(LAST_TEXT_MODEL) $(BOOK) scripts/content/articles.py scripts/content/pandoc_ast.py $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.content.articles --in $< --book $(BOOK) --out build/articles
-	@touch $@
-
-# Every chapter converted to HTML once; the index, EPUB and PDF stages read it
-# (and convert again themselves only if it was not made from these articles).
-html: build/html/chapters.json
-build/html/chapters.json: build/articles/.built scripts/content/chapters.py scripts/content/pandoc_batch.py \
-        scripts/content/pandoc_batch.lua templates/pandoc/fields.html $(COMMON) | $(STAMP)
-	@$(PY) -m scripts.content.chapters --articles build/articles
-
-# ---------------------------------------------------------------- books
-
-BOOK_OUTPUTS := $(if $(wildcard mk/epub.mk),epub) $(if $(wildcard mk/pdf.mk),pdf)
-BOOK_INPUTS  := build/html/chapters.json
-
-books: articles $(BOOK_INPUTS) $(BOOK_OUTPUTS)
-	@echo "done: $(if $(BOOK_OUTPUTS),$(foreach t,$(BOOK_OUTPUTS),build/anthology.$(t)),build/articles/) (reports in $(REPORTS)/)"
+	rm -rf $(BUILD)
 
 # ---------------------------------------------------------------- tests
 
 test: $(STAMP)
 	@$(PY) -m pytest -q tests
+
+# The fast lane: everything but the end-to-end tests that build and judge whole books.
+check: $(STAMP)
+	@$(PY) -m pytest -q -m "not slow" tests
+
+# ---------------------------------------------------------------- benchmark
+# Not part of `make` or `make test`: it takes minutes and measures, it does not build.
+#   make bench                       10, 100, 1,000 posts; PDF only up to BENCH_PDF_MAX posts
+#   make bench BENCH_PDF_MAX=1000    include the 1,000-post PDF (slow on 2 cores)
+#   make bench BENCH_PROFILE=none    skip the cProfile run of the slowest stage
+BENCH_SIZES   ?= 10,100,1000
+BENCH_SEED    ?= 1
+BENCH_PDF_MAX ?= 100
+BENCH_PROFILE ?= auto
+
+bench: | $(STAMP)
+	@$(PY) -m scripts.dev.bench --sizes $(BENCH_SIZES) --seed $(BENCH_SEED) \
+	    --pdf-max $(BENCH_PDF_MAX) --profile $(BENCH_PROFILE) \
+	    --work build/bench --reports build/reports

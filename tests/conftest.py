@@ -66,3 +66,32 @@ def normalised(book, seed_paths):
 
 def by_slug(articles):
     return {a.slug: a for a in articles}
+
+
+def demo_book_copy(folder: Path, *, editor_files: tuple[str, ...] = (), book_yaml: str | None = None,
+                   sources: list[Path] | None = None) -> Path:
+    """A book folder of the shape a user keeps (book.yaml, sources/, editor files), made
+    from the demo book: the seeds (or `sources`), its book.yaml (or `book_yaml`), and
+    only the editor files named.  Returns the folder."""
+    import shutil
+    (folder / "sources").mkdir(parents=True)
+    for path in sources if sources is not None else sorted(SOURCES.glob("*.txt")):
+        shutil.copy(path, folder / "sources" / path.name)
+    manuscript = ROOT / "manuscript"
+    (folder / "book.yaml").write_text(book_yaml if book_yaml is not None
+                                      else (manuscript / "book.yaml").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    for name in editor_files:
+        shutil.copy(manuscript / name, folder / name)
+    return folder
+
+
+def run_stages(book: Path, build: Path, *names: str) -> int:
+    """Run stages through the `anthology` command line, in-process; the exit code of the
+    first that fails (a UserError is 2), else 0."""
+    from scripts.cli import main
+    for name in names:
+        code = main([name, "--book", str(book), "--build", str(build)])
+        if code:
+            return code
+    return 0

@@ -16,7 +16,6 @@ several notes or articles, applies the editor's overrides and formats.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
@@ -26,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.core.paths import BookPaths
 from scripts.core.atomic import write_text
 from scripts.bibliography.overrides import Overrides, check_notes_exist, load_overrides
 from scripts.bibliography.parse import (CITATION, IBID, NO_SOURCE, NOTE_REF, Segment, fold,
                                         parse_note, url_host)
-from scripts.core.console import progress, stage
-from scripts.core.errors import UserError, cli
+from scripts.core.console import progress
+from scripts.core.errors import UserError
 from scripts.core.model import Article, load_articles
 
 
@@ -398,28 +398,13 @@ def run(noted: Path, out_dir: Path, reports: Path, overrides_path: Path, lang: s
     return items, report
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--in", dest="noted", type=Path, default=Path("build/model/noted.json"))
-    parser.add_argument("--out-dir", type=Path, default=Path("build"))
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    parser.add_argument("--overrides", type=Path, default=Path("manuscript/bibliography.yaml"))
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    args = parser.parse_args(argv)
-    if not args.noted.exists():
-        raise UserError("the notes stage's output is missing", file=str(args.noted),
-                        hint="run 'make notes' first")
+def run_stage(paths: BookPaths) -> str:
+    """The bibliography stage: the notes -> CSL-JSON -> citeproc HTML, and its report."""
     from scripts.core.book import load_book
 
-    lang = load_book(args.book).language
-    with stage("bibliography") as line:
-        items, report = run(args.noted, args.out_dir, args.reports, args.overrides, lang)
-        line.summary = (f"{report.notes} notes, {len(report.citations)} references, "
-                        f"{len(items)} works, {len(report.unreferenced)} notes without one, "
-                        f"{len(report.low_confidence)} to check -> {args.out_dir}/bibliography.html")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    lang = load_book(paths.book_yaml).language
+    items, report = run(paths.noted_model, paths.build, paths.reports, paths.bibliography_overrides,
+                        lang)
+    return (f"{report.notes} notes, {len(report.citations)} references, "
+            f"{len(items)} works, {len(report.unreferenced)} notes without one, "
+            f"{len(report.low_confidence)} to check -> {paths.bibliography_html}")

@@ -8,10 +8,10 @@ from the text, so another book gets its own cover without code changes.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from scripts.core.paths import BookPaths
 from scripts.core.book import Book
 from scripts.books.fonts import FONT_DIR
 
@@ -157,20 +157,11 @@ def cover_alt_text(book: Book) -> str:
     return f"Cover: {book.title}{subtitle}, by {book.author}. Published by {book.publisher}."
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
+def run(paths: BookPaths) -> str:
+    """The typographic cover on its own, as build/cover.jpg (the EPUB draws its own copy)."""
     from scripts.core.atomic import write_bytes
     from scripts.core.book import load_book
 
-    parser = argparse.ArgumentParser(description="Draw the book's cover as a JPEG.")
-    parser.add_argument("--book", default="manuscript/book.yaml")
-    parser.add_argument("--out", default="build/cover.jpg")
-    args = parser.parse_args(argv)
-    write_bytes(Path(args.out), cover_jpeg(load_book(args.book)))
-    return 0
-
-
-if __name__ == "__main__":
-    from scripts.core.errors import cli
-    raise SystemExit(cli(main)())
+    out = paths.build / "cover.jpg"
+    write_bytes(out, cover_jpeg(load_book(paths.book_yaml)))
+    return str(out)

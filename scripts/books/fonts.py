@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
-from scripts.core import paths
+from scripts.core import paths as resources
 
-FONT_DIR = paths.FONTS
+FONT_DIR = resources.FONTS
 
 # The family name the EPUB's CSS uses for the subset (not a Reserved Font Name).
 EMBEDDED_FAMILY = "Anthology Book"

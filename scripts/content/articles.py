@@ -13,16 +13,14 @@ bios, raw notes) is handled, and reported, by the stages before this one.
 
 from __future__ import annotations
 
-import argparse
 from functools import lru_cache
 from pathlib import Path
 
+from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.content import pandoc_ast as ast
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, load_book
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli
 from scripts.content.pandoc_batch import Document, convert_many, default_template
 
 CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR})
@@ -133,21 +131,9 @@ def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list
     return written
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--in", dest="source", type=Path, required=True)
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--out", type=Path, default=Path("build/articles"))
-    args = parser.parse_args(argv)
-    with stage("articles") as line:
-        if not args.source.exists():
-            raise UserError("the model file is missing", file=str(args.source),
-                            hint="run 'make' rather than this stage on its own")
-        written = write_articles(m.load_articles(args.source), load_book(args.book), args.out)
-        line.summary = f"{len(written)} chapters in {args.out}/"
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(paths: BookPaths) -> str:
+    """The articles stage: noted.json -> build/articles/NN-slug.md, one per chapter."""
+    written = write_articles(m.load_articles(paths.noted_model), load_book(paths.book_yaml),
+                             paths.articles)
+    paths.articles_stamp.touch()
+    return f"{len(written)} chapters in {paths.articles}/"

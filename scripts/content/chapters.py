@@ -11,7 +11,6 @@ book templates may mark them safe.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html as html_text
 import json
@@ -20,14 +19,14 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from scripts.core import paths
+from scripts.core.paths import BookPaths
+from scripts.core import paths as resources
 from scripts.core.atomic import write_text
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli
+from scripts.core.errors import UserError
 from scripts.content.pandoc_batch import Document, convert_many
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
-TEMPLATE = paths.TEMPLATES / "pandoc" / "fields.html"
+TEMPLATE = resources.TEMPLATES / "pandoc" / "fields.html"
 
 
 @dataclass
@@ -161,16 +160,7 @@ def write_cache(directory: Path) -> int:
     return len(entries)
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Convert the articles to HTML once (build/html/).")
-    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
-    args = parser.parse_args(argv)
-    with stage("html") as line:
-        count = write_cache(args.articles)
-        line.summary = f"{count} chapters -> {cache_path(args.articles)}"
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(paths: BookPaths) -> str:
+    """The html stage: every article converted once, for the index and both books."""
+    count = write_cache(paths.articles)
+    return f"{count} chapters -> {cache_path(paths.articles)}"

@@ -28,6 +28,11 @@ class UserError(Exception):
         return text
 
 
+class CheckFailed(Exception):
+    """A judge (EPUBCheck, Ace, a preflight) found problems; it has printed them.
+    The command exits 1 with this summary, not with a traceback."""
+
+
 def cli(main: Callable[..., int | None]) -> Callable[..., int]:
     """Wrap a stage's main() so that a UserError prints one clear message and exits 2."""
 

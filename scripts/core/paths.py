@@ -9,15 +9,150 @@ from a `BookPaths`, so nothing else in the code spells out a build path.
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 # In a checkout the resources sit beside scripts/ (the layout an editor sees);
-# an installed copy carries them inside the package (see pyproject.toml).
+# an installed copy carries them in <prefix>/share/anthology/ (see pyproject.toml).
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CHECKOUT = _PACKAGE.parent
-_RESOURCES = _CHECKOUT if (_CHECKOUT / "templates").is_dir() else _PACKAGE / "_resources"
+_RESOURCES = (_CHECKOUT if (_CHECKOUT / "templates").is_dir()
+              else Path(sys.prefix) / "share" / "anthology")
 
 PROJECT = _CHECKOUT
 TEMPLATES = _RESOURCES / "templates"
 STYLES = _RESOURCES / "styles"
 FONTS = STYLES / "fonts"
+
+DEMO_BOOK = PROJECT / "manuscript"
+
+
+@dataclass(frozen=True)
+class BookPaths:
+    """Every input and output of one book.  `book` is the editor's folder (book.yaml,
+    sources/, the optional editor files); `build` is where every generated file goes.
+    The build only ever reads `book` and only ever writes `build`."""
+
+    book: Path
+    build: Path
+
+    @classmethod
+    def of(cls, book: Path | str | None = None, build: Path | str | None = None) -> BookPaths:
+        """The demo book (manuscript/, outputs in build/) when no folder is named; a
+        user's own book folder keeps its outputs in <folder>/build/ unless told otherwise."""
+        book_dir = Path(book) if book else DEMO_BOOK
+        if book_dir.name == "book.yaml":           # the file named instead of its folder
+            book_dir = book_dir.parent
+        if build:
+            build_dir = Path(build)
+        elif book_dir.resolve() == DEMO_BOOK.resolve():
+            build_dir = PROJECT / "build"
+        else:
+            build_dir = book_dir / "build"
+        return cls(_as_given(book_dir), _as_given(build_dir))
+
+    # ------------------------------------------------ the editor's folder (read only)
+    @property
+    def book_yaml(self) -> Path:
+        return self.book / "book.yaml"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.book / "sources"
+
+    @property
+    def dedupe_overrides(self) -> Path:
+        return self.book / "dedupe.yaml"
+
+    @property
+    def notes_overrides(self) -> Path:
+        return self.book / "notes.yaml"
+
+    @property
+    def bibliography_overrides(self) -> Path:
+        return self.book / "bibliography.yaml"
+
+    @property
+    def index_terms(self) -> Path:
+        return self.book / "index.yaml"
+
+    # ------------------------------------------------ generated
+    @property
+    def model(self) -> Path:
+        return self.build / "model"
+
+    @property
+    def reports(self) -> Path:
+        return self.build / "reports"
+
+    @property
+    def split_model(self) -> Path:
+        return self.model / "split.json"
+
+    @property
+    def split_extra(self) -> Path:
+        """What split found besides articles (posts merged, page chrome), for the split report."""
+        return self.model / "split-extra.json"
+
+    @property
+    def normalised_model(self) -> Path:
+        return self.model / "normalised.json"
+
+    @property
+    def deduped_model(self) -> Path:
+        return self.model / "deduped.json"
+
+    @property
+    def noted_model(self) -> Path:
+        return self.model / "noted.json"
+
+    @property
+    def contributors(self) -> Path:
+        return self.build / "contributors.json"
+
+    @property
+    def articles(self) -> Path:
+        return self.build / "articles"
+
+    @property
+    def articles_stamp(self) -> Path:
+        """Touched when the articles stage has written a complete set of chapters."""
+        return self.articles / ".built"
+
+    @property
+    def chapters_html(self) -> Path:
+        return self.build / "html" / "chapters.json"
+
+    @property
+    def bibliography_json(self) -> Path:
+        return self.build / "bibliography.json"
+
+    @property
+    def bibliography_html(self) -> Path:
+        return self.build / "bibliography.html"
+
+    @property
+    def bibliography_citations(self) -> Path:
+        return self.build / "bibliography-citations.json"
+
+    @property
+    def epub(self) -> Path:
+        return self.build / "anthology.epub"
+
+    @property
+    def print_pdf(self) -> Path:
+        return self.build / "anthology.pdf"
+
+    @property
+    def screen_pdf(self) -> Path:
+        return self.build / "anthology-screen.pdf"
+
+
+def _as_given(path: Path) -> Path:
+    """Relative to the working directory when inside it, so messages and reports say
+    `build/anthology.epub` rather than a path that differs from machine to machine."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

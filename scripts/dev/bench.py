@@ -6,9 +6,10 @@ own process, in its own directory (build/bench/<size>/...), and its wall time an
 peak memory (max RSS of the stage and the tools it starts, read with os.wait4)
 are recorded.  The seeds themselves are measured the same way as one more row.
 
-Stages are a table (STAGES below): a stage whose module is not in scripts/ yet is
-reported "not available", one whose input was not produced is "skipped", one that
-exits non-zero is "failed" with the first line of its error.  Nothing is estimated.
+The stages are the pipeline's own table (scripts/stages.py), each run through
+the `anthology` command line exactly as Make runs it: one whose input was not
+produced is "skipped", one that exits non-zero is "failed" with the first line of
+its error.  Nothing is estimated.
 
 The PDF stage is compared with one bare WeasyPrint render of the HTML it leaves
 behind (same HTML, no pipeline): the ratio is our overhead, index passes included.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
 import json
 import os
 import platform
@@ -32,39 +32,33 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from importlib.util import find_spec
 from pathlib import Path
 
 from scripts.core.atomic import write_text
 from scripts.core.console import stage as stage_line
 from scripts.core.errors import UserError, cli
+from scripts.core.paths import BookPaths
+from scripts.stages import BUILD_STAGES, BY_NAME, TEXT_STAGES, Stage
 
 # ---------------------------------------------------------------- where a run puts things
 
 
 @dataclass
 class Run:
-    """One archive being measured: its inputs and the per-run build directory."""
+    """One archive being measured: its book folder and the per-run build directory."""
     label: str                 # "10", "100", "1000" or "seeds"
-    root: Path                 # build/bench/<label>
-    book: Path
+    root: Path                 # build/bench/<label>: the build folder (and, synthetic, the book)
+    book: Path                 # the book folder (book.yaml, sources/)
     sources: list[Path]
     posts: int | None = None   # known for synthetic archives
-    # The text stages hand the model on; a later stage reads whichever came last,
-    # as the Makefile's LAST_TEXT_MODEL does, so a missing stage does not block the rest.
-    last_model: Path | None = None
 
     @property
-    def model(self) -> Path:
-        return self.root / "model"
+    def paths(self) -> BookPaths:
+        return BookPaths(self.book, self.root)
 
     @property
     def reports(self) -> Path:
         return self.root / "reports"
-
-    @property
-    def articles(self) -> Path:
-        return self.root / "articles"
 
     @property
     def logs(self) -> Path:
@@ -101,86 +95,32 @@ def count_html_chapters(path: Path) -> tuple[int, str]:
     return len(json.loads(path.read_text(encoding="utf-8"))["chapters"]), "chapters"
 
 
-# ---------------------------------------------------------------- the stage table
+# ---------------------------------------------------------------- what to count per stage
 
-@dataclass
-class Stage:
-    name: str
-    module: str                                   # run as python -m scripts.<module>
-    args: Callable[[Run], list[str]]
-    output: Callable[[Run], Path]                 # exists after a successful run
-    inputs: Callable[[Run], list[Path]] = lambda run: []
-    measure: Callable[[Path], tuple[int, str]] | None = None
-    text_stage: bool = False                      # counts towards the text-stage budget
-    pdf: bool = False                             # capped by --pdf-max
-    # A library step with no CLI of its own is run through a hidden flag of this module.
-    bench_flag: str | None = None
-
-
-def _model(name: str) -> Callable[[Run], Path]:
-    return lambda run: run.model / name
+# How to count what a stage produced (the unit of its rate), by stage name.
+MEASURES: dict[str, Callable[[BookPaths], tuple[int, str]]] = {
+    "split": lambda p: count_articles(p.split_model),
+    "normalise": lambda p: count_articles(p.normalised_model),
+    "dedupe": lambda p: count_articles(p.deduped_model),
+    "notes": lambda p: count_articles(p.noted_model),
+    "articles": lambda p: count_markdown(p.articles),
+    "html": lambda p: count_html_chapters(p.chapters_html),
+    "bibliography": lambda p: count_json_entries(p.bibliography_json),
+    "epub": lambda p: count_epub_documents(p.epub),
+    "pdf": lambda p: count_pdf_pages(p.print_pdf),
+}
+PDF_STAGE = "pdf"
 
 
-# The commands mirror each stage's Make rule (Makefile and mk/*.mk) with the paths
-# moved into the run's directory.  When a stage lands or changes its CLI, update
-# its row here; a mismatch shows up as "failed" with the stage's usage message.
-STAGES: list[Stage] = [
-    Stage("split", "split",
-          lambda r: ["--book", str(r.book), "--out", str(r.model / "split.json"),
-                     *map(str, r.sources)],
-          _model("split.json"), measure=count_articles, text_stage=True),
-    Stage("normalise", "normalise",
-          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "normalised.json"),
-                     "--reports", str(r.reports)],
-          _model("normalised.json"), inputs=lambda r: [r.last_model],
-          measure=count_articles, text_stage=True),
-    Stage("dedupe", "dedupe",
-          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "deduped.json"),
-                     "--book", str(r.book), "--contributors", str(r.root / "contributors.json"),
-                     "--reports", str(r.reports)],
-          _model("deduped.json"), inputs=lambda r: [r.last_model],
-          measure=count_articles, text_stage=True),
-    Stage("notes", "notes",
-          lambda r: ["--in", str(r.last_model), "--out", str(r.model / "noted.json"),
-                     "--reports", str(r.reports)],
-          _model("noted.json"), inputs=lambda r: [r.last_model],
-          measure=count_articles, text_stage=True),
-    Stage("articles", "articles",
-          lambda r: ["--in", str(r.last_model), "--book", str(r.book), "--out", str(r.articles)],
-          lambda r: r.articles, inputs=lambda r: [r.last_model],
-          measure=count_markdown),
-    # The HTML stage: every chapter converted once (build/html/chapters.json), read by
-    # the index, EPUB and PDF stages.
-    Stage("html", "chapters", lambda r: ["--articles", str(r.articles)],
-          lambda r: r.articles.parent / "html" / "chapters.json", inputs=lambda r: [r.articles],
-          measure=count_html_chapters),
-    Stage("bibliography", "bibliography",
-          lambda r: ["--in", str(r.model / "noted.json"), "--out-dir", str(r.root),
-                     "--reports", str(r.reports), "--overrides", "manuscript/bibliography.yaml",
-                     "--book", str(r.book)],
-          lambda r: r.root / "bibliography.json", inputs=lambda r: [r.model / "noted.json"],
-          measure=count_json_entries),
-    Stage("index", "index",
-          lambda r: ["--terms", "manuscript/index.yaml", "--articles", str(r.articles),
-                     "--report", str(r.reports / "index.md"), *map(str, r.sources)],
-          lambda r: r.reports / "index.md", inputs=lambda r: [r.articles]),
-    Stage("epub", "epub",
-          lambda r: ["--book", str(r.book), "--articles", str(r.articles),
-                     "--out", str(r.root / "anthology.epub"), "--reports", str(r.reports)],
-          lambda r: r.root / "anthology.epub", inputs=lambda r: [r.articles],
-          measure=count_epub_documents),
-    # Run through --capture-html: the real stage, which also saves the HTML it laid
-    # out last, so the bare render below can use exactly the same HTML.
-    Stage("pdf", "pdf",
-          lambda r: [str(r.root / "pdf-final.html"), "--",
-                     "--book", str(r.book), "--articles", str(r.articles),
-                     "--out", str(r.root / "anthology.pdf"),
-                     "--screen", str(r.root / "anthology-screen.pdf"), "--reports", str(r.reports),
-                     "--contributors", str(r.root / "contributors.json"),
-                     "--bibliography", str(r.root / "bibliography.html")],
-          lambda r: r.root / "anthology.pdf", inputs=lambda r: [r.articles],
-          measure=count_pdf_pages, pdf=True, bench_flag="--capture-html"),
-]
+def stage_command(stage: Stage, run: Run) -> list[str]:
+    """The command Make would run for this stage, in this run's folders.  The PDF stage
+    runs through --capture-html: the real stage, which also saves the HTML it laid out
+    last, so the bare render can use exactly the same HTML."""
+    cli = [stage.name, "--book", str(run.book), "--build", str(run.root)]
+    if stage.name == PDF_STAGE:
+        return [sys.executable, "-m", "scripts.dev.bench", "--capture-html",
+                str(run.root / "pdf-final.html"), "--", *cli]
+    return [sys.executable, "-m", "scripts", *cli]
 
 
 # ---------------------------------------------------------------- measuring one process
@@ -234,35 +174,21 @@ def run_measured(command: list[str], log: Path, timeout: float) -> tuple[int, fl
     return code, wall, usage.ru_maxrss / 1024, first_error
 
 
-def stage_available(module: str) -> bool:
-    return find_spec(f"scripts.{module}") is not None
-
-
-def run_stage(stage: Stage, run: Run, results: dict[str, Result], timeout: float) -> Result:
-    if not stage_available(stage.module):
-        return Result(stage.name, "not available", note=f"scripts/{stage.module}.py does not exist yet")
-    inputs = stage.inputs(run)
-    if any(p is None for p in inputs):
-        return Result(stage.name, "skipped", note="no earlier stage produced its input")
-    missing = [p for p in inputs if not p.exists()]
+def run_stage(stage: Stage, run: Run, timeout: float) -> Result:
+    missing = [p for p in stage.inputs(run.paths) if not p.exists()]
     if missing:
         return Result(stage.name, "skipped", note=f"input not produced: {missing[0]}")
-    if stage.bench_flag:
-        command = [sys.executable, "-m", "scripts.dev.bench", stage.bench_flag, *stage.args(run)]
-    else:
-        command = [sys.executable, "-m", f"scripts.{stage.module}", *stage.args(run)]
-    log = run.logs / f"{stage.name.split()[0]}.log"
+    command = stage_command(stage, run)
+    log = run.logs / f"{stage.name}.log"
     code, wall, rss, error = run_measured(command, log, timeout)
     result = Result(stage.name, "ok" if code == 0 else "failed", round(wall, 3), round(rss, 1),
                     command=shlex.join(command), log=str(log), note=error)
-    output = stage.output(run)
+    output = stage.outputs(run.paths)[0]
     if code == 0 and not output.exists():
         result.status, result.note = "failed", f"exited 0 but did not write {output}"
-    if result.status == "ok" and stage.text_stage:
-        run.last_model = output
-    if result.status == "ok" and stage.measure:
+    if result.status == "ok" and stage.name in MEASURES:
         try:
-            result.units, result.unit_name = stage.measure(output)
+            result.units, result.unit_name = MEASURES[stage.name](run.paths)
             result.rate = round(result.units / wall, 2) if wall > 0 else None
         except Exception as error:  # a broken output is worth reporting, not crashing on
             result.note = f"could not count the output: {error}"
@@ -275,20 +201,6 @@ def html_left_by(run: Run, since: float) -> Path | None:
     """The HTML the PDF stage wrote during its run (the largest, if it wrote several)."""
     candidates = [p for p in run.root.rglob("*.html") if p.stat().st_mtime >= since - 1]
     return max(candidates, key=lambda p: p.stat().st_size) if candidates else None
-
-
-def raw_archive_html(run: Run, out: Path) -> Path:
-    """A plain HTML rendering of the archive text (escaped), for a WeasyPrint baseline
-    when the pipeline has no PDF stage yet: one <p> per non-blank line."""
-    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             "<title>archive</title></head><body>"]
-    for source in run.sources:
-        for line in source.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                parts.append(f"<p>{html.escape(line)}</p>")
-    parts.append("</body></html>")
-    write_text(out, "\n".join(parts))
-    return out
 
 
 def capture_html(html_out: Path, stage_args: list[str]) -> int:
@@ -319,8 +231,8 @@ def capture_html(html_out: Path, stage_args: list[str]) -> int:
 
     weasyprint.HTML, weasyprint.CSS = html, css
     atexit.register(save)
-    from scripts.books.pdf.build import main as pdf_main
-    return pdf_main(stage_args)
+    from scripts.cli import main as anthology
+    return anthology(stage_args)
 
 
 def bare_render(html_path: Path, pdf_path: Path) -> None:
@@ -353,18 +265,19 @@ def run_bare(name: str, html_path: Path, run: Run, timeout: float) -> Result:
 
 def measure_run(run: Run, pdf_max: int | None, timeout: float) -> list[Result]:
     results: dict[str, Result] = {}
-    for stage in STAGES:
-        if stage.pdf and pdf_max is not None and run.posts is not None and run.posts > pdf_max:
+    for stage in BUILD_STAGES:
+        is_pdf = stage.name == PDF_STAGE
+        if is_pdf and pdf_max is not None and run.posts is not None and run.posts > pdf_max:
             results[stage.name] = Result(stage.name, "skipped",
                                          note=f"capped: --pdf-max {pdf_max} posts")
             continue
         started = time.time()
-        result = run_stage(stage, run, results, timeout)
+        result = run_stage(stage, run, timeout)
         results[stage.name] = result
         print(f"  {run.label:>6} {stage.name:<13} {result.status:<14}"
               f"{_fmt(result.wall_s, 's'):>10} {_fmt(result.peak_rss_mb, 'MB'):>10}  {result.note}",
               flush=True)
-        if stage.pdf and result.status == "ok":
+        if is_pdf and result.status == "ok":
             html_path = run.root / "pdf-final.html"
             html_path = html_path if html_path.exists() else html_left_by(run, started)
             if html_path is None:
@@ -381,13 +294,6 @@ def measure_run(run: Run, pdf_max: int | None, timeout: float) -> list[Result]:
                     result.note = (f"{result.wall_s / bare.wall_s:.2f}x a bare render{passes}"
                                    + (f"; {result.note}" if result.note else ""))
                 results["pdf-bare"] = bare
-        elif stage.pdf and result.status == "not available":
-            # No PDF stage yet: measure WeasyPrint itself on the raw archive text so the
-            # table still says how a render of this size scales.  Labelled as such.
-            html_path = raw_archive_html(run, run.root / "baseline" / "archive.html")
-            baseline = run_bare("weasyprint-baseline", html_path, run, timeout)
-            baseline.note = "bare WeasyPrint render of the raw archive text (not the pipeline's HTML)"
-            results["weasyprint-baseline"] = baseline
     return list(results.values())
 
 
@@ -398,11 +304,10 @@ def _fmt(value: float | None, unit: str) -> str:
 # ---------------------------------------------------------------- profiling the slowest stage
 
 def profile_stage(stage_name: str, run: Run, out_dir: Path, timeout: float) -> dict:
-    stage = next(s for s in STAGES if s.name == stage_name)
-    target = ["scripts.dev.bench", stage.bench_flag] if stage.bench_flag else [f"scripts.{stage.module}"]
-    prof = run.root / f"profile-{stage.module}.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", *target, *stage.args(run)]
-    code, wall, rss, error = run_measured(command, run.logs / f"profile-{stage.module}.log", timeout)
+    stage = BY_NAME[stage_name]
+    prof = run.root / f"profile-{stage.name}.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(prof), *stage_command(stage, run)[1:]]
+    code, wall, rss, error = run_measured(command, run.logs / f"profile-{stage.name}.log", timeout)
     if code:
         return {"stage": stage.name, "run": run.label, "status": "failed", "note": error}
     stats = pstats.Stats(str(prof))
@@ -438,7 +343,7 @@ def _short(file: str) -> str:
 BUDGET_TEXT_S = 10.0
 BUDGET_EPUB_S = 30.0
 BUDGET_PDF_OVERHEAD = 2.2
-TEXT_STAGES = [s.name for s in STAGES if s.text_stage]
+TEXT_STAGE_NAMES = [s.name for s in TEXT_STAGES]
 
 
 def budgets(runs: list[dict]) -> list[dict]:
@@ -447,9 +352,9 @@ def budgets(runs: list[dict]) -> list[dict]:
     big = max(synthetic, key=lambda r: r["posts"], default=None)
     if big:
         by_name = {s["stage"]: s for s in big["stages"]}
-        done = [by_name[n] for n in TEXT_STAGES if by_name.get(n, {}).get("status") == "ok"]
+        done = [by_name[n] for n in TEXT_STAGE_NAMES if by_name.get(n, {}).get("status") == "ok"]
         total = sum(s["wall_s"] for s in done)
-        missing = [n for n in TEXT_STAGES if by_name.get(n, {}).get("status") != "ok"]
+        missing = [n for n in TEXT_STAGE_NAMES if by_name.get(n, {}).get("status") != "ok"]
         checks.append({
             "budget": f"split+normalise+dedupe+notes, {big['posts']} posts < {BUDGET_TEXT_S:.0f} s",
             "measured": "-" if not done else f"{total:.2f} s" + (
@@ -531,7 +436,7 @@ def synth_run(size: int, seed: int, work: Path, timeout: float) -> tuple[Run, Re
         raise UserError(f"generating the {size}-post archive failed: {error}",
                         hint=f"see {root / 'logs' / 'synth.log'}")
     manifest = json.loads((root / "synth.json").read_text(encoding="utf-8"))
-    run = Run(str(size), root, root / "book.yaml",
+    run = Run(str(size), root, root,
               [root / "sources" / name for name in manifest["files"]], posts=manifest["articles"])
     words = sum(p["words"] for p in manifest["posts"])
     return run, Result("synth", "ok", round(wall, 3), round(rss, 1), units=manifest["articles"],
@@ -543,7 +448,7 @@ def synth_run(size: int, seed: int, work: Path, timeout: float) -> tuple[Run, Re
 def fresh(root: Path) -> None:
     """Remove the previous run's outputs (not the generated sources) so nothing stale is counted."""
     import shutil
-    for name in ("model", "reports", "articles", "logs", "bare", "baseline"):
+    for name in ("model", "reports", "articles", "html", "logs", "bare"):
         shutil.rmtree(root / name, ignore_errors=True)
     for pattern in ("*.epub", "*.pdf", "*.json", "*.prof"):
         for path in root.glob(pattern):
@@ -568,8 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-max", type=int, default=None,
                         help="skip the PDF stage for archives with more posts than this")
     parser.add_argument("--no-seeds", action="store_true", help="do not measure the seeds")
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--sources", type=Path, default=Path("manuscript/sources"))
+    parser.add_argument("--book", type=Path, default=Path("manuscript"),
+                        help="the book folder measured as the 'seeds' row")
     parser.add_argument("--work", type=Path, default=Path("build/bench"))
     parser.add_argument("--reports", type=Path, default=Path("build/reports"))
     parser.add_argument("--profile", default="auto",
@@ -594,15 +499,15 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         raise UserError(f"--sizes must be numbers separated by commas, not '{args.sizes}'") from None
-    if args.profile not in ("auto", "none") and args.profile not in {s.name for s in STAGES}:
+    if args.profile not in ("auto", "none") and args.profile not in {s.name for s in BUILD_STAGES}:
         raise UserError(f"--profile: no stage called '{args.profile}'",
-                        hint="use one of " + ", ".join(s.name for s in STAGES) + ", auto or none")
+                        hint="use one of " + ", ".join(s.name for s in BUILD_STAGES) + ", auto or none")
 
     runs: list[tuple[Run, list[Result]]] = []
     with stage_line("bench") as summary:
         if not args.no_seeds:
             seeds = Run("seeds", args.work / "seeds", args.book,
-                        sorted(args.sources.glob("*.txt")))
+                        sorted((args.book / "sources").glob("*.txt")))
             fresh(seeds.root)
             runs.append((seeds, measure_run(seeds, None, args.timeout)))
         for size in sizes:
@@ -623,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         profile = None
         if args.profile != "none":
             candidates = [(r, res) for r, results in runs for res in results
-                          if res.status == "ok" and res.stage in {s.name for s in STAGES}
+                          if res.status == "ok" and res.stage in {s.name for s in BUILD_STAGES}
                           and r.label != "seeds"]
             if args.profile != "auto":
                 candidates = [(r, res) for r, res in candidates if res.stage == args.profile]

@@ -9,18 +9,19 @@ already locates.  Writes a Markdown report; it never edits manuscript/.
 
 from __future__ import annotations
 
-import argparse
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
 
-from scripts.index.core import IndexTerms, _NOTE_LINE, find_terms, load_terms
+from scripts.core.errors import UserError
+from scripts.core.paths import BookPaths
+from scripts.index.core import IndexTerms, find_terms, load_terms
 
 # Words that start a capitalised run but are never part of a name.
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "president", "premier", "prime", "minister",
@@ -58,19 +59,17 @@ class Candidate:
 # ---------------------------------------------------------------- reading the text
 
 
-def read_texts(articles: Path, sources: Sequence[Path]) -> tuple[str, list[str]]:
-    """(what was read, list of plain-text paragraphs)."""
-    markdown = sorted(articles.glob("*.md")) if articles.is_dir() else []
+def read_texts(articles: Path) -> tuple[str, list[str]]:
+    """(what was read, list of plain-text paragraphs) of the built articles.  Never the raw
+    scrapes: their duplicates, captions and bios would count as the book's text."""
+    markdown = sorted(articles.glob("[0-9]*.md")) if articles.is_dir() else []
+    if not markdown:
+        raise UserError("no articles to look for index terms in", file=str(articles),
+                        hint="run 'make articles' (or plain 'make') first")
     paragraphs: list[str] = []
-    if markdown:
-        for path in markdown:
-            paragraphs += markdown_paragraphs(path.read_text(encoding="utf-8"))
-        return f"{len(markdown)} articles in {articles}", paragraphs
-    for path in sources:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not _NOTE_LINE.match(line.strip()):
-                paragraphs.append(line.strip())
-    return f"{len(sources)} raw source files (the articles are not built yet)", paragraphs
+    for path in markdown:
+        paragraphs += markdown_paragraphs(path.read_text(encoding="utf-8"))
+    return f"{len(markdown)} articles in {articles}", paragraphs
 
 
 def markdown_paragraphs(text: str) -> list[str]:
@@ -301,26 +300,14 @@ def render_report(candidates: list[Candidate], read: str, terms_path: str) -> st
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(paths: BookPaths) -> str:
+    """Suggest index headwords the editor may have missed (build/reports/index-candidates.md)."""
     from scripts.core.atomic import write_text
-    from scripts.core.console import stage
 
-    parser = argparse.ArgumentParser(description="Suggest index headwords the editor may have missed.")
-    parser.add_argument("--terms", default="manuscript/index.yaml")
-    parser.add_argument("--articles", default="build/articles")
-    parser.add_argument("--out", default="build/reports/index-candidates.md")
-    parser.add_argument("sources", nargs="*", type=Path)
-    args = parser.parse_args(argv)
-    with stage("index-cands") as line:
-        terms = load_terms(args.terms) if Path(args.terms).exists() else None
-        read, paragraphs = read_texts(Path(args.articles), args.sources)
-        candidates = find_candidates(paragraphs, terms)
-        write_text(args.out, render_report(candidates, read, args.terms))
-        new = sum(not c.indexed for c in candidates)
-        line.summary = f"{new} candidates ({len(candidates) - new} already indexed) -> {args.out}"
-    return 0
-
-
-if __name__ == "__main__":
-    from scripts.core.errors import cli
-    raise SystemExit(cli(main)())
+    terms = load_terms(paths.index_terms) if paths.index_terms.exists() else None
+    read, paragraphs = read_texts(paths.articles)
+    candidates = find_candidates(paragraphs, terms)
+    out = paths.reports / "index-candidates.md"
+    write_text(out, render_report(candidates, read, str(paths.index_terms)))
+    new = sum(not c.indexed for c in candidates)
+    return f"{new} candidates ({len(candidates) - new} already indexed) -> {out}"

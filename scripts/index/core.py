@@ -900,3 +900,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     from scripts.core.errors import cli
     raise SystemExit(cli(main)())
+
+
+def run(paths) -> str:
+    """The index stage: the editor's terms checked against the built chapters
+    (never the raw scrapes) -> reports/index.md."""
+    from scripts.content.chapters import load_chapters
+    from scripts.core.atomic import write_text
+    from scripts.core.console import progress
+
+    report = paths.reports / "index.md"
+    if not paths.index_terms.exists():
+        write_text(report, f"# Index\n\nThis book has no index: {paths.index_terms} does not exist.\n"
+                           "See reports/index-candidates.md (`make index-candidates`) for headwords "
+                           "to start one with.\n")
+        return f"no index terms ({paths.index_terms}) -> {report}"
+    terms = load_terms(paths.index_terms)
+    chapters = [(c.id, chapter_xhtml(c.title, c.subtitle, c.headnote, c.body))
+                for c in load_chapters(paths.articles)]
+    occurrences: list[Occurrence] = []
+    for chapter_id, body in progress(chapters, "chapters"):
+        occurrences += mark_occurrences(body, chapter_id, terms)[1]
+    model = build_model(terms, occurrences, target="pdf")
+    write_text(report, coverage_report(terms, occurrences, model.dropped, paths.articles.as_posix()))
+    return (f"{len(terms.entries)} entries, {len(occurrences)} locators in "
+            f"{len(chapters)} chapters -> {report}")

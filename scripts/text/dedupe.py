@@ -33,7 +33,6 @@ second.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import gc
 import hashlib
@@ -47,11 +46,11 @@ from pathlib import Path
 
 import yaml
 
-from scripts.core import paths
+from scripts.core.paths import BookPaths
+from scripts.core import paths as resources
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli, compose_yaml
+from scripts.core.errors import UserError, compose_yaml
 
 # A repeat must be at least this many words to be treated as a repeated
 # paragraph; below it, shared wording is a phrase (a name, a formula) and stays.
@@ -831,37 +830,21 @@ def render_html(report: dict, template_dir: Path) -> str:
     return html
 
 
-TEMPLATES = paths.TEMPLATES / "reports"
+TEMPLATES = resources.TEMPLATES / "reports"
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--in", dest="source", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--overrides", type=Path, default=Path("manuscript/dedupe.yaml"))
-    parser.add_argument("--contributors", type=Path, default=Path("build/contributors.json"))
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    args = parser.parse_args(argv)
+def run(paths: BookPaths) -> str:
+    """The dedupe stage: normalised.json -> deduped.json, the contributors, the audit."""
     from scripts.core.book import load_book
-    with stage("dedupe") as line:
-        if not args.source.exists():
-            raise UserError("the model file is missing", file=str(args.source),
-                            hint="run 'make' rather than this stage on its own")
-        book = load_book(args.book)
-        articles = m.load_articles(args.source)
-        outcome = dedupe(articles, book.author, load_overrides(args.overrides))
-        m.save_articles(args.out, outcome.articles)
-        write_text(args.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
-        report = audit(outcome)
-        write_text(args.reports / "dedupe.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-        write_text(args.reports / "dedupe.html", render_html(report, TEMPLATES))
-        counts = Counter(r.reason for _, r in outcome.removals)
-        line.summary = f"{len(outcome.removals)} blocks out of the chapters" + (
-            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")
-    return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    book = load_book(paths.book_yaml)
+    articles = m.load_articles(paths.normalised_model)
+    outcome = dedupe(articles, book.author, load_overrides(paths.dedupe_overrides))
+    m.save_articles(paths.deduped_model, outcome.articles)
+    write_text(paths.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
+    report = audit(outcome)
+    write_text(paths.reports / "dedupe.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
+    counts = Counter(r.reason for _, r in outcome.removals)
+    return f"{len(outcome.removals)} blocks out of the chapters" + (
+        " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")

@@ -11,18 +11,15 @@ change, so an editor can check every one.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
-from pathlib import Path
 
+from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.console import stage
-from scripts.core.errors import cli
 
 CONTEXT = 40      # characters of context either side of a change in the report
 
@@ -322,24 +319,12 @@ def _md(text: str) -> str:
     return text.replace("`", "ʼ").replace("\u00a0", "⍽").replace("\n", "⏎")
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--in", dest="source", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    args = parser.parse_args(argv)
-    with stage("normalise") as line:
-        articles = normalise(m.load_articles(args.source))
-        m.save_articles(args.out, articles)
-        extra_path = args.source.with_name("split-extra.json")
-        extra = json.loads(extra_path.read_text(encoding="utf-8")) if extra_path.exists() else {}
-        data, text = split_report(articles, extra)
-        write_text(args.reports / "split.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        write_text(args.reports / "split.md", text)
-        line.summary = f"{sum(len(a.fixes) for a in articles)} fixes in {len(articles)} articles"
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(paths: BookPaths) -> str:
+    """The normalise stage: split.json -> normalised.json, and the split report (split.md)."""
+    articles = normalise(m.load_articles(paths.split_model))
+    m.save_articles(paths.normalised_model, articles)
+    extra = json.loads(paths.split_extra.read_text(encoding="utf-8"))
+    data, text = split_report(articles, extra)
+    write_text(paths.reports / "split.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "split.md", text)
+    return f"{sum(len(a.fixes) for a in articles)} fixes in {len(articles)} articles"

@@ -25,7 +25,6 @@ stops and asks the editor (manuscript/notes.yaml) rather than guess.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import re
@@ -34,10 +33,11 @@ from pathlib import Path
 
 import yaml
 
+from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.console import progress, stage
-from scripts.core.errors import UserError, cli, compose_yaml
+from scripts.core.console import progress
+from scripts.core.errors import UserError, compose_yaml
 
 OVERRIDES_FILE = "manuscript/notes.yaml"
 
@@ -679,30 +679,15 @@ def _md(text: str) -> str:
     return text.replace("`", "ʼ").replace("|", "¦").replace("\n", "⏎")
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--in", dest="source", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--overrides", type=Path, default=Path(OVERRIDES_FILE))
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    args = parser.parse_args(argv)
-    with stage("notes") as line:
-        if not args.source.exists():
-            raise UserError("the model file is missing", file=str(args.source),
-                            hint="run 'make' rather than this stage on its own")
-        articles = m.load_articles(args.source)
-        overrides = load_overrides(args.overrides, [a.slug for a in articles])
-        records = reassemble(articles, overrides)
-        data, text = report(records)
-        write_text(args.reports / "notes.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        write_text(args.reports / "notes.md", text)
-        check(records, articles)
-        m.save_articles(args.out, articles)
-        line.summary = (f"{sum(r.matched for r in records)} notes referenced in "
-                        f"{sum(1 for r in records if r.notes_found)} of {len(records)} articles")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(paths: BookPaths) -> str:
+    """The notes stage: deduped.json -> noted.json, and the notes report."""
+    articles = m.load_articles(paths.deduped_model)
+    overrides = load_overrides(paths.notes_overrides, [a.slug for a in articles])
+    records = reassemble(articles, overrides)
+    data, text = report(records)
+    write_text(paths.reports / "notes.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "notes.md", text)
+    check(records, articles)
+    m.save_articles(paths.noted_model, articles)
+    return (f"{sum(r.matched for r in records)} notes referenced in "
+            f"{sum(1 for r in records if r.notes_found)} of {len(records)} articles")

@@ -13,7 +13,6 @@ rules below look for that shape; nothing in them knows the seeds.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import re
@@ -22,11 +21,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, load_book
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli
+from scripts.core.errors import UserError
 
 # ---------------------------------------------------------------- reading
 
@@ -464,24 +463,19 @@ def _explicit_order(articles: list[m.Article], slugs: list[str]) -> list[m.Artic
     return [by_slug[s] for s in slugs]
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sources", nargs="+", type=Path)
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    with stage("split") as line:
-        book = load_book(args.book)
-        result = split_sources(args.sources, book)
-        m.save_articles(args.out, result.articles)
-        write_text(args.out.with_name("split-extra.json"),
-                   json.dumps({"merged": result.merged, "chrome": result.chrome},
-                              ensure_ascii=False, indent=1) + "\n")
-        line.summary = (f"{len(result.articles)} articles from {len(args.sources)} archives"
-                        + (f", {len(result.merged)} repeated posts merged" if result.merged else ""))
-    return 0
+def source_files(paths: BookPaths) -> list[Path]:
+    """Every archive in the book's sources folder: split checks them against book.yaml,
+    so a file left out of the book is an error rather than silently missing."""
+    return sorted(paths.sources_dir.glob("*.txt"))
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(paths: BookPaths) -> str:
+    """The split stage: the book's archives -> build/model/split.json (+ what else was found)."""
+    book = load_book(paths.book_yaml)
+    sources = source_files(paths)
+    result = split_sources(sources, book)
+    m.save_articles(paths.split_model, result.articles)
+    write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome},
+                                             ensure_ascii=False, indent=1) + "\n")
+    return (f"{len(result.articles)} articles from {len(sources)} archives"
+            + (f", {len(result.merged)} repeated posts merged" if result.merged else ""))

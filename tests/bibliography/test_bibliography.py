@@ -14,7 +14,7 @@ from scripts.bibliography.build import build_bibliography, csl_safe, run
 from scripts.bibliography.overrides import load_overrides
 from scripts.core.errors import UserError
 from scripts.core.model import Article, Note, save_articles
-from tests.conftest import check_golden
+from tests.conftest import check_golden, demo_book_copy, run_stages
 from tests.seed_notes import ROOT, seed_articles
 
 RUSI = "central-asia"
@@ -220,7 +220,7 @@ def test_override_for_a_missing_note_or_a_wrong_fix_count(tmp_path):
 
 def test_cli_reports_a_missing_input_in_one_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.bibliography.build", "--in", str(tmp_path / "nope.json")],
+        [sys.executable, "-m", "scripts", "bibliography", "--book", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
@@ -240,14 +240,9 @@ def test_same_result_from_the_pipelines_own_note_blocks(tmp_path, seeds):
     normalise stages produce from the seeds, and expect what the raw-line helper gave."""
     from scripts.core.model import LINK_DEFINITION, NOTE, load_articles
 
-    sources = sorted(str(p) for p in (ROOT / "manuscript" / "sources").glob("*.txt"))
-    for command in (["scripts.text.split", "--book", str(ROOT / "manuscript" / "book.yaml"),
-                     "--out", str(tmp_path / "split.json"), *sources],
-                    ["scripts.text.normalise", "--in", str(tmp_path / "split.json"), "--out",
-                     str(tmp_path / "normalised.json"), "--reports", str(tmp_path / "reports")]):
-        subprocess.run([sys.executable, "-m", *command], cwd=ROOT, check=True,
-                       capture_output=True)
-    articles = load_articles(tmp_path / "normalised.json")
+    book = demo_book_copy(tmp_path / "book")
+    assert run_stages(book, tmp_path / "build", "split", "normalise") == 0
+    articles = load_articles(tmp_path / "build" / "model" / "normalised.json")
     for article in articles:
         article.notes = [Note(number=b.number, text=b.text) for b in article.blocks
                          if b.kind in (NOTE, LINK_DEFINITION) and b.number is not None]

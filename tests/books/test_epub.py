@@ -18,7 +18,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from tests.conftest import check_golden_text
+from scripts.core.paths import BookPaths
+from tests.conftest import check_golden_text, demo_book_copy, run_stages
 from scripts.books.epub import build as epub_stage
 from scripts.books.epub.check import ACE, FAILING_LEVELS, epubcheck_messages
 
@@ -115,6 +116,7 @@ def _text(element) -> str:
 
 # ---------------------------------------------------------------- standards
 
+@pytest.mark.slow
 def test_epubcheck_reports_no_fatal_error_or_warning(epub_path):
     messages = epubcheck_messages(epub_path)
     failing = [m for m in messages if m["level"] in FAILING_LEVELS]
@@ -122,6 +124,7 @@ def test_epubcheck_reports_no_fatal_error_or_warning(epub_path):
 
 
 # CI installs Ace (.ci/run); there a missing Ace must fail, not skip.
+@pytest.mark.slow
 @pytest.mark.skipif(not ACE.exists() and not os.environ.get("CI"),
                     reason="DAISY Ace not installed (scripts/install_ace.sh)")
 def test_ace_reports_no_violation(epub_path, build_dir):
@@ -130,6 +133,7 @@ def test_ace_reports_no_violation(epub_path, build_dir):
     assert ace_violations(ace_report(epub_path, build_dir / "ace")) == []
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(result, build_dir, monkeypatch):
     """A build a day later, from scratch (no cached fonts), gives the same bytes: nothing may
     record the time of building (zip entries, the fonts' head table, the OPF)."""
@@ -507,15 +511,14 @@ def test_missing_articles_is_a_user_error(tmp_path):
 
 
 def test_cli_writes_epub_and_report(tmp_path, capsys):
-    articles = tmp_path / "articles"
-    shutil.copytree(FIXTURES / "epub" / "articles", articles)
-    out = tmp_path / "out" / "book.epub"
-    code = epub_stage.main(["--articles", str(articles), "--book", str(BOOK), "--out", str(out),
-                            "--reports", str(tmp_path / "reports"),
-                            "--bibliography", str(tmp_path / "none.html"),
-                            "--contributors", str(tmp_path / "none.json")])
-    assert code == 0 and out.exists()
-    report = json.loads((tmp_path / "reports" / "epub.json").read_text())
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    paths = BookPaths.of(book, tmp_path / "out")
+    shutil.copytree(FIXTURES / "epub" / "articles", paths.articles)
+    paths.articles_stamp.touch()
+    shutil.copy(FIXTURES / "epub" / "bibliography.html", paths.bibliography_html)
+    shutil.copy(FIXTURES / "epub" / "contributors.json", paths.contributors)
+    assert run_stages(book, paths.build, "html", "epub") == 0 and paths.epub.exists()
+    report = json.loads((paths.reports / "epub.json").read_text())
     assert report["chapters"] == 3 and report["notes"] == 4
     assert report["characters_without_glyph"] == []
     assert "[epub" in capsys.readouterr().out

@@ -21,6 +21,9 @@ from scripts.books.pdf import build as pdf
 from scripts.core.book import load_book
 from scripts.content.chapters import markdown_to_html
 
+# Left out of `make check` (the fast lane): every test here lays out a PDF with WeasyPrint.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 FONTS = ROOT / "styles" / "fonts"
@@ -51,7 +54,7 @@ def lines_of(text: str) -> list[str]:
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
     report = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, out / "anthology.pdf",
-                       out / "anthology-screen.pdf", out / "reports", use_index=False)
+                       out / "anthology-screen.pdf", out / "reports")
     return types.SimpleNamespace(print=out / "anthology.pdf", screen=out / "anthology-screen.pdf",
                                  report=report, dir=out, book=load_book(ROOT / "manuscript" / "book.yaml"))
 
@@ -151,7 +154,7 @@ def test_print_master_claims_pdf_x4_with_an_output_intent(built):
 
 def test_same_inputs_give_the_same_bytes(built, tmp_path):
     again = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, tmp_path / "a.pdf",
-                      tmp_path / "s.pdf", tmp_path / "reports", use_index=False)
+                      tmp_path / "s.pdf", tmp_path / "reports")
     assert again["pages"] == built.report["pages"]
     assert (tmp_path / "a.pdf").read_bytes() == built.print.read_bytes()
     assert (tmp_path / "s.pdf").read_bytes() == built.screen.read_bytes()

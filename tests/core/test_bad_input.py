@@ -10,7 +10,7 @@ import pytest
 from scripts.core.book import load_book
 from scripts.core.errors import UserError
 from scripts.text.split import split_sources
-from tests.conftest import ROOT, SEED_JANUARY, SOURCES
+from tests.conftest import ROOT, SEED_JANUARY, SOURCES, demo_book_copy
 
 POST = ("Another piece for the ever wonderful Nikkei Asian Review, this time on water, which I wrote "
         "late last year.\n\nA Title Without a Full Stop\n\nA standfirst that sets the scene.\n\n"
@@ -58,17 +58,16 @@ def test_stray_text_before_the_first_post_names_its_line(tmp_path):
 def test_cli_prints_one_message_and_leaves_no_partial_file(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
-    out = tmp_path / "build" / "split.json"
-    book = tmp_path / "book.yaml"
-    book.write_text((ROOT / "manuscript" / "book.yaml").read_text(encoding="utf-8")
-                    .replace(f"  - {SEED_JANUARY}\n", "  - bad.txt\n")
-                    .replace("  - 002_90ad01e3225f3153.txt\n", ""), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "scripts.text.split", "--book", str(book), "--out", str(out),
-                             str(bad)], cwd=ROOT, capture_output=True, text=True)
+    book = demo_book_copy(tmp_path / "book", sources=[bad], book_yaml=(
+        (ROOT / "manuscript" / "book.yaml").read_text(encoding="utf-8")
+        .replace(f"  - {SEED_JANUARY}\n", "  - bad.txt\n").replace("  - 002_90ad01e3225f3153.txt\n", "")))
+    build = tmp_path / "build"
+    result = subprocess.run([sys.executable, "-m", "scripts", "split", "--book", str(book), "--build", str(build)],
+                            cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "bad.txt:1: this is a binary file" in result.stderr
-    assert not out.exists() and not list(tmp_path.rglob("*.tmp"))
+    assert not build.exists() or not list(build.rglob("*.json")) and not list(build.rglob("*.tmp"))
 
 
 def test_unlisted_source_is_an_error_not_a_silent_omission(tmp_path):

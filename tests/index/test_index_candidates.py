@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from scripts.index.core import parse_terms
+from scripts.core.paths import BookPaths
 from scripts.index.candidates import find_candidates, fold, markdown_paragraphs
-
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.index.core import parse_terms
+from tests.conftest import ROOT, demo_book_copy, run_stages
 
 PARAGRAPHS = [
     "President Tokayev called on the Collective Security Treaty Organization (CSTO) for help.",
@@ -67,25 +68,46 @@ def test_markdown_paragraphs_drop_notes_and_urls():
                                          "Next paragraph."]
 
 
+def _built_chapters(tmp_path: Path, index_yaml: str | None) -> BookPaths:
+    """A book folder with the given index terms and the fixture chapters already built."""
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    if index_yaml is not None:
+        (book / "index.yaml").write_text(index_yaml, encoding="utf-8")
+    paths = BookPaths.of(book, tmp_path / "build")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "articles", paths.articles)
+    paths.articles_stamp.touch()
+    assert run_stages(book, paths.build, "html") == 0
+    return paths
+
+
 def test_cli_writes_the_report_and_never_touches_manuscript(tmp_path):
     terms = ROOT / "manuscript" / "index.yaml"
     before = terms.read_bytes()
-    out = tmp_path / "index-candidates.md"
-    sources = sorted((ROOT / "manuscript" / "sources").glob("*.txt"))
-    result = subprocess.run([sys.executable, "-m", "scripts.index.candidates", "--terms", str(terms),
-                             "--articles", str(tmp_path / "none"), "--out", str(out),
-                             *map(str, sources)], cwd=ROOT, capture_output=True, text=True)
+    paths = _built_chapters(tmp_path, terms.read_text(encoding="utf-8"))
+    result = subprocess.run([sys.executable, "-m", "scripts", "index-candidates", "--book", str(paths.book),
+                             "--build", str(paths.build)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    report = out.read_text(encoding="utf-8")
+    report = (paths.reports / "index-candidates.md").read_text(encoding="utf-8")
     assert report.startswith("# Index candidates") and "candidates** not yet located" in report
+    assert "3 articles in" in report                    # read from the built chapters, not the scrapes
     assert terms.read_bytes() == before
 
 
+def test_candidates_need_the_built_articles_not_the_raw_scrapes(tmp_path, capsys):
+    book = demo_book_copy(tmp_path / "book")
+    assert run_stages(book, tmp_path / "build", "index-candidates") == 2
+    assert "articles" in capsys.readouterr().err
+
+
 def test_cli_reports_a_bad_terms_file_in_one_line(tmp_path):
-    bad = tmp_path / "index.yaml"
-    bad.write_text("entries:\n  - term: A\n    matchs: [a]\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "scripts.index.core", "--terms", str(bad),
-                             "--articles", str(tmp_path), "--report", str(tmp_path / "r.md")],
-                            cwd=ROOT, capture_output=True, text=True)
+    paths = _built_chapters(tmp_path, "entries:\n  - term: A\n    matchs: [a]\n")
+    result = subprocess.run([sys.executable, "-m", "scripts", "index", "--book", str(paths.book),
+                             "--build", str(paths.build)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
-    assert f"{bad}:3: unknown key 'matchs'" in result.stderr and "Traceback" not in result.stderr
+    assert f"{paths.index_terms}:3: unknown key 'matchs'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_book_without_index_terms_gets_a_report_saying_so(tmp_path):
+    paths = _built_chapters(tmp_path, None)
+    assert run_stages(paths.book, paths.build, "index") == 0
+    assert "has no index" in (paths.reports / "index.md").read_text(encoding="utf-8")

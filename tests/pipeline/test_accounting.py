@@ -1,8 +1,8 @@
 """Nothing is lost: every non-empty line of every seed ends up in the book or in a report.
 
 The text stages run here, in-process, through their command lines, into a
-temporary build directory: split -> normalise -> dedupe -> notes (a new text
-stage: add it to TEXT_STAGES and move LAST_MODEL on).  `accounted_lines` then says where each source
+temporary build directory: the text stages of scripts/stages.py (split ->
+normalise -> dedupe -> notes).  `accounted_lines` then says where each source
 line went.  A line counts as in the book only if it sits in a block whose kind
 the book renders (or a later stage still has to consume); a block of any other
 kind left in `article.blocks` would vanish without a report, so it does not count.
@@ -20,7 +20,9 @@ import pytest
 
 from scripts.core import model as m
 from scripts.content.articles import CHAPTER_KINDS
-from tests.conftest import ROOT, SOURCES
+from scripts.core.paths import BookPaths
+from scripts.stages import TEXT_STAGES
+from tests.conftest import SOURCES, demo_book_copy, run_stages
 
 # Rendered as the chapter's front matter by scripts/content/articles.py (title, subtitle,
 # headnote, author list).
@@ -30,33 +32,18 @@ FRONT_MATTER_KINDS = frozenset({m.INTRO, m.TITLE, m.STANDFIRST, m.BYLINE})
 PENDING_KINDS: frozenset[str] = frozenset()
 IN_BOOK_KINDS = CHAPTER_KINDS | FRONT_MATTER_KINDS | PENDING_KINDS
 
-# (module, arguments) in pipeline order; `{dir}` is the temporary build directory.
-TEXT_STAGES = [
-    ("scripts.text.split", ["--book", "{book}", "--out", "{dir}/model/split.json", *["{sources}"]]),
-    ("scripts.text.normalise", ["--in", "{dir}/model/split.json", "--out", "{dir}/model/normalised.json",
-                           "--reports", "{dir}/reports"]),
-    ("scripts.text.dedupe", ["--in", "{dir}/model/normalised.json", "--out", "{dir}/model/deduped.json",
-                        "--book", "{book}", "--overrides", "{dir}/no-overrides.yaml",
-                        "--contributors", "{dir}/contributors.json", "--reports", "{dir}/reports"]),
-    ("scripts.text.notes", ["--in", "{dir}/model/deduped.json", "--out", "{dir}/model/noted.json",
-                       "--overrides", "{root}/manuscript/notes.yaml", "--reports", "{dir}/reports"]),
-]
-LAST_MODEL = "model/noted.json"
+# The last text stage's model, relative to a build folder (from the stage table).
+LAST_MODEL = TEXT_STAGES[-1].outputs(BookPaths(Path("."), Path(".")))[0]
 
 
 def run_text_stages(build: Path) -> Path:
-    """Run every text stage's CLI into `build`; return the last stage's model."""
-    import importlib
-    sources = [str(p) for p in sorted(SOURCES.glob("*.txt"))]
-    for module, template in TEXT_STAGES:
-        args: list[str] = []
-        for arg in template:
-            if arg == "{sources}":
-                args += sources
-            else:
-                args.append(arg.format(dir=build, root=ROOT, book=ROOT / "manuscript" / "book.yaml"))
-        assert importlib.import_module(module).main(args) == 0, f"{module} failed"
-    return build / LAST_MODEL
+    """Run every text stage of the stage table through the command line into `build`,
+    on a copy of the demo book without its dedupe decisions (the accounting must hold for
+    the stage's own choices); return the last stage's model."""
+    book = demo_book_copy(build / "book", editor_files=())
+    paths = BookPaths.of(book, build)
+    assert run_stages(book, build, *(s.name for s in TEXT_STAGES)) == 0
+    return paths.noted_model
 
 
 def _lines(source: m.SourceRef) -> range:

@@ -18,6 +18,9 @@ from pypdf import PdfReader
 
 from tests.conftest import ROOT
 
+# Left out of `make check` (the fast lane): these build and judge the whole demo book.
+pytestmark = pytest.mark.slow
+
 BUILD = ROOT / "build"
 poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
@@ -181,3 +184,29 @@ def test_back_matter_holds_author_contributors_bibliography_and_index(epub_docum
              if root.find(f".//{XHTML}section") is not None}
     assert any("contributors" in t for t in types) and any("bibliography" in t for t in types)
     assert any("index" in t for t in types)
+
+
+@pytest.mark.parametrize("edited, rebuilt", [
+    # Both books read the back matter's people (the rule used to forget it).
+    ("scripts/books/contributors.py", {"epub", "pdf"}),
+    ("templates/epub/chapter.xhtml.j2", {"epub"}),
+    ("styles/print.css", {"pdf"}),
+    ("manuscript/index.yaml", {"index", "epub", "pdf"}),
+    ("manuscript/dedupe.yaml", {"dedupe", "notes", "articles", "html", "bibliography", "index", "epub", "pdf"}),
+    ("scripts/text/notes.py", {"notes", "articles", "html", "bibliography", "index", "epub", "pdf"}),
+    ("scripts/index/candidates.py", set()),            # a helper no book stage uses
+])
+def test_an_edit_rebuilds_exactly_what_depends_on_it(built_book, edited, rebuilt):
+    """What Make would rebuild if FILE changed (-W pretends it did) is exactly the stages
+    whose inputs, templates or code reach it.  Touch mode (-t), not a dry run: Make 4.3's
+    dry run does not follow a grouped target's outputs on to the next stage, and touching
+    outputs whose inputs did not really change leaves the build as correct as it was."""
+    from scripts.core.paths import BookPaths
+    from scripts.stages import STAGES
+
+    paths = BookPaths.of()
+    stage_of = {path.as_posix(): s.name for s in STAGES for path in s.outputs(paths)}
+    result = subprocess.run(["make", "-t", "-W", edited, "books"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    touched = re.findall(r"^touch (\S+)$", result.stdout, re.M)
+    assert {stage_of[path] for path in touched} == rebuilt, touched

@@ -11,9 +11,10 @@ import pytest
 
 from scripts.core import model as m
 from scripts.text.dedupe import (Overrides, ShingleIndex, audit, block_keys, comparable, completeness, dedupe,
-                            load_overrides, main, make_entry, render_html, TEMPLATES)
+                            load_overrides, make_entry, render_html, TEMPLATES)
 from scripts.core.errors import UserError
-from tests.conftest import by_slug, check_golden
+from scripts.core.paths import BookPaths
+from tests.conftest import by_slug, check_golden, demo_book_copy, run_stages
 
 XI = "why-xi-jinping-chose-central-asia"
 PERILS = "perils-ignoring-eurasian-instability"
@@ -343,21 +344,21 @@ def test_the_html_report_escapes_scraped_text_and_highlights_the_change():
 
 
 def test_the_cli_writes_model_contributors_and_reports(tmp_path, normalised):
-    model = tmp_path / "normalised.json"
-    m.save_articles(model, copy.deepcopy(normalised))
-    code = main(["--in", str(model), "--out", str(tmp_path / "deduped.json"),
-                 "--overrides", str(tmp_path / "none.yaml"),
-                 "--contributors", str(tmp_path / "contributors.json"), "--reports", str(tmp_path)])
-    assert code == 0
-    people = json.loads((tmp_path / "contributors.json").read_text(encoding="utf-8"))
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    paths = BookPaths.of(book, tmp_path / "build")
+    m.save_articles(paths.normalised_model, copy.deepcopy(normalised))
+    assert run_stages(book, paths.build, "dedupe") == 0
+    people = json.loads(paths.contributors.read_text(encoding="utf-8"))
     assert set(people) == {"author", "contributors"}
-    assert (tmp_path / "dedupe.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert len(m.load_articles(tmp_path / "deduped.json")) == len(normalised)
+    assert (paths.reports / "dedupe.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert len(m.load_articles(paths.deduped_model)) == len(normalised)
 
 
 def test_the_cli_says_what_is_missing(tmp_path, capsys):
-    assert main(["--in", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o.json")]) == 2
-    assert "the model file is missing" in capsys.readouterr().err
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    assert run_stages(book, tmp_path / "build", "dedupe") == 2
+    err = capsys.readouterr().err
+    assert "the dedupe stage needs" in err and "normalised.json" in err and "Traceback" not in err
 
 
 def test_a_block_marked_as_pull_quote_leaves_with_or_without_a_twin(normalised):

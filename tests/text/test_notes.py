@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from tests.conftest import check_golden
+from scripts.core.paths import BookPaths
+from tests.conftest import check_golden, run_stages
 from scripts.core import model as m
 from scripts.text import notes
 from scripts.core.errors import UserError
@@ -412,25 +413,24 @@ def test_every_reference_resolves_to_its_note_and_back(chapters_with_notes):
 # ---------------------------------------------------------------- the command line
 
 def test_cli_writes_model_and_reports_or_stops_with_one_message(tmp_path, capsys):
-    good = tmp_path / "in.json"
-    m.save_articles(good, [article(["in downtown Tashkent8 – highlighted the threat.9"], [8, 9], slug="kz")])
-    args = ["--in", str(good), "--out", str(tmp_path / "noted.json"), "--reports", str(tmp_path / "reports"),
-            "--overrides", str(tmp_path / "none.yaml")]
-    assert notes.main(args) == 0
+    good = BookPaths.of(tmp_path / "book", tmp_path / "good")
+    m.save_articles(good.deduped_model,
+                    [article(["in downtown Tashkent8 – highlighted the threat.9"], [8, 9], slug="kz")])
+    assert run_stages(good.book, good.build, "notes") == 0
     assert "[notes" in capsys.readouterr().out
-    [noted] = m.load_articles(tmp_path / "noted.json")
+    [noted] = m.load_articles(good.noted_model)
     assert [n.number for n in noted.notes] == [8, 9] and shown(noted.blocks[0].text).endswith("threat.{9}")
-    report = json.loads((tmp_path / "reports" / "notes.json").read_text(encoding="utf-8"))
-    assert report["articles"][0]["matched"] == 2 and (tmp_path / "reports" / "notes.md").exists()
+    report = json.loads((good.reports / "notes.json").read_text(encoding="utf-8"))
+    assert report["articles"][0]["matched"] == 2 and (good.reports / "notes.md").exists()
 
-    bad = tmp_path / "bad.json"
-    m.save_articles(bad, [article(["in downtown Tashkent8 – highlighted the threat.9"], [8], slug="kz")])
-    args[1], args[3] = str(bad), str(tmp_path / "bad-noted.json")
-    assert notes.main(args) == 2
+    bad = BookPaths.of(tmp_path / "book", tmp_path / "bad")
+    m.save_articles(bad.deduped_model,
+                    [article(["in downtown Tashkent8 – highlighted the threat.9"], [8], slug="kz")])
+    assert run_stages(bad.book, bad.build, "notes") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: seed.txt:1: kz: note 9: marker-without-note")
-    assert "Traceback" not in err and not (tmp_path / "bad-noted.json").exists()
-    report = json.loads((tmp_path / "reports" / "notes.json").read_text(encoding="utf-8"))
+    assert "Traceback" not in err and not bad.noted_model.exists()
+    report = json.loads((bad.reports / "notes.json").read_text(encoding="utf-8"))
     assert report["articles"][0]["unmatched"][0]["kind"] == "marker-without-note"
 
 

@@ -12,7 +12,6 @@ package, and a last pass rewrites the zip with fixed timestamps.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import json
@@ -26,22 +25,23 @@ from ebooklib import epub as ebook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
 
-from scripts.core import paths
+from scripts.core.paths import BookPaths
+from scripts.core import paths as resources
 from scripts.books import fonts as epub_fonts
 from scripts.core.atomic import write_bytes, write_text
 from scripts.books.contributors import heading as people_heading, load_people
 from scripts.core.book import Book, load_book
 from scripts.content.chapters import load_chapters
-from scripts.core.console import progress, stage
+from scripts.core.console import progress
 from scripts.books.cover import cover_alt_text, cover_jpeg
 from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, ensure_unique_ids,
                                  html_to_xhtml, inline_html_to_xhtml, parse_document, q, section_headings,
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
-from scripts.core.errors import UserError, cli
+from scripts.core.errors import UserError
 
-TEMPLATES = paths.TEMPLATES / "epub"
-STYLESHEET = paths.STYLES / "epub.css"
+TEMPLATES = resources.TEMPLATES / "epub"
+STYLESHEET = resources.STYLES / "epub.css"
 
 CSS_NAME = "css/epub.css"
 COVER_IMAGE = "images/cover.jpg"
@@ -622,27 +622,13 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
     write_text(reports / "epub.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the EPUB 3 anthology.")
-    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--bibliography", type=Path, default=Path("build/bibliography.html"))
-    parser.add_argument("--contributors", type=Path, default=Path("build/contributors.json"))
-    parser.add_argument("--index-terms", type=Path, default=Path("manuscript/index.yaml"))
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    parser.add_argument("--out", type=Path, default=Path("build/anthology.epub"))
-    args = parser.parse_args(argv)
-    with stage("epub") as line:
-        result = build(args.articles, args.book, bibliography=args.bibliography,
-                       contributors=args.contributors, index_terms=args.index_terms)
-        write_bytes(args.out, result.epub)
-        write_report(result, args.reports, args.out)
-        extra = f", back matter: {', '.join(result.back_matter)}" if result.back_matter else ""
-        line.summary = (f"{args.out} ({len(result.epub) / 1024:.0f} KB): {result.chapters} "
-                        f"chapters, {result.notes} notes{extra}; "
-                        f"{len(result.dropped)} dropped (see {args.reports}/epub.json)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(cli(main)())
+def run(paths: BookPaths) -> str:
+    """The epub stage: the chapters and the back matter -> build/anthology.epub."""
+    result = build(paths.articles, paths.book_yaml, bibliography=paths.bibliography_html,
+                   contributors=paths.contributors, index_terms=paths.index_terms)
+    write_bytes(paths.epub, result.epub)
+    write_report(result, paths.reports, paths.epub)
+    extra = f", back matter: {', '.join(result.back_matter)}" if result.back_matter else ""
+    return (f"{paths.epub} ({len(result.epub) / 1024:.0f} KB): {result.chapters} "
+            f"chapters, {result.notes} notes{extra}; "
+            f"{len(result.dropped)} dropped (see {paths.reports}/epub.json)")

@@ -6,7 +6,6 @@ with its counts; the full reports go to build/reports/ (epubcheck.json, ace/).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -14,12 +13,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from scripts.core import paths
+from scripts.core.paths import BookPaths
+from scripts.core import paths as resources
 from scripts.core.atomic import write_text
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli
+from scripts.core.errors import CheckFailed, UserError
 
-ACE = paths.PROJECT / "node_modules" / ".bin" / "ace-cli"
+ACE = resources.PROJECT / "node_modules" / ".bin" / "ace-cli"
 FAILING_LEVELS = ("FATAL", "ERROR", "WARNING")
 
 
@@ -79,32 +78,29 @@ def ace_violations(report: dict) -> list[dict[str, str]]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check the EPUB with EPUBCheck or DAISY Ace.")
-    parser.add_argument("epub", type=Path)
-    parser.add_argument("--ace", action="store_true", help="run DAISY Ace instead of EPUBCheck")
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    args = parser.parse_args(argv)
-    if not args.epub.exists():
-        raise UserError("no EPUB to check", file=str(args.epub), hint="run `make epub` first")
-    if args.ace:
-        with stage("ace") as line:
-            violations = ace_violations(ace_report(args.epub, args.reports / "ace"))
-            line.summary = (f"{len(violations)} violations (report: {args.reports}/ace/"
-                            "report.html)")
-        for v in violations:
-            print(f"  {v['impact']}: {v['rule']} in {v['document']}: {v['description']}")
-        return 1 if violations else 0
-    with stage("epubcheck") as line:
-        messages = epubcheck_messages(args.epub)
-        write_text(args.reports / "epubcheck.json", json.dumps(messages, indent=2) + "\n")
-        failing = [m for m in messages if m["level"] in FAILING_LEVELS]
-        line.summary = (f"{len(failing)} fatal/error/warning, "
-                        f"{len(messages) - len(failing)} other messages")
+def run_epubcheck(paths: BookPaths) -> str:
+    """EPUBCheck on the built EPUB: any fatal error, error or warning fails."""
+    if not paths.epub.exists():
+        raise UserError("no EPUB to check", file=str(paths.epub), hint="run `make epub` first")
+    messages = epubcheck_messages(paths.epub)
+    write_text(paths.reports / "epubcheck.json", json.dumps(messages, indent=2) + "\n")
+    failing = [m for m in messages if m["level"] in FAILING_LEVELS]
     for m in failing:
         print(f"  {m['level']} {m['id']} {m['location']}: {m['message']}")
-    return 1 if failing else 0
+    summary = f"{len(failing)} fatal/error/warning, {len(messages) - len(failing)} other messages"
+    if failing:
+        raise CheckFailed(summary)
+    return summary
 
 
-if __name__ == "__main__":
-    raise SystemExit(cli(main)())
+def run_ace(paths: BookPaths) -> str:
+    """DAISY Ace on the built EPUB: any violation fails."""
+    if not paths.epub.exists():
+        raise UserError("no EPUB to check", file=str(paths.epub), hint="run `make epub` first")
+    violations = ace_violations(ace_report(paths.epub, paths.reports / "ace"))
+    for v in violations:
+        print(f"  {v['impact']}: {v['rule']} in {v['document']}: {v['description']}")
+    summary = f"{len(violations)} violations (report: {paths.reports}/ace/report.html)"
+    if violations:
+        raise CheckFailed(summary)
+    return summary

@@ -14,11 +14,9 @@ until every index locator names the page its anchor landed on.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,15 +25,15 @@ import pydyf
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from scripts.core import paths
+from scripts.core.paths import BookPaths
+from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.books.contributors import Person, heading as people_heading, load_people
 from scripts.core.book import Book, load_book
-from scripts.core.console import stage
-from scripts.core.errors import UserError, cli
+from scripts.core.errors import UserError
 
-TEMPLATES = paths.TEMPLATES / "print"
-STYLESHEET = paths.STYLES / "print.css"
+TEMPLATES = resources.TEMPLATES / "print"
+STYLESHEET = resources.STYLES / "print.css"
 
 # The index needs page numbers that only exist after layout, and writing them can
 # move text (a locator list grows by a line).  Real books settle in two or three
@@ -344,7 +342,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
                                                         page_of=page_of)
         html = render_book_html(book, chapters, contributors=contributors,
                                 bibliography=bibliography, index_html=index_html)
-        document = HTML(string=html, base_url=str(paths.PROJECT)).render(
+        document = HTML(string=html, base_url=str(resources.PROJECT)).render(
             stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
         anchors = anchor_pages(document)
         first_chapter = chapters[0].anchor
@@ -441,19 +439,21 @@ def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) 
 
 def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Path,
           reports_dir: Path, contributors_path: Path | None = None,
-          bibliography_path: Path | None = None, use_index: bool = True) -> dict:
+          bibliography_path: Path | None = None, index_terms: Path | None = None) -> dict:
     book = load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
     bibliography = load_bibliography(bibliography_path)
+    use_index = index_terms is not None and index_terms.exists()
     index_module = load_index_module() if use_index else None
-    terms = index_module.load_terms() if index_module else None
+    terms = index_module.load_terms(index_terms) if index_module else None
     layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
                      index_module=index_module, index_terms=terms)
     sizes = write_pdfs(layout, book, print_path, screen_path)
     left_out = []
     if index_module is None:
-        left_out.append({"part": "index", "reason": "left out on request (--no-index)"})
+        left_out.append({"part": "index", "reason": f"no index terms ({index_terms or 'none given'}); "
+                         "see build/reports/index-candidates.md for suggestions"})
     if not contributors:
         left_out.append({"part": "contributors",
                          "reason": f"no contributors in {contributors_path or '(none given)'}"})
@@ -483,25 +483,8 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     return report
 
 
-@cli
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--book", type=Path, default=Path("manuscript/book.yaml"))
-    parser.add_argument("--articles", type=Path, default=Path("build/articles"))
-    parser.add_argument("--out", type=Path, default=Path("build/anthology.pdf"))
-    parser.add_argument("--screen", type=Path, default=Path("build/anthology-screen.pdf"))
-    parser.add_argument("--reports", type=Path, default=Path("build/reports"))
-    parser.add_argument("--contributors", type=Path, default=Path("build/contributors.json"))
-    parser.add_argument("--bibliography", type=Path, default=Path("build/bibliography.html"))
-    parser.add_argument("--no-index", action="store_true", help="leave the index out")
-    args = parser.parse_args(argv)
-    with stage("pdf") as line:
-        report = build(args.book, args.articles, args.out, args.screen, args.reports,
-                       args.contributors, args.bibliography, use_index=not args.no_index)
-        line.summary = (f"{report['pages']} pages in {report['passes']} pass(es) -> "
-                        f"{args.out}, {args.screen}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def run(paths: BookPaths) -> str:
+    """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
+    report = build(paths.book_yaml, paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
+                   paths.contributors, paths.bibliography_html, index_terms=paths.index_terms)
+    return f"{report['pages']} pages in {report['passes']} pass(es) -> {paths.print_pdf}, {paths.screen_pdf}"

@@ -1,0 +1,82 @@
+"""`anthology`: one command, one subcommand per stage of the table in scripts/stages.py.
+
+    anthology split                     run one stage on the demo book (manuscript/)
+    anthology build --book ~/my-blog    every build stage in order, for another book folder
+    anthology make-rules                the Make rules generated from the stage table
+
+Make is the incremental driver (it calls these subcommands only for what changed);
+this command is what it calls, and what a user can run by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scripts.core.console import stage as stage_line
+from scripts.core.errors import CheckFailed, UserError
+from scripts.core.paths import BookPaths
+from scripts.stages import BUILD_STAGES, STAGES, Stage
+
+
+def _paths_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--book", type=Path, default=None, metavar="DIR",
+                        help="the book folder, with its book.yaml (default: the demo book, manuscript/)")
+    common.add_argument("--build", type=Path, default=None, metavar="DIR",
+                        help="where the outputs go (default: build/ for the demo book, DIR/build/ for another)")
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _paths_options()
+    top = argparse.ArgumentParser(
+        prog="anthology", description="Turn a writer's blog posts into an EPUB and a print-ready PDF.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("build", parents=[common], help="run every build stage in order")
+    for stage in STAGES:
+        commands.add_parser(stage.name, parents=[common], help=stage.help, description=stage.help)
+    rules = commands.add_parser("make-rules", parents=[common],
+                                help="write the Make rules generated from the stage table")
+    rules.add_argument("--out", type=Path, required=True, help="the makefile to write")
+    return top
+
+
+def run_stage(stage: Stage, paths: BookPaths) -> None:
+    missing = [path for path in stage.inputs(paths) if not path.exists()]
+    if missing:
+        raise UserError(f"the {stage.name} stage needs {missing[0]}, which does not exist",
+                        file=str(missing[0]),
+                        hint="run 'make' (it runs the stages before this one), or check book.yaml's sources")
+    with stage_line(stage.name) as line:
+        line.summary = stage.run(paths)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    paths = BookPaths.of(args.book, args.build)
+    try:
+        if args.command == "make-rules":
+            from scripts.makerules import write_rules
+            write_rules(paths, args.out)
+        elif args.command == "build":
+            for stage in BUILD_STAGES:
+                run_stage(stage, paths)
+        else:
+            run_stage(next(s for s in STAGES if s.name == args.command), paths)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except CheckFailed as failed:
+        print(f"failed: {failed}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The pipeline as one table: every stage, what it reads, what it writes, what runs it.
+
+This table is the single description of how the stages fit together.  Everything
+that needs to know it reads it from here:
+
+- the command line (`anthology <stage>`, scripts/cli.py) runs a stage's function;
+- Make's rules are generated from it (`anthology make-rules`), so a stage is
+  rebuilt exactly when one of its inputs, its code or its templates change;
+- the benchmark (scripts/dev/bench.py) and the accounting test run the stages
+  in this order.
+
+A stage's function takes the book's paths and returns the one-line summary the
+console prints.  Inputs are either files an earlier stage writes or files in the
+editor's book folder; `optional` inputs (the editor files) count when present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.core import paths as resources
+from scripts.core.paths import BookPaths
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    help: str
+    module: str                                   # where `function` lives (its imports are its code)
+    function: str                                 # called with the BookPaths; returns the summary
+    inputs: Callable[[BookPaths], list[Path]]
+    outputs: Callable[[BookPaths], list[Path]]
+    optional: Callable[[BookPaths], list[Path]] = lambda p: []
+    resources: tuple[Path, ...] = ()              # templates, styles, fonts: files or folders
+    builds: bool = True                           # part of `make` (False: a check or a helper)
+
+    def run(self, paths: BookPaths) -> str:
+        from importlib import import_module
+        return getattr(import_module(self.module), self.function)(paths)
+
+
+def _sources(paths: BookPaths) -> list[Path]:
+    from scripts.text.split import source_files
+    return source_files(paths)
+
+
+def _reports(*names: str) -> Callable[[BookPaths], list[Path]]:
+    return lambda p: [p.reports / n for n in names]
+
+
+_T = resources.TEMPLATES
+_S = resources.STYLES
+
+STAGES: tuple[Stage, ...] = (
+    Stage("split", "find each post in the archives and the role of every block",
+          "scripts.text.split", "run",
+          inputs=lambda p: [p.book_yaml, *_sources(p)],
+          outputs=lambda p: [p.split_model, p.split_extra]),
+    Stage("normalise", "repair scraping damage, recording every fix (reports/split.md)",
+          "scripts.text.normalise", "run",
+          inputs=lambda p: [p.split_model, p.split_extra],
+          outputs=lambda p: [p.normalised_model, *_reports("split.json", "split.md")(p)]),
+    Stage("dedupe", "take repeated text, bios and captions out of the chapters, audited",
+          "scripts.text.dedupe", "run",
+          inputs=lambda p: [p.normalised_model, p.book_yaml],
+          optional=lambda p: [p.dedupe_overrides],
+          outputs=lambda p: [p.deduped_model, p.contributors,
+                             *_reports("dedupe.json", "dedupe.html")(p)],
+          resources=(_T / "reports",)),
+    Stage("notes", "match note markers to notes, in sequence",
+          "scripts.text.notes", "run",
+          inputs=lambda p: [p.deduped_model],
+          optional=lambda p: [p.notes_overrides],
+          outputs=lambda p: [p.noted_model, *_reports("notes.json", "notes.md")(p)]),
+    Stage("articles", "write each chapter as Pandoc Markdown (build/articles/)",
+          "scripts.content.articles", "run",
+          inputs=lambda p: [p.noted_model, p.book_yaml],
+          outputs=lambda p: [p.articles_stamp],
+          resources=(Path(__file__).parent / "content" / "pandoc_batch.lua",)),
+    Stage("html", "convert every chapter to HTML once, for the index and both books",
+          "scripts.content.chapters", "run",
+          inputs=lambda p: [p.articles_stamp],
+          outputs=lambda p: [p.chapters_html],
+          resources=(_T / "pandoc", Path(__file__).parent / "content" / "pandoc_batch.lua")),
+    Stage("bibliography", "read the notes' references into CSL-JSON and format them with citeproc",
+          "scripts.bibliography.build", "run_stage",
+          inputs=lambda p: [p.noted_model, p.book_yaml],
+          optional=lambda p: [p.bibliography_overrides],
+          outputs=lambda p: [p.bibliography_json, p.bibliography_html, p.bibliography_citations,
+                             *_reports("bibliography.md")(p)]),
+    Stage("index", "check the index terms against the chapters (reports/index.md)",
+          "scripts.index.core", "run",
+          inputs=lambda p: [p.chapters_html],
+          optional=lambda p: [p.index_terms],
+          outputs=_reports("index.md"), resources=(_T / "index.html.j2",)),
+    Stage("epub", "build the EPUB 3 edition",
+          "scripts.books.epub.build", "run",
+          inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
+                            p.bibliography_html],
+          optional=lambda p: [p.index_terms],
+          outputs=lambda p: [p.epub, *_reports("epub.json")(p)],
+          resources=(_T / "epub", _T / "pandoc", _T / "index.html.j2", _S / "epub.css", resources.FONTS)),
+    Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged)",
+          "scripts.books.pdf.build", "run",
+          inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
+                            p.bibliography_html],
+          optional=lambda p: [p.index_terms],
+          outputs=lambda p: [p.print_pdf, p.screen_pdf, *_reports("pdf.json")(p)],
+          resources=(_T / "print", _T / "index.html.j2", _S / "print.css", resources.FONTS)),
+    # Not part of `make`: checks and helpers an editor runs by name.
+    Stage("index-candidates", "suggest index headwords the index may be missing",
+          "scripts.index.candidates", "run",
+          inputs=lambda p: [p.articles_stamp],
+          optional=lambda p: [p.index_terms],
+          outputs=_reports("index-candidates.md"), builds=False),
+    Stage("check-epub", "EPUBCheck on the EPUB: any fatal error, error or warning fails",
+          "scripts.books.epub.check", "run_epubcheck",
+          inputs=lambda p: [p.epub], outputs=_reports("epubcheck.json"), builds=False),
+    Stage("check-a11y", "DAISY Ace on the EPUB: any accessibility violation fails",
+          "scripts.books.epub.check", "run_ace",
+          inputs=lambda p: [p.epub], outputs=lambda p: [p.reports / "ace" / "report.json"],
+          builds=False),
+    Stage("cover", "draw the typographic cover alone as build/cover.jpg",
+          "scripts.books.cover", "run",
+          inputs=lambda p: [p.book_yaml], outputs=lambda p: [p.build / "cover.jpg"],
+          resources=(resources.FONTS,), builds=False),
+)
+
+BY_NAME = {stage.name: stage for stage in STAGES}
+BUILD_STAGES = tuple(stage for stage in STAGES if stage.builds)
+TEXT_STAGES = tuple(BY_NAME[name] for name in ("split", "normalise", "dedupe", "notes"))
+
+
+def stage(name: str) -> Stage:
+    return BY_NAME[name]
