@@ -17,35 +17,42 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from enum import StrEnum
 from typing import Any
 
 from scripts.core.atomic import write_text
 
-# The roles a block can play.  Kept as plain strings so the JSON stays readable.
-INTRO = "intro"                    # the blogger's introduction: becomes the headnote
-TITLE = "title"
-STANDFIRST = "standfirst"          # the outlet's subtitle / summary under the title
-BYLINE = "byline"                  # an author name line under the title
-CAPTION = "caption"                # a photo caption (we have no photos)
-BIO = "bio"                        # "X is a senior fellow at ..."
-HEADING = "heading"
-PARAGRAPH = "paragraph"
-NUMBERED = "numbered"              # a numbered paragraph of written evidence
-BULLET = "bullet"                  # a bulleted key point
-NOTES_HEADING = "notes_heading"    # "Notes"
-NOTE = "note"                      # one raw entry of the notes list
-LINK_DEFINITION = "link_definition"  # "[1]: https://..."
-BACKMATTER_HEADING = "backmatter_heading"  # "About the Authors", "Notes on contributors"...
-CONTRIBUTOR = "contributor"        # a contributor's name line in the back matter
-SIDEBAR_HEADING = "sidebar_heading"  # "Side box" and the headings inside it
-SIDEBAR = "sidebar"                # a paragraph of a side box
-PULL_QUOTE = "pull_quote"
+class Kind(StrEnum):
+    """The role a block plays.  A StrEnum, so the model's JSON stays plain readable
+    strings and a kind compares equal to its name; loading a model checks every kind."""
+    INTRO = "intro"                    # the blogger's introduction: becomes the headnote
+    TITLE = "title"
+    STANDFIRST = "standfirst"          # the outlet's subtitle / summary under the title
+    BYLINE = "byline"                  # an author name line under the title
+    CAPTION = "caption"                # a photo caption (we have no photos)
+    BIO = "bio"                        # "X is a senior fellow at ..."
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    NUMBERED = "numbered"              # a numbered paragraph of written evidence
+    BULLET = "bullet"                  # a bulleted key point
+    NOTES_HEADING = "notes_heading"    # "Notes"
+    NOTE = "note"                      # one raw entry of the notes list
+    LINK_DEFINITION = "link_definition"  # "[1]: https://..."
+    BACKMATTER_HEADING = "backmatter_heading"  # "About the Authors", "Notes on contributors"...
+    CONTRIBUTOR = "contributor"        # a contributor's name line in the back matter
+    SIDEBAR_HEADING = "sidebar_heading"  # "Side box" and the headings inside it
+    SIDEBAR = "sidebar"                # a paragraph of a side box
+    PULL_QUOTE = "pull_quote"
 
-BLOCK_KINDS = frozenset({
-    INTRO, TITLE, STANDFIRST, BYLINE, CAPTION, BIO, HEADING, PARAGRAPH,
-    NUMBERED, BULLET, NOTES_HEADING, NOTE, LINK_DEFINITION, BACKMATTER_HEADING,
-    CONTRIBUTOR, SIDEBAR_HEADING, SIDEBAR, PULL_QUOTE,
-})
+
+# The stages name kinds by these module constants (m.PARAGRAPH reads well in rules).
+INTRO, TITLE, STANDFIRST, BYLINE = Kind.INTRO, Kind.TITLE, Kind.STANDFIRST, Kind.BYLINE
+CAPTION, BIO, HEADING, PARAGRAPH = Kind.CAPTION, Kind.BIO, Kind.HEADING, Kind.PARAGRAPH
+NUMBERED, BULLET, NOTES_HEADING, NOTE = Kind.NUMBERED, Kind.BULLET, Kind.NOTES_HEADING, Kind.NOTE
+LINK_DEFINITION, BACKMATTER_HEADING, CONTRIBUTOR = Kind.LINK_DEFINITION, Kind.BACKMATTER_HEADING, Kind.CONTRIBUTOR
+SIDEBAR_HEADING, SIDEBAR, PULL_QUOTE = Kind.SIDEBAR_HEADING, Kind.SIDEBAR, Kind.PULL_QUOTE
+
+BLOCK_KINDS = frozenset(Kind)
 
 # Blocks that carry the article's running text (what dedupe and notes work on).
 BODY_KINDS = frozenset({PARAGRAPH, NUMBERED, BULLET, HEADING, SIDEBAR, SIDEBAR_HEADING, PULL_QUOTE})
@@ -75,7 +82,7 @@ class SourceRef:
 
 @dataclass
 class Block:
-    kind: str
+    kind: Kind
     text: str
     source: SourceRef
     number: int | None = None      # the paragraph number of a NUMBERED block, the note number of a NOTE
@@ -145,8 +152,18 @@ class Article:
 
 # ---------------------------------------------------------------- JSON I/O
 
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        from scripts.core.errors import UserError
+        raise UserError(f"the model has a block of unknown kind '{value}'",
+                        hint="it was written by another version of the toolchain: "
+                             "run 'make clean && make'") from None
+
+
 def _block_from(d: dict[str, Any]) -> Block:
-    return Block(kind=d["kind"], text=d["text"], source=SourceRef(**d["source"]),
+    return Block(kind=_kind(d["kind"]), text=d["text"], source=SourceRef(**d["source"]),
                  number=d.get("number"), id=d.get("id", ""))
 
 
@@ -204,5 +221,11 @@ def save_articles(path: Path, articles: list[Article]) -> None:
 
 
 def load_articles(path: Path) -> list[Article]:
+    from scripts.core.errors import UserError
+
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [article_from_dict(a) for a in data["articles"]]
+    try:
+        return [article_from_dict(a) for a in data["articles"]]
+    except UserError as error:
+        error.file = str(path)             # the model file is where the problem is
+        raise
