@@ -11,14 +11,13 @@ this command is what it calls, and what a user can run by hand.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from scripts.core.console import stage as stage_line
-from scripts.core.errors import CheckFailed, UserError
+from scripts.core.errors import UserError, cli
 from scripts.core.paths import BookPaths
-from scripts.stages import BUILD_STAGES, STAGES, Stage
+from scripts.stages import BUILD_STAGES, BY_NAME, STAGES, Stage
 
 
 def _paths_options() -> argparse.ArgumentParser:
@@ -54,27 +53,18 @@ def run_stage(stage: Stage, paths: BookPaths) -> None:
         line.summary = stage.run(paths)
 
 
+@cli
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = BookPaths.of(args.book, args.build)
-    try:
-        if args.command == "make-rules":
-            from scripts.makerules import write_rules
-            write_rules(paths, args.out)
-        elif args.command == "build":
-            for stage in BUILD_STAGES:
-                run_stage(stage, paths)
-        else:
-            run_stage(next(s for s in STAGES if s.name == args.command), paths)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except CheckFailed as failed:
-        print(f"failed: {failed}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    if args.command == "make-rules":
+        from scripts.makerules import write_rules
+        write_rules(paths, args.out)
+    elif args.command == "build":
+        for stage in BUILD_STAGES:
+            run_stage(stage, paths)
+    else:
+        run_stage(BY_NAME[args.command], paths)
     return 0
 
 

@@ -1,8 +1,9 @@
 """The notes of the seeds, read straight from the raw archive for tests.
 
-Until the notes stage lands (build/model/noted.json) the bibliography tests
-build their input here.  The line ranges are seed facts, which tests may
-assert; the pipeline code never sees them.
+An oracle independent of the pipeline: the bibliography tests build their input
+here, so a change in the split or notes stages cannot move their expectations.
+The line ranges are seed facts, which tests may assert; the pipeline code never
+sees them.
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ def cli(main: Callable[..., int | None]) -> Callable[..., int]:
         except UserError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except CheckFailed as failed:
+            print(f"failed: {failed}", file=sys.stderr)
+            return 1
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130

@@ -236,8 +236,9 @@ def test_link_definition_label_is_not_part_of_the_note():
 
 
 def test_same_result_from_the_pipelines_own_note_blocks(tmp_path, seeds):
-    """Until the notes stage lands: read the NOTE / LINK_DEFINITION blocks the split and
-    normalise stages produce from the seeds, and expect what the raw-line helper gave."""
+    """The NOTE / LINK_DEFINITION blocks the split and normalise stages produce from the
+    seeds give the same bibliography as the notes read straight from the raw lines
+    (tests/seed_notes.py): the two readings check each other."""
     from scripts.core.model import LINK_DEFINITION, NOTE, load_articles
 
     book = demo_book_copy(tmp_path / "book")

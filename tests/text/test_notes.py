@@ -297,8 +297,8 @@ def test_seed_counts_per_article(seeds):
 
 
 def test_after_dedupe_the_duplicated_marker_is_gone_and_counts_hold():
-    """With the dedupe stage in the pipeline (runs once it has landed on main)."""
-    dedupe = pytest.importorskip("scripts.text.dedupe")
+    """With the dedupe stage in the pipeline before the notes stage, as in the book."""
+    from scripts.text import dedupe
     from scripts.core.book import load_book
     from scripts.text.normalise import normalise
     from scripts.text.split import split_sources

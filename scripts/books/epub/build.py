@@ -308,7 +308,7 @@ class IndexHook:
 
     @classmethod
     def load(cls, terms_path: Path | None) -> IndexHook | None:
-        """None when the index stage has not landed or the editor keeps no index terms."""
+        """None when the editor keeps no index terms (the book then has no index)."""
         if terms_path is None or not terms_path.exists():
             return None
         from scripts.index import core as index_module
