@@ -14,6 +14,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from scripts.core.atomic import build_lock
 from scripts.core.console import stage as stage_line
 from scripts.core.errors import UserError, cli
 from scripts.core.paths import BookPaths
@@ -49,7 +50,7 @@ def run_stage(stage: Stage, paths: BookPaths) -> None:
         raise UserError(f"the {stage.name} stage needs {missing[0]}, which does not exist",
                         file=str(missing[0]),
                         hint="run 'make' (it runs the stages before this one), or check book.yaml's sources")
-    with stage_line(stage.name) as line:
+    with build_lock(paths.build), stage_line(stage.name) as line:
         line.summary = stage.run(paths)
 
 

@@ -2,24 +2,68 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+
+def _file_mode() -> int:
+    """The mode an ordinary new file gets (0644 under the usual umask 022): mkstemp makes
+    its file 0600, which a web server running as another user could not serve."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_bytes(path: Path | str, data: bytes) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise _cannot_write(path, error) from None
         raise
+
+
+def _cannot_write(path: Path, error: OSError):
+    """A full disk or a read-only folder is the machine's state, not a bug: say so."""
+    from scripts.core.errors import UserError
+    return UserError(f"cannot write this file: {error.strerror or error}", file=str(path),
+                     hint="check that the build folder is writable and the disk has room, "
+                          "then run make again (nothing half-written was left)")
 
 
 def write_text(path: Path | str, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def build_lock(build: Path) -> Iterator[None]:
+    """One stage at a time in a build folder.  Two `make` runs in one tree each run
+    their stages under this lock, so they never write one file at once; every write
+    is atomic, so neither ever reads the other's half-written file."""
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / ".lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build in {build}/ to finish its stage ...", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

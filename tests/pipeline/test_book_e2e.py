@@ -205,8 +205,8 @@ def test_an_edit_rebuilds_exactly_what_depends_on_it(built_book, edited, rebuilt
     from scripts.stages import STAGES
 
     paths = BookPaths.of()
-    stage_of = {path.as_posix(): s.name for s in STAGES for path in s.outputs(paths)}
+    stage_of = {path.resolve(): s.name for s in STAGES for path in s.outputs(paths)}
     result = subprocess.run(["make", "-t", "-W", edited, "books"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     touched = re.findall(r"^touch (\S+)$", result.stdout, re.M)
-    assert {stage_of[path] for path in touched} == rebuilt, touched
+    assert {stage_of[(ROOT / path).resolve()] for path in touched} == rebuilt, touched
