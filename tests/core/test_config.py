@@ -1,0 +1,169 @@
+"""The one validator of the editor's YAML files, and the five loaders built on it: every
+mistake names the file and the right line and says what to write instead; a misspelt key
+gets a did-you-mean; valid files load to the same objects as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scripts.core.config import Validator, did_you_mean
+from scripts.core.errors import UserError
+
+
+def checked(text: str):
+    """A validator for a small file named 'editor.yaml', and the file's root node."""
+    check = Validator("editor.yaml")
+    return check, check.parse(text, syntax_hint="check the indentation")
+
+
+def error_of(call) -> UserError:
+    with pytest.raises(UserError) as raised:
+        call()
+    assert raised.value.hint, "every error says what to write instead"
+    return raised.value
+
+
+# ---------------------------------------------------------------- the validator itself
+
+def test_a_mapping_gives_each_key_with_its_nodes_in_the_files_order():
+    check, root = checked("title: A\n# a comment\nauthor: B\n")
+    fields = check.mapping(root, "the file", ("title", "author", "date"), required=("title",))
+    assert list(fields) == ["title", "author"]
+    assert check.text(fields["author"].value, "'author'") == "B"
+    assert fields["author"].key.start_mark.line + 1 == 3
+
+
+def test_an_unknown_key_gets_did_you_mean_and_the_allowed_keys():
+    check, root = checked("title: A\ntitel: B\n")
+    error = error_of(lambda: check.mapping(root, "the file", ("title", "author")))
+    assert error.message == "unknown key 'titel' in the file"
+    assert error.line == 2 and error.file == "editor.yaml"
+    assert error.hint == "did you mean 'title'? allowed keys: title, author"
+    assert str(error).startswith("editor.yaml:2: unknown key 'titel'")
+
+
+def test_an_unknown_key_far_from_every_allowed_one_gets_only_the_list():
+    check, root = checked("zzz: 1\n")
+    assert error_of(lambda: check.mapping(root, "the file", ("title",))).hint == "allowed keys: title"
+
+
+def test_a_duplicate_key_names_both_lines():
+    check, root = checked("title: A\nauthor: B\ntitle: C\n")
+    error = error_of(lambda: check.mapping(root, "the file", ("title", "author")))
+    assert error.line == 3 and "given twice" in error.message and "first on line 1" in error.message
+
+
+def test_a_missing_required_key_has_the_line_of_its_mapping():
+    check, root = checked("book:\n  other: 1\n  title: A\n")
+    inner = check.mapping(root, "the file")["book"].value
+    error = error_of(lambda: check.mapping(inner, "'book'", ("title", "author", "other"),
+                                           required=("title", "author")))
+    assert error.message == "required key 'author' is missing from 'book'" and error.line == 2
+    assert "add 'author: ...'" in error.hint
+
+
+def test_nothing_written_is_an_empty_mapping_or_list_but_not_a_text():
+    check, root = checked("a:\nb: ~\nc: ''\n")
+    fields = check.mapping(root, "the file")
+    assert check.mapping(fields["a"].value, "'a'") == {}
+    assert check.sequence(fields["b"].value, "'b'") == []
+    assert check.optional_text(fields["c"].value, "'c'") == "" and check.optional_text(None, "'d'") == ""
+    error = error_of(lambda: check.text(fields["a"].value, "'a'"))
+    assert error.message == "'a' is empty" and error.line == 1
+
+
+def test_the_wrong_shape_is_named():
+    check, root = checked("a: [x, y]\nb: {x: 1}\nc: text\n")
+    fields = check.mapping(root, "the file")
+    assert error_of(lambda: check.text(fields["a"].value, "'a'")).message == "'a' must be a text, not a list"
+    assert error_of(lambda: check.text(fields["b"].value, "'b'")).message == "'b' must be a text, not a mapping"
+    error = error_of(lambda: check.mapping(fields["c"].value, "'c'", ("x",)))
+    assert error.message == "'c' must be a mapping of keys such as 'x:'" and error.line == 3
+    assert error_of(lambda: check.sequence(fields["c"].value, "'c'")).message == "'c' must be a list"
+
+
+def test_scalars_are_the_text_the_editor_wrote():
+    check, root = checked("a: [2009, NO, 1.50, 010, yes, ~x]\n")
+    values = check.texts(check.mapping(root, "the file")["a"].value, "'a'")
+    assert values == ["2009", "NO", "1.50", "010", "yes", "~x"]
+
+
+def test_a_list_of_texts_may_be_one_text_only_where_allowed():
+    check, root = checked("one: Almaty\nnone: []\nbad: [a, [b]]\n")
+    fields = check.mapping(root, "the file")
+    assert check.texts(fields["one"].value, "'one'", allow_single=True) == ["Almaty"]
+    assert error_of(lambda: check.texts(fields["one"].value, "'one'")).message == "'one' must be a list"
+    assert check.texts(fields["none"].value, "'none'") == []
+    error = error_of(lambda: check.texts(fields["none"].value, "'none'", allow_empty=False))
+    assert error.message == "'none' must be a non-empty list" and error.line == 2
+    error = error_of(lambda: check.texts(fields["bad"].value, "'bad'"))
+    assert error.message == "an item of 'bad' must be a text, not a list" and error.line == 3
+
+
+def test_a_choice_gets_did_you_mean_and_the_choices():
+    check, root = checked("order: chronologcal\n")
+    node = check.mapping(root, "the file")["order"].value
+    assert check.choice(node, "order", ("archive", "chronologcal")) == "chronologcal"
+    error = error_of(lambda: check.choice(node, "chapter order", ("chronological", "archive")))
+    assert error.message == "unknown chapter order 'chronologcal'" and error.line == 1
+    assert error.hint == "did you mean 'chronological'? write one of: chronological, archive"
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2026-11-23", dt.date(2026, 11, 23)), ('"2026-11-23"', dt.date(2026, 11, 23)),
+    ("2026-02-30", None), ("23/11/2026", None), ("20261123", None), ("2026-11-23 10:00", None),
+    ("someday", None), ("", None),
+])
+def test_a_date_is_a_real_day_written_yyyy_mm_dd(written, expected):
+    check, root = checked(f"title: A\ndate: {written}\n")
+    node = check.mapping(root, "the file")["date"].value
+    if expected:
+        assert check.date(node, "'date'") == expected
+    else:
+        error = error_of(lambda: check.date(node, "'date'"))
+        assert "'date' is not a date" in error.message and error.line == 2 and "YYYY-MM-DD" in error.hint
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("3", 3), ('"12"', 12), ("0", None), ("-2", None), ("03", None), ("1.5", None), ("three", None),
+    ("[1]", None),
+])
+def test_an_integer_is_whole_and_at_least_the_minimum(written, expected):
+    check, root = checked(f"note: {written}\n")
+    node = check.mapping(root, "the file")["note"].value
+    if expected:
+        assert check.integer(node, "'note'", minimum=1) == expected
+    else:
+        error = error_of(lambda: check.integer(node, "'note'", minimum=1))
+        assert error.message.startswith("'note' must be a whole number of 1 or more") and error.line == 1
+
+
+def test_an_integer_without_a_minimum_may_be_zero_or_negative():
+    check, root = checked("a: 0\nb: -2\n")
+    fields = check.mapping(root, "the file")
+    assert [check.integer(fields[k].value, k) for k in "ab"] == [0, -2]
+
+
+@pytest.mark.parametrize("written, expected", [("true", True), ("false", False), ("yes", None),
+                                               ("True", None), ("", None)])
+def test_a_boolean_is_true_or_false(written, expected):
+    check, root = checked(f"flag: {written}\n")
+    node = check.mapping(root, "the file")["flag"].value
+    if expected is None:
+        error = error_of(lambda: check.boolean(node, "'flag'"))
+        assert error.message == "'flag' must be true or false" and error.hint == "write true or false"
+    else:
+        assert check.boolean(node, "'flag'") is expected
+
+
+def test_a_syntax_error_names_the_line():
+    error = error_of(lambda: checked("a: 1\nb: [unclosed\n"))
+    assert "not valid YAML" in error.message and error.line == 3 and error.file == "editor.yaml"
+    assert checked("# only a comment\n")[1] is None
+
+
+def test_did_you_mean_offers_the_closest_choice_or_nothing():
+    assert did_you_mean("kep", ["keep", "drop"]) == "did you mean 'keep'?"
+    assert did_you_mean("zzz", ["keep", "drop"]) is None
