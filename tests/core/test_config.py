@@ -5,11 +5,18 @@ gets a did-you-mean; valid files load to the same objects as before."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import asdict
 
 import pytest
 
+from scripts.bibliography import overrides as bibliography
+from scripts.core.book import load_book
 from scripts.core.config import Validator, did_you_mean
 from scripts.core.errors import UserError
+from scripts.index import core as index
+from scripts.text import dedupe, notes
+from tests.conftest import ROOT, check_golden
 
 
 def checked(text: str):
@@ -167,3 +174,89 @@ def test_a_syntax_error_names_the_line():
 def test_did_you_mean_offers_the_closest_choice_or_nothing():
     assert did_you_mean("kep", ["keep", "drop"]) == "did you mean 'keep'?"
     assert did_you_mean("zzz", ["keep", "drop"]) is None
+
+
+# ---------------------------------------------------------------- valid files load as before
+
+# The goldens were written by the loaders as they were before they used the validator.
+DEDUPE_YAML = """\
+keep:                       # removed as a repeat, but should stay
+  - why-xi-jinping-chose-central-asia#1a2b3c4d
+  - why-xi-jinping-chose-central-asia#1a2b3c4d.2
+  - "central-asia#0a2b3c4d-tail"
+drop:
+  - key: trouble-brews-central-asia#5e6f7a8b
+    note: repeats the previous chapter's conclusion
+  - trouble-brews-central-asia#00000001
+  - {key: trouble-brews-central-asia#00000002}
+"""
+
+NOTES_YAML = """\
+# article slug (see build/reports/notes.md) -> decisions
+paving-digital-silk-road-with-shanghai:
+  - note: 65
+    marker: "opened in Uzbekistan in 201665"   # note 65's marker is the "65" ending this passage
+  - note: 7
+    not_marker: "at the G7"
+  - {note: "90", drop_marker: security forces.90}
+central-asia:
+  - note: 12
+    unreferenced: cited only in a photo caption the book drops
+"""
+
+BIBLIOGRAPHY_YAML = """\
+notes:
+  "paving-digital-silk-road-with-shanghai#37":
+    references: []                 # cites nothing; a reason is required
+    reason: unpublished interview
+  "paving-digital-silk-road-with-shanghai#40":
+    fix: {author: The Business Year}
+  "paving-digital-silk-road-with-shanghai#69":
+    fix: [{}, {issued: 2021, accessed: 2022-03}]
+  "central-asia#3":
+    fix:
+      - {}
+  "paving-digital-silk-road-with-shanghai#7":
+    references:
+      - type: chapter
+        author: [{family: Jiang, given: Zemin}, Party Literature Office]
+        title: "Bùshīshíjī dì shíshī xībù dà kāifā zhànlüè"
+        container-title: Selected Works of Jiang Zemin
+        volume: 2
+        page: 341-346
+        issued: 1999-06-17
+      - URL: https://example.org/report
+        editor: {literal: The Editors}
+names:
+  Xi Jinping: {family: Xi, given: Jinping}
+  Qingdao Caijing: Qingdao Caijing
+  "Ursula von der Leyen": {family: Leyen, given: Ursula, non-dropping-particle: von der}
+"""
+
+
+def as_json(value):
+    """Dataclasses, tuples and dates as the JSON a golden file holds."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def test_the_demo_books_files_load_as_before():
+    check_golden("config/book.json", as_json(asdict(load_book(ROOT / "manuscript" / "book.yaml"))))
+    shipped = dedupe.load_overrides(ROOT / "manuscript" / "dedupe.yaml")
+    assert (shipped.keep, shipped.drop) == ({}, {})
+    terms = index.load_terms(ROOT / "manuscript" / "index.yaml")
+    check_golden("config/index.json", as_json({key: asdict(entry) for key, entry in terms.entries.items()}))
+
+
+def test_documented_notes_and_bibliography_files_load_as_before(tmp_path):
+    (tmp_path / "notes.yaml").write_text(NOTES_YAML, encoding="utf-8")
+    decisions = notes.load_overrides(tmp_path / "notes.yaml",
+                                     ["central-asia", "paving-digital-silk-road-with-shanghai"])
+    (tmp_path / "bibliography.yaml").write_text(BIBLIOGRAPHY_YAML, encoding="utf-8")
+    corrections = bibliography.load_overrides(tmp_path / "bibliography.yaml")
+    (tmp_path / "dedupe.yaml").write_text(DEDUPE_YAML, encoding="utf-8")
+    blocks = dedupe.load_overrides(tmp_path / "dedupe.yaml")
+    check_golden("config/dedupe.json", {"keep": blocks.keep, "drop": as_json(blocks.drop)})
+    check_golden("config/notes.json", as_json([asdict(d) for d in decisions]))
+    check_golden("config/bibliography.json", {
+        "notes": as_json([[list(key), asdict(value)] for key, value in corrections.notes.items()]),
+        "names": corrections.names})
