@@ -260,3 +260,45 @@ def test_documented_notes_and_bibliography_files_load_as_before(tmp_path):
     check_golden("config/bibliography.json", {
         "notes": as_json([[list(key), asdict(value)] for key, value in corrections.notes.items()]),
         "names": corrections.names})
+
+
+# ---------------------------------------------------------------- each file's mistakes
+
+def mistake(tmp_path, name: str, text: str, load) -> UserError:
+    """The error of loading `text` saved as `name`; it starts with file:line."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    error = error_of(lambda: load(path))
+    assert error.file == str(path) and error.line is not None
+    assert str(error).startswith(f"{path}:{error.line}: ")
+    return error
+
+
+BOOK = ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier: I\n"
+        "date: 2026-11-23\n")
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    (BOOK.replace("title:", "titel:"), 1, "unknown key 'titel' in the file", "did you mean 'title'?"),
+    (BOOK + "subjets: [x]\n", 8, "unknown key 'subjets'", "did you mean 'subjects'?"),
+    (BOOK + "title: Again\n", 8, "key 'title' is given twice in the file (first on line 1)", "keep one"),
+    ("# the book\n\n" + BOOK.replace("rights: R\n", ""), 3, "required key 'rights' is missing", "add 'rights: ...'"),
+    (BOOK.replace("publisher: P", "publisher:"), 4, "'publisher' is empty", "write the text"),
+    (BOOK.replace("title: A", "title: [A, B]"), 1, "'title' must be a text, not a list", "write the text"),
+    (BOOK.replace("2026-11-23", "23/11/2026"), 7, "'date' is not a date: '23/11/2026'", "YYYY-MM-DD"),
+    (BOOK.replace("2026-11-23", "2026-02-30"), 7, "'date' is not a date", "YYYY-MM-DD"),
+    (BOOK + "subjects: Economics\n", 8, "'subjects' must be a list", "'- item' per line"),
+    (BOOK + "sources:\n  - a.txt\n  - [b.txt]\n", 10, "an item of 'sources' must be a text", "'- item'"),
+    (BOOK.replace("author: B", "author:\n  name: B\n  fileas: B, A"), 4,
+     "unknown key 'fileas' in 'author'", "did you mean 'file_as'?"),
+    (BOOK.replace("author: B", "author:\n  file_as: B, A"), 3, "required key 'name' is missing from 'author'",
+     "add 'name: ...'"),
+    (BOOK + "chapter_order: chronologcal\n", 8, "unknown chapter order 'chronologcal'",
+     "did you mean 'chronological'?"),
+    (BOOK + "chapter_order: {a: 1}\n", 8, "chapter order must be a text, not a mapping", "chronological, archive"),
+    ("- title: A\n", 1, "the file must be a mapping of keys such as 'title:'", "README.md"),
+    (BOOK.replace("rights: R", "rights: R: all"), 5, "not valid YAML", "quote values"),
+])
+def test_book_yaml_mistakes(tmp_path, text, line, message, hint):
+    error = mistake(tmp_path, "book.yaml", text, load_book)
+    assert error.line == line and message in error.message and hint in error.hint
