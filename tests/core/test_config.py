@@ -302,3 +302,23 @@ BOOK = ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier:
 def test_book_yaml_mistakes(tmp_path, text, line, message, hint):
     error = mistake(tmp_path, "book.yaml", text, load_book)
     assert error.line == line and message in error.message and hint in error.hint
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    ("kep:\n  - a#1234abcd\n", 1, "unknown key 'kep' in the file", "did you mean 'keep'?"),
+    ("keep: []\ndorp: []\n", 2, "unknown key 'dorp'", "did you mean 'drop'?"),
+    ("keep: []\ndrop: []\nkeep:\n  - a#1234abcd\n", 3, "key 'keep' is given twice", "keep one"),
+    ("keep:\n  a#1234abcd: yes\n", 2, "'keep' must be a list", "'- slug#1a2b3c4d' per line"),
+    ("drop:\n  - key: a#1234abcd\n  - note: no key\n", 3, "required key 'key' is missing from an entry",
+     "add 'key: ...'"),
+    ("drop:\n  - key: a#1234abcd\n    nte: why\n", 3, "unknown key 'nte'", "did you mean 'note'?"),
+    ("drop:\n  - key: a#1234abcd\n    key: b#1234abcd\n", 3, "key 'key' is given twice", "keep one"),
+    ("keep:\n  - a#1234abcd\n  - [b#1234abcd]\n", 3, "a block key must be a text", "'- slug#1a2b3c4d'"),
+    ("keep:\n  - a#1234abcd\n  -\n", 3, "a block key is empty", "'- slug#1a2b3c4d'"),
+    ("keep:\n  - a#12\n", 2, "'a#12' is not a block key", "8 hex digits"),
+    ("keep:\n  - a#1234abcd\ndrop:\n  - a#1234abcd\n", 4, "under both keep and drop", "decide"),
+    ("keep:\n  - a#1234abcd\n - b\n", 3, "not valid YAML", "indentation"),
+])
+def test_dedupe_yaml_mistakes(tmp_path, text, line, message, hint):
+    error = mistake(tmp_path, "dedupe.yaml", text, dedupe.load_overrides)
+    assert error.line == line and message in error.message and hint in error.hint
