@@ -322,3 +322,36 @@ def test_book_yaml_mistakes(tmp_path, text, line, message, hint):
 def test_dedupe_yaml_mistakes(tmp_path, text, line, message, hint):
     error = mistake(tmp_path, "dedupe.yaml", text, dedupe.load_overrides)
     assert error.line == line and message in error.message and hint in error.hint
+
+
+SLUGS = ["central-asia", "kazakhstan-crisis"]
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    ("central-asa:\n  - {note: 1, marker: forces.1}\n", 1, "no article has the slug 'central-asa'",
+     "did you mean 'central-asia'?"),
+    ("unknown-slug:\n  - {note: 1, marker: forces.1}\n", 1, "no article has the slug", "build/reports/notes.md"),
+    ("central-asia:\n  - note: 1\n    markr: forces.1\n", 3, "unknown key 'markr' in a decision",
+     "did you mean 'marker'?"),
+    ("central-asia:\n  - note: 1\n    not_markr: in 2017.1\n", 3, "unknown key 'not_markr'",
+     "did you mean 'not_marker'?"),
+    ("central-asia: []\nkazakhstan-crisis: []\ncentral-asia: []\n", 3,
+     "key 'central-asia' is given twice in the file (first on line 1)", "keep one"),
+    ("central-asia:\n  - note: 1\n    marker: a.1\n    note: 2\n", 4, "key 'note' is given twice", "keep one"),
+    ("central-asia:\n  - note: one\n    marker: a.1\n", 2, "'note' must be a whole number of 1 or more, not 'one'",
+     "e.g. 'note: 3'"),
+    ("central-asia:\n  - note: 0\n    marker: a.0\n", 2, "'note' must be a whole number of 1 or more", "note: 3"),
+    ("central-asia:\n  - {note: 1, marker: a.1}\n  - marker: a.2\n", 3,
+     "required key 'note' is missing from a decision", "add 'note: ...'"),
+    ("central-asia:\n  - {note: 1, marker: a.1, drop_marker: a.1}\n", 2, "say exactly one of", "one decision"),
+    ("central-asia:\n  - note: 1\n", 2, "say exactly one of", "one decision"),
+    ("central-asia:\n  - note: 1\n    marker:\n", 3, "'marker' is empty", "a short passage"),
+    ("central-asia:\n  - note: 1\n    marker: [a.1]\n", 3, "'marker' must be a text, not a list", "a short passage"),
+    ("central-asia:\n  note: 1\n", 2, "the decisions under 'central-asia' must be a list", "like this"),
+    ("central-asia:\n  - forces.1\n", 2, "a decision must be a mapping of keys such as 'note:'", "{note: 3"),
+    ("- central-asia\n", 1, "the file must be a mapping", "article slugs"),
+    ("central-asia:\n  - {note: 1, marker: \"a.1}\n", 3, "not valid YAML", "quoting"),
+])
+def test_notes_yaml_mistakes(tmp_path, text, line, message, hint):
+    error = mistake(tmp_path, "notes.yaml", text, lambda path: notes.load_overrides(path, SLUGS))
+    assert error.line == line and message in error.message and hint in error.hint
