@@ -355,3 +355,36 @@ SLUGS = ["central-asia", "kazakhstan-crisis"]
 def test_notes_yaml_mistakes(tmp_path, text, line, message, hint):
     error = mistake(tmp_path, "notes.yaml", text, lambda path: notes.load_overrides(path, SLUGS))
     assert error.line == line and message in error.message and hint in error.hint
+
+
+NOTE = 'notes:\n  "central-asia#3":\n'
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    ("nots:\n  {}\n", 1, "unknown key 'nots' in the file", "did you mean 'notes'?"),
+    ("names: {}\nnames: {}\n", 2, "key 'names' is given twice", "keep one"),
+    ("notes:\n  - central-asia#3\n", 2, "'notes' must be a mapping", "<article slug>#<note number>"),
+    ('notes:\n  "central-asia": {fix: {title: x}}\n', 2, "'central-asia' is not a note key", "my-article#12"),
+    (NOTE + "    fixx: {title: x}\n", 3, "unknown key 'fixx' in the override of 'central-asia#3'",
+     "did you mean 'fix'?"),
+    (NOTE + "    reason: a\n", 2, "needs 'references' or 'fix'", "'fix: {...}'"),
+    (NOTE + "    references: []\n    fix: {}\n", 4, "either 'references' or 'fix'", "corrects it"),
+    (NOTE + "    references: []\n", 3, "say why the note cites nothing", "add 'reason: ...'"),
+    (NOTE + "    references: {title: x}\n", 3, "'references' must be a list", "'- title: ...'"),
+    (NOTE + "    references:\n      - type: book\n", 4, "needs at least a title or a URL", "'title: ...'"),
+    (NOTE + "    fix:\n      titel: x\n", 4, "unknown key 'titel' in a reference", "did you mean 'title'?"),
+    (NOTE + "    fix:\n      container_title: x\n", 4, "unknown key 'container_title'",
+     "did you mean 'container-title'?"),
+    (NOTE + "    fix: {type: article-newspapr}\n", 3, "unknown CSL type 'article-newspapr'",
+     "did you mean 'article-newspaper'?"),
+    (NOTE + "    fix: {title: [a, b]}\n", 3, "'title' must be a text, not a list", "write the text"),
+    (NOTE + "    fix:\n      issued: 17 June 1999\n", 4, "issued: '17 June 1999' is not a date", "YYYY-MM-DD"),
+    (NOTE + "    fix:\n      author:\n        - Someone\n        - {famly: Jiang}\n", 6,
+     "unknown key 'famly' in the name in 'author'", "did you mean 'family'?"),
+    (NOTE + "    fix: {author: {given: Zemin}}\n", 3, "author: a name is 'Organisation'", "{family: Yang"),
+    ("names:\n  Jing Yang: [Yang, Jing]\n", 2, "names: Jing Yang: a name is", "{family: Yang"),
+    ('notes:\n  "central-asia#3": {fix: {title: "x}}\n', 3, "not valid YAML", "quoting"),
+])
+def test_bibliography_yaml_mistakes(tmp_path, text, line, message, hint):
+    error = mistake(tmp_path, "bibliography.yaml", text, bibliography.load_overrides)
+    assert error.line == line and message in error.message and hint in error.hint
