@@ -29,7 +29,8 @@ import yaml
 
 from scripts.core.errors import UserError, compose_yaml
 
-_TEXT_HINT = "write the text after the colon (quote it if it contains ': ' or starts with a symbol)"
+_TEXT_HINT = ("write the text after the colon or the '- ' (quote it if it contains ': ' "
+              "or starts with a symbol)")
 _LIST_HINT = "write one '- item' per line below it, or [first, second] on the same line"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # No leading zeros: YAML 1.1 reads `010` as octal, so the editor's meaning would be unclear.
@@ -91,8 +92,9 @@ class Validator:
             pairs = node.value
         else:
             such_as = f" of keys such as '{allowed[0]}:'" if allowed else ""
-            raise self.fail(f"{what} must be a mapping{such_as}", node,
-                            hint=hint or "write one 'key: value' per line, the keys indented the same")
+            shape = (f"write '{allowed[0]}: ...' and the other keys below it, indented the same"
+                     if allowed else "write one 'key: value' per line, the keys indented the same")
+            raise self.fail(f"{what} must be a mapping{such_as}", node, hint=hint or shape)
         for key_node, value_node in pairs:
             if not isinstance(key_node, yaml.ScalarNode) or is_null(key_node):
                 raise self.fail(f"a key in {what} is not a text", key_node,
