@@ -388,3 +388,28 @@ NOTE = 'notes:\n  "central-asia#3":\n'
 def test_bibliography_yaml_mistakes(tmp_path, text, line, message, hint):
     error = mistake(tmp_path, "bibliography.yaml", text, bibliography.load_overrides)
     assert error.line == line and message in error.message and hint in error.hint
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    ("entrys:\n  - term: A\n", 1, "unknown key 'entrys' in the file", "did you mean 'entries'?"),
+    ("entries:\n  - term: A\n    macth: [a]\n", 3, "unknown key 'macth' in an index entry", "did you mean 'match'?"),
+    ("entries:\n  - term: A\n    see_als: [B]\n  - term: B\n", 3, "unknown key 'see_als'",
+     "did you mean 'see_also'?"),
+    ("entries:\n  - term: A\n    subentries:\n      - term: b\n        mach: [b]\n", 5,
+     "unknown key 'mach' in a sub-entry of 'A'", "did you mean 'match'?"),
+    ("entries:\n  - term: A\n    match: [a]\n    match: [b]\n", 4,
+     "key 'match' is given twice in an index entry (first on line 3)", "keep one"),
+    ("entries:\n  - term: A\n  - Almaty\n", 3, "an index entry must be a mapping of keys such as 'term:'",
+     "write 'term: ...'"),
+    ("entries:\n  - term:\n", 2, "'term' is empty", "write the text"),
+    ("entries:\n  - term: A\n    match: []\n", 3, "'match' must be a text or a non-empty list", "[Shanghai"),
+    ("entries:\n  - term: A\n    match: [a, [b]]\n", 3, "each item of 'match' must be a text", "write the text"),
+    ("entries:\n  - term: A\n    main_locators: no\n", 3, "'main_locators' must be true or false", "true or false"),
+    ("entries:\n  - term: A\n    see_also: [Bee]\n  - term: Be\n", 3, "'see also' target 'Bee' is not a headword",
+     "did you mean 'Be'?"),
+    ("entries:\n  - term: A\n  - term: A\n", 3, "headword 'A' is given twice (first on line 2)", "merge"),
+    ("entries:\n  - term: A\n    match: [a\n  - term: B\n", 4, "not valid YAML", "quoting"),
+])
+def test_index_yaml_mistakes(tmp_path, text, line, message, hint):
+    error = mistake(tmp_path, "index.yaml", text, index.load_terms)
+    assert error.line == line and message in error.message and hint in error.hint
