@@ -49,7 +49,7 @@ def line_of(node: yaml.Node | None) -> int | None:
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
-    """"did you mean 'x'?" for the closest of the choices, or None when none is close."""
+    """The hint "did you mean 'x'?" for the closest of the choices; None when none is close."""
     close = get_close_matches(word, list(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else None
 
