@@ -25,14 +25,14 @@ names a real note, so a renumbered note is an error, not a silently dead overrid
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scripts.core.errors import UserError, compose_yaml
+from scripts.core.config import Field, Validator, is_null, line_of
+from scripts.core.errors import UserError
 
 CSL_TYPES = {
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
@@ -50,7 +50,11 @@ TEXT_FIELDS = {
     "section", "URL", "DOI", "ISBN", "ISSN", "language", "note", "archive", "source",
 }
 ALLOWED_FIELDS = {"type"} | NAME_FIELDS | DATE_FIELDS | TEXT_FIELDS
-NOTE_KEYS = {"references", "fix", "reason"}
+# Sorted, so that the list of allowed keys a mistake shows is the same every time.
+CSL_FIELDS = sorted(ALLOWED_FIELDS)
+CSL_TYPE_NAMES = sorted(CSL_TYPES)
+NOTE_KEYS = ("references", "fix", "reason")
+NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle", "suffix")
 
 
 @dataclass
@@ -74,29 +78,24 @@ def load_overrides(path: Path | str) -> Overrides:
     name = str(path)
     if not path.exists():
         return Overrides(file=name)
-    text = path.read_text(encoding="utf-8")
-    root = compose_yaml(text, name, hint="check indentation and quoting on that line")
-    data = yaml.safe_load(text)
-    if data is None:
-        return Overrides(file=name)
-    if not isinstance(data, dict):
-        raise UserError("expected a mapping with 'notes:' and/or 'names:'", file=name, line=1)
-    lines = _key_lines(root)
-    for key in data:
-        if key not in ("notes", "names"):
-            raise UserError(f"unknown key '{key}'", file=name, line=lines.get((key,)),
-                            hint="the file takes 'notes:' and 'names:'")
+    check = Validator(name)
+    root = check.parse(path.read_text(encoding="utf-8"), syntax_hint="check indentation and quoting on that line")
     overrides = Overrides(file=name)
-    for key, value in (data.get("notes") or {}).items():
-        overrides.notes[_note_key(key, name, lines.get(("notes", key)))] = _note_override(
-            value, name, lines.get(("notes", key)))
-    names = data.get("names") or {}
-    if not isinstance(names, dict):
-        raise UserError("'names' must map a name as written to a CSL name", file=name,
-                        line=lines.get(("names",)))
-    for written, value in names.items():
-        overrides.names[str(written)] = _name(value, name, lines.get(("names", written)),
-                                              f"names: {written}")
+    if root is None:
+        return overrides
+    sections = check.mapping(root, "the file", ("notes", "names"),
+                             hint="the file takes 'notes:' and 'names:' (see docs/bibliography.md)")
+    if "notes" in sections:
+        notes = check.mapping(sections["notes"].value, "'notes'",
+                              hint="key each note '<article slug>#<note number>:'")
+        for key, given in notes.items():
+            overrides.notes[_note_key(check, key, given.key)] = _note_override(check, key, given)
+    if "names" in sections:
+        names = check.mapping(sections["names"].value, "'names'",
+                              hint="map a name as written to a CSL name, e.g. "
+                                   "'Xi Jinping: {family: Xi, given: Jinping}'")
+        for written, given in names.items():
+            overrides.names[written] = _name(check, given.value, f"names: {written}")
     return overrides
 
 
@@ -111,103 +110,81 @@ def check_notes_exist(overrides: Overrides, notes: set[tuple[str, int]]) -> None
                                  + ", ".join(known))
 
 
-def _key_lines(root: yaml.Node | None) -> dict[tuple, int]:
-    """1-based lines of the top-level keys and of the keys one level down."""
-    lines: dict[tuple, int] = {}
-    if not isinstance(root, yaml.MappingNode):
-        return lines
-    for key, value in root.value:
-        lines[(key.value,)] = key.start_mark.line + 1
-        if isinstance(value, yaml.MappingNode):
-            for inner, _ in value.value:
-                lines[(key.value, inner.value)] = inner.start_mark.line + 1
-    return lines
-
-
-def _note_key(key: Any, file: str, line: int | None) -> tuple[str, int]:
-    slug, _, number = str(key).rpartition("#")
+def _note_key(check: Validator, key: str, node: yaml.Node) -> tuple[str, int]:
+    slug, _, number = key.rpartition("#")
     if not slug or not number.isdigit():
-        raise UserError(f"'{key}' is not a note key", file=file, line=line,
-                        hint="write '<article slug>#<note number>', e.g. 'my-article#12'")
+        raise check.fail(f"'{key}' is not a note key", node,
+                         hint="write '<article slug>#<note number>', e.g. 'my-article#12'")
     return slug, int(number)
 
 
-def _note_override(value: Any, file: str, line: int | None) -> NoteOverride:
-    if not isinstance(value, dict):
-        raise UserError("a note override is a mapping with 'references', 'fix' or 'reason'",
-                        file=file, line=line)
-    for key in value:
-        if key not in NOTE_KEYS:
-            raise UserError(f"unknown key '{key}' in a note override", file=file, line=line,
-                            hint="use 'references' (replace), 'fix' (correct) and 'reason'")
-    if "references" in value and "fix" in value:
-        raise UserError("give either 'references' or 'fix', not both", file=file, line=line)
-    override = NoteOverride(reason=str(value.get("reason") or ""), line=line)
-    if "references" in value:
-        refs = value["references"] or []
-        if not isinstance(refs, list):
-            raise UserError("'references' must be a list (empty if the note cites nothing)",
-                            file=file, line=line)
-        override.references = [_item(r, file, line, complete=True) for r in refs]
+def _note_override(check: Validator, key: str, given: Field) -> NoteOverride:
+    parts = check.mapping(given.value, f"the override of '{key}'", NOTE_KEYS,
+                          hint="use 'references' (replace), 'fix' (correct) and 'reason'")
+    if "references" in parts and "fix" in parts:
+        raise check.fail("give either 'references' or 'fix', not both", parts["fix"].key,
+                         hint="'references' replaces what the parser read; 'fix' corrects it")
+    reason = check.optional_text(parts["reason"].value, "'reason'") if "reason" in parts else ""
+    # The override's line is its key's: that is the line that names the note.
+    override = NoteOverride(reason=reason, line=line_of(given.key))
+    if "references" in parts:
+        refs = check.sequence(parts["references"].value, "'references'",
+                              hint="write one '- title: ...' per reference, or [] if the note cites nothing")
+        override.references = [_item(check, ref, complete=True) for ref in refs]
         if not override.references and not override.reason:
-            raise UserError("say why the note cites nothing", file=file, line=line,
-                            hint="add 'reason: ...' next to 'references: []'")
-    if "fix" in value:
-        fixes = value["fix"]
-        fixes = fixes if isinstance(fixes, list) else [fixes]
-        override.fix = [_item(f, file, line, complete=False) if f else {} for f in fixes]
+            raise check.fail("say why the note cites nothing", parts["references"].key,
+                             hint="add 'reason: ...' next to 'references: []'")
+    if "fix" in parts:
+        fixes = parts["fix"].value
+        # One fix for a note's one reference may be written without the list around it.
+        each = fixes.value if isinstance(fixes, yaml.SequenceNode) else [fixes]
+        override.fix = [_item(check, fix, complete=False) for fix in each]
     if override.references is None and override.fix is None:
-        raise UserError("a note override needs 'references' or 'fix'", file=file, line=line)
+        raise check.fail("a note override needs 'references' or 'fix'", given.key,
+                         hint="'references: [...]' replaces what the parser read; 'fix: {...}' corrects it")
     return override
 
 
-def _item(value: Any, file: str, line: int | None, complete: bool) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise UserError("a reference is a mapping of CSL fields (title:, author:, ...)",
-                        file=file, line=line)
+def _item(check: Validator, node: yaml.Node, complete: bool) -> dict[str, Any]:
+    """A reference's CSL fields; `complete` (a replacement) needs a title or a URL."""
+    fields = check.mapping(node, "a reference", CSL_FIELDS,
+                           hint="a reference is a mapping of CSL fields (title:, author:, ...)")
     item: dict[str, Any] = {}
-    for key, field_value in value.items():
-        if key not in ALLOWED_FIELDS:
-            raise UserError(f"unknown CSL field '{key}'", file=file, line=line,
-                            hint="allowed: " + ", ".join(sorted(ALLOWED_FIELDS)))
+    for key, given in fields.items():
         if key == "type":
-            if field_value not in CSL_TYPES:
-                raise UserError(f"unknown CSL type '{field_value}'", file=file, line=line,
-                                hint="e.g. article-newspaper, article-journal, webpage, "
-                                     "report, book, chapter, speech")
-            item[key] = field_value
+            item[key] = check.choice(given.value, "CSL type", CSL_TYPE_NAMES,
+                                     hint="e.g. article-newspaper, article-journal, webpage, "
+                                          "report, book, chapter, speech")
         elif key in NAME_FIELDS:
-            names = field_value if isinstance(field_value, list) else [field_value]
-            item[key] = [_name(n, file, line, key) for n in names]
+            names = given.value.value if isinstance(given.value, yaml.SequenceNode) else [given.value]
+            item[key] = [_name(check, name, key) for name in names]
         elif key in DATE_FIELDS:
-            item[key] = {"date-parts": [_date(field_value, file, line, key)]}
+            item[key] = {"date-parts": [_date(check, given.value, key)]}
         else:
-            item[key] = str(field_value)
+            item[key] = check.text(given.value, f"'{key}'")
     if complete:
         if "title" not in item and "URL" not in item:
-            raise UserError("a reference needs at least a title or a URL", file=file, line=line)
+            raise check.fail("a reference needs at least a title or a URL", node,
+                             hint="add 'title: ...' or 'URL: ...'")
         item.setdefault("type", "webpage" if "URL" in item and "title" not in item else "document")
     return item
 
 
-def _name(value: Any, file: str, line: int | None, where: str) -> dict[str, str]:
-    if isinstance(value, str):
-        return {"literal": value}
-    if isinstance(value, dict) and value and set(value) <= {"family", "given", "literal",
-                                                            "non-dropping-particle",
-                                                            "dropping-particle", "suffix"}:
-        if "literal" in value or "family" in value:
-            return {k: str(v) for k, v in value.items()}
-    raise UserError(f"{where}: a name is 'Organisation' or {{family: ..., given: ...}}",
-                    file=file, line=line)
+def _name(check: Validator, node: yaml.Node, where: str) -> dict[str, str]:
+    if isinstance(node, yaml.ScalarNode) and not is_null(node):
+        return {"literal": check.text(node, where)}
+    if isinstance(node, yaml.MappingNode):
+        parts = check.mapping(node, f"the name in '{where}'", NAME_PARTS)
+        if "literal" in parts or "family" in parts:
+            return {part: check.text(given.value, f"'{part}'") for part, given in parts.items()}
+    raise check.fail(f"{where}: a name is 'Organisation' or {{family: ..., given: ...}}", node,
+                     hint="write an organisation as it is, a person as {family: Yang, given: Jing}")
 
 
-def _date(value: Any, file: str, line: int | None, where: str) -> list[int]:
-    if isinstance(value, dt.date):
-        return [value.year, value.month, value.day]
-    text = str(value)
+def _date(check: Validator, node: yaml.Node, where: str) -> list[int]:
+    """A CSL date, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD."""
+    text = check.text(node, f"'{where}'", hint="write YYYY, YYYY-MM or YYYY-MM-DD")
     parts = text.split("-")
     if 1 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
         return [int(p) for p in parts]
-    raise UserError(f"{where}: '{text}' is not a date", file=file, line=line,
-                    hint="write YYYY, YYYY-MM or YYYY-MM-DD")
+    raise check.fail(f"{where}: '{text}' is not a date", node, hint="write YYYY, YYYY-MM or YYYY-MM-DD")

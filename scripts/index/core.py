@@ -34,7 +34,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scripts.core import paths
-from scripts.core.errors import UserError, compose_yaml
+from scripts.core.config import Validator
+from scripts.core.errors import UserError
 
 DEFAULT_PATH = "manuscript/index.yaml"
 ENTRY_KEYS = ("term", "match", "sort", "see", "see_also", "subentries", "main_locators")
@@ -115,58 +116,29 @@ def load_terms(path: Path | str = DEFAULT_PATH) -> IndexTerms:
 
 
 def parse_terms(text: str, name: str = DEFAULT_PATH) -> IndexTerms:
-    root = compose_yaml(text, name, hint="check the indentation and quoting on that line; quote a "
-                                         "phrase that contains ': ', ' #' or a comma inside [ ]")
-    return _Validator(name).terms(root)
+    validator = _Validator(name)
+    root = validator.parse(text, syntax_hint="check the indentation and quoting on that line; quote a "
+                                             "phrase that contains ': ', ' #' or a comma inside [ ]")
+    return validator.terms(root)
 
 
 def _line(node: yaml.Node | None) -> int | None:
     return node.start_mark.line + 1 if node is not None else None
 
 
-class _Validator:
-    def __init__(self, name: str):
-        self.name = name
+class _Validator(Validator):
+    """The shared checks (mapping, text, boolean, fail) plus what only an index has:
+    headwords, phrases that may locate one headword only, see and see-also targets."""
 
-    def fail(self, message: str, node: yaml.Node | None, hint: str | None = None) -> UserError:
-        return UserError(message, file=self.name, line=_line(node), hint=hint)
-
-    def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> dict[str, tuple]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(f"{what} must be a mapping of keys such as 'term:'", node,
-                            hint="write it as '- term: ...' with its other keys indented below")
-        found: dict[str, tuple] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key not in allowed:
-                close = get_close_matches(str(key), allowed, n=1)
-                suggestion = f"did you mean '{close[0]}'? " if close else ""
-                raise self.fail(f"unknown key '{key}' in {what}", key_node,
-                                hint=f"{suggestion}allowed keys: {', '.join(allowed)}")
-            if key in found:
-                raise self.fail(f"key '{key}' is given twice in {what}", key_node,
-                                hint="keep one of them")
-            found[key] = (key_node, value_node)
-        return found
-
-    def text(self, node: yaml.Node, what: str) -> str:
-        # Raw scalar text, so `2009` or `NO` stay the strings the editor wrote.
-        if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null") or not node.value.strip():
-            raise self.fail(f"{what} must be a non-empty text", node,
-                            hint="write the text after the colon, quoted if it contains ': '")
-        return node.value.strip()
-
-    def texts(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
-        if isinstance(node, yaml.ScalarNode):
-            return [(self.text(node, what), node)]
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            raise self.fail(f"{what} must be a phrase or a non-empty list of phrases", node,
-                            hint="write e.g. [Shanghai Cooperation Organisation, SCO]")
-        return [(self.text(item, f"each item of {what}"), item) for item in node.value]
+    def texts_with_nodes(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+        # The nodes come along so that a phrase or target found wrong later still has its line.
+        items = self.sequence(node, what, hint="write e.g. [Shanghai Cooperation Organisation, SCO]",
+                              allow_single=True, allow_empty=False)
+        return [(self.text(item, f"each item of {what}"), item) for item in items]
 
     def terms(self, root: yaml.Node | None) -> IndexTerms:
         if root is None:
-            raise UserError("the index terms file is empty", file=self.name, line=1,
+            raise UserError("the index terms file is empty", file=self.file, line=1,
                             hint="start it with 'entries:' followed by '- term: ...' items")
         top = self.mapping(root, "the file", ("entries",))
         if "entries" not in top:
@@ -237,7 +209,7 @@ class _Validator:
                 sort=item["sort"], see=see, see_also=tuple(see_also),
                 subentries=tuple(item["subentries"]), main_locators=item["main_locators"],
                 line=_line(item["node"]))
-        return IndexTerms(entries=entries, source=self.name)
+        return IndexTerms(entries=entries, source=self.file)
 
     def entry(self, node: yaml.Node) -> dict:
         keys = self.mapping(node, "an index entry", ENTRY_KEYS)
@@ -260,15 +232,12 @@ class _Validator:
             item["see"] = (self.text(keys["see"][1], "'see'"), keys["see"][1])
             item["phrases"] = []
             return item
-        item["phrases"] = (self.texts(keys["match"][1], "'match'") if "match" in keys
+        item["phrases"] = (self.texts_with_nodes(keys["match"][1], "'match'") if "match" in keys
                            else [(term, keys["term"][1])])
         if "see_also" in keys:
-            item["see_also"] = self.texts(keys["see_also"][1], "'see_also'")
+            item["see_also"] = self.texts_with_nodes(keys["see_also"][1], "'see_also'")
         if "main_locators" in keys:
-            value_node = keys["main_locators"][1]
-            if not (isinstance(value_node, yaml.ScalarNode) and value_node.value in ("true", "false")):
-                raise self.fail("'main_locators' must be true or false", value_node)
-            item["main_locators"] = value_node.value == "true"
+            item["main_locators"] = self.boolean(keys["main_locators"][1], "'main_locators'")
         if "subentries" in keys:
             subs_node = keys["subentries"][1]
             if not isinstance(subs_node, yaml.SequenceNode) or not subs_node.value:
@@ -286,7 +255,7 @@ class _Validator:
                     raise self.fail(f"sub-entry '{sub_term}' of '{term}' is given twice "
                                     f"(first on line {_line(seen[sub_key])})", sub_node)
                 seen[sub_key] = sub_node
-                phrases = self.texts(sub_keys["match"][1], "'match'")
+                phrases = self.texts_with_nodes(sub_keys["match"][1], "'match'")
                 item["subentries"].append(SubEntry(
                     key=sub_key, term=sub_term, phrases=tuple(dict.fromkeys(p for p, _ in phrases)),
                     sort=self.text(sub_keys["sort"][1], "'sort'") if "sort" in sub_keys else "",

@@ -50,7 +50,8 @@ from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.errors import UserError, compose_yaml
+from scripts.core.config import Validator, line_of
+from scripts.core.errors import UserError
 
 # A repeat must be at least this many words to be treated as a repeated
 # paragraph; below it, shared wording is a phrase (a name, a formula) and stays.
@@ -209,56 +210,45 @@ def load_overrides(path: Path | None) -> Overrides:
     if path is None or not path.exists():
         return Overrides()
     name = str(path)
-    text = path.read_text(encoding="utf-8")
-    root = compose_yaml(text, name, hint="check the indentation and the '- ' before each key")
+    check = Validator(name)
+    root = check.parse(path.read_text(encoding="utf-8"),
+                       syntax_hint="check the indentation and the '- ' before each key")
     overrides = Overrides(file=name)
     if root is None:
         return overrides
-    if not isinstance(root, yaml.MappingNode):
-        raise UserError("expected a mapping with 'keep:' and/or 'drop:'", file=name,
-                        line=root.start_mark.line + 1)
-    for key_node, value_node in root.value:
-        section, line = key_node.value, key_node.start_mark.line + 1
-        if section not in ("keep", "drop"):
-            raise UserError(f"unknown key '{section}'", file=name, line=line,
-                            hint="the file takes 'keep:' (blocks to leave in the chapter) and "
-                                 "'drop:' (blocks to take out)")
-        if isinstance(value_node, yaml.ScalarNode) and value_node.value in ("", "~", "null"):
-            continue
-        if not isinstance(value_node, yaml.SequenceNode):
-            raise UserError(f"'{section}' must be a list of block keys", file=name, line=line,
-                            hint="write one '- slug#1a2b3c4d' per line; the keys are in "
-                                 "build/reports/dedupe.html")
-        for item in value_node.value:
-            item_line = item.start_mark.line + 1
-            note = ""
-            if isinstance(item, yaml.ScalarNode):
-                key = item.value
-            elif isinstance(item, yaml.MappingNode):
-                fields = {k.value: v for k, v in item.value}
-                unknown = set(fields) - {"key", "note"}
-                if unknown or "key" not in fields:
-                    raise UserError("an entry takes 'key:' and optionally 'note:'", file=name,
-                                    line=item_line, hint="e.g. '- key: slug#1a2b3c4d' and "
-                                                         "'  note: why' on the next line")
-                key = fields["key"].value
-                note = fields["note"].value if "note" in fields else ""
-            else:
-                raise UserError("expected a block key", file=name, line=item_line)
-            key = str(key).strip()
+    sections = check.mapping(root, "the file", ("keep", "drop"),
+                             hint="the file takes 'keep:' (blocks to leave in the chapter) and "
+                                  "'drop:' (blocks to take out)")
+    for section, given in sections.items():
+        items = check.sequence(given.value, f"'{section}'",
+                               hint="write one '- slug#1a2b3c4d' per line; the keys are in "
+                                    "build/reports/dedupe.html")
+        for item in items:
+            key, note = _override_entry(check, item, section)
+            item_line = line_of(item)
             if not KEY_SHAPE.match(key):
-                raise UserError(f"'{key}' is not a block key", file=name, line=item_line,
-                                hint="a key is the article's slug, '#' and 8 hex digits, "
-                                     "as shown in build/reports/dedupe.html")
+                raise check.fail(f"'{key}' is not a block key", item,
+                                 hint="a key is the article's slug, '#' and 8 hex digits, "
+                                      "as shown in build/reports/dedupe.html")
             other = overrides.drop if section == "keep" else overrides.keep
             if key in other:
-                raise UserError(f"'{key}' is under both keep and drop", file=name, line=item_line,
-                                hint="decide: remove it from one of the lists")
+                raise check.fail(f"'{key}' is under both keep and drop", item,
+                                 hint="decide: remove it from one of the lists")
             if section == "keep":
                 overrides.keep[key] = item_line
             else:
-                overrides.drop[key] = (item_line, str(note))
+                overrides.drop[key] = (item_line, note)
     return overrides
+
+
+def _override_entry(check: Validator, item: yaml.Node, section: str) -> tuple[str, str]:
+    """An entry's block key and the editor's note: `- key` or `- key: ...` with `note: ...`."""
+    if not isinstance(item, yaml.MappingNode):
+        return check.text(item, "a block key", hint="write the key after '- ', e.g. '- slug#1a2b3c4d'"), ""
+    fields = check.mapping(item, f"an entry of '{section}'", ("key", "note"), required=("key",),
+                           hint="e.g. '- key: slug#1a2b3c4d' and '  note: why' on the next line")
+    note = check.optional_text(fields["note"].value, "'note'") if "note" in fields else ""
+    return check.text(fields["key"].value, "'key'"), note
 
 
 # ---------------------------------------------------------------- the index of running text

@@ -25,7 +25,6 @@ stops and asks the editor (manuscript/notes.yaml) rather than guess.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -37,7 +36,8 @@ from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.console import progress
-from scripts.core.errors import UserError, compose_yaml
+from scripts.core.config import Validator, did_you_mean, line_of
+from scripts.core.errors import UserError
 
 OVERRIDES_FILE = "manuscript/notes.yaml"
 
@@ -167,61 +167,47 @@ class Override:
     line: int | None = None
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None else None
+DECISION_EXAMPLE = '  my-article-slug:\n    - note: 65\n      marker: "in Uzbekistan in 201665"'
 
 
 def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
     """Read manuscript/notes.yaml: {slug: [{note: N, marker|not_marker|drop_marker|unreferenced: text}]}."""
     if not path.exists():
         return []
-    name = str(path)
-    text = path.read_text(encoding="utf-8")
-    root = compose_yaml(text, name, hint="check indentation and quoting (quote passages that "
-                                         "contain ': ' or start with a symbol)")
+    check = Validator(str(path))
+    root = check.parse(path.read_text(encoding="utf-8"),
+                       syntax_hint="check indentation and quoting (quote passages that "
+                                   "contain ': ' or start with a symbol)")
     if root is None:
         return []
-    example = ('  my-article-slug:\n    - note: 65\n      marker: "in Uzbekistan in 201665"')
-    if not isinstance(root, yaml.MappingNode):
-        raise UserError("expected article slugs, each with a list of decisions", file=name, line=_line(root),
-                        hint=f"write it like this:\n{example}")
+    # Any key, then a check against the articles: an unknown slug is named as a slug.
+    articles = check.mapping(root, "the file", hint=f"write article slugs, each with a list of "
+                                                    f"decisions, like this:\n{DECISION_EXAMPLE}")
     overrides = []
-    for key_node, value_node in root.value:
-        slug = key_node.value
+    for slug, given in articles.items():
         if slug not in known_slugs:
-            near = difflib.get_close_matches(slug, known_slugs, n=1)
-            raise UserError(f"no article has the slug '{slug}'", file=name, line=_line(key_node),
-                            hint=f"did you mean '{near[0]}'?" if near else
-                            "use a slug from build/reports/notes.md")
-        if not isinstance(value_node, yaml.SequenceNode):
-            raise UserError(f"'{slug}' should hold a list of decisions (lines starting with '- ')",
-                            file=name, line=_line(value_node), hint=f"write it like this:\n{example}")
-        for item in value_node.value:
-            overrides.append(_override(slug, item, name))
+            raise check.fail(f"no article has the slug '{slug}'", given.key,
+                             hint=did_you_mean(slug, known_slugs) or "use a slug from build/reports/notes.md")
+        decisions = check.sequence(given.value, f"the decisions under '{slug}'",
+                                   hint=f"write them as lines starting with '- ', like this:\n{DECISION_EXAMPLE}")
+        overrides += [_override(check, slug, node) for node in decisions]
     return overrides
 
 
-def _override(slug: str, node: yaml.Node, name: str) -> Override:
-    line = _line(node)
-    if not isinstance(node, yaml.MappingNode):
-        raise UserError("each decision is a mapping such as {note: 3, marker: \"forces.3\"}", file=name, line=line)
-    fields = {k.value: v for k, v in node.value}
-    unknown = set(fields) - {"note", *ACTIONS}
-    if unknown:
-        raise UserError(f"unknown key '{sorted(unknown)[0]}'", file=name, line=line,
-                        hint=f"a decision has 'note' and one of: {', '.join(ACTIONS)}")
-    note_node = fields.get("note")
-    if note_node is None or not re.fullmatch(r"[1-9]\d*", str(note_node.value)):
-        raise UserError("each decision needs 'note:' with the note number (1, 2, ...)", file=name, line=line)
-    actions = [a for a in ACTIONS if a in fields]
+def _override(check: Validator, slug: str, node: yaml.Node) -> Override:
+    decision = check.mapping(node, "a decision", ("note", *ACTIONS), required=("note",),
+                             hint='write it as {note: 3, marker: "forces.3"}')
+    note = check.integer(decision["note"].value, "'note'", minimum=1,
+                         hint="write the note's number as the report shows it, e.g. 'note: 3'")
+    actions = [a for a in ACTIONS if a in decision]
     if len(actions) != 1:
-        raise UserError(f"say exactly one of {', '.join(ACTIONS)} for note {note_node.value}",
-                        file=name, line=line)
-    value = fields[actions[0]]
-    if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
-        raise UserError(f"'{actions[0]}' needs a short passage of the text (or, for 'unreferenced', the reason)",
-                        file=name, line=_line(value))
-    return Override(slug, int(note_node.value), actions[0], str(value.value), line)
+        raise check.fail(f"say exactly one of {', '.join(ACTIONS)} for note {note}", node,
+                         hint="give one decision per '- note:' item; a second decision for the "
+                              "same note is a second item")
+    passage = check.text(decision[actions[0]].value, f"'{actions[0]}'",
+                         hint="copy a short passage of the article's text that ends with the "
+                              "marker's digits (for 'unreferenced', give the reason)")
+    return Override(slug, note, actions[0], passage, line_of(node))
 
 
 def _locate(article: m.Article, override: Override) -> tuple[int, int, int]:

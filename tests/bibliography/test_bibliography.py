@@ -194,8 +194,9 @@ names:
 
 @pytest.mark.parametrize("text, message, line", [
     ("notes:\n  nohash: {fix: {title: x}}\n", "not a note key", 2),
-    ("notes:\n  \"a#1\":\n    fix: {titel: x}\n", "unknown CSL field 'titel'", 2),
-    ("notes:\n  \"a#1\":\n    references: []\n", "say why", 2),
+    ("notes:\n  \"a#1\":\n    fix: {titel: x}\n", "unknown key 'titel' in a reference", 3),
+    ("notes:\n  \"a#1\":\n    fix: {titel: x}\n", "did you mean 'title'?", 3),
+    ("notes:\n  \"a#1\":\n    references: []\n", "say why", 3),
     ("notes:\n  \"a#1\": {references: [{title: t, type: blog}]}\n", "unknown CSL type", 2),
     ("notes:\n  \"a#1\": {references: [{title: t, issued: last May}]}\n", "not a date", 2),
     ("names:\n  X: [1, 2]\n", "a name is", 2),

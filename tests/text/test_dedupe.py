@@ -291,7 +291,7 @@ def test_the_key_is_stable_when_lines_move(normalised):
     ("keep: why-xi#1234abcd\n", 1, "must be a list"),
     ("drop:\n  - key: x#1234abcd\n  - not a key\n", 3, "is not a block key"),
     ("keep:\n  - x#1234abcd\ndrop:\n  - x#1234abcd\n", 4, "under both keep and drop"),
-    ("drop:\n  - key: x#1234abcd\n    because: reasons\n", 2, "takes 'key:'"),
+    ("drop:\n  - key: x#1234abcd\n    because: reasons\n", 3, "unknown key 'because' in an entry"),
     ("keep: [unclosed\n", 2, "not valid YAML"),
 ])
 def test_bad_overrides_are_clear_errors_with_the_line(tmp_path, text, line, message):

@@ -226,11 +226,11 @@ def write_yaml(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("text, message", [
     ("central-asa:\n  - {note: 1, marker: \"forces.1\"}\n", "no article has the slug 'central-asa'"),
-    ("central-asia:\n  note: 1\n", "should hold a list of decisions"),
-    ("central-asia:\n  - {marker: \"forces.1\"}\n", "needs 'note:'"),
+    ("central-asia:\n  note: 1\n", "the decisions under 'central-asia' must be a list"),
+    ("central-asia:\n  - {marker: \"forces.1\"}\n", "required key 'note' is missing from a decision"),
     ("central-asia:\n  - {note: 1, marker: \"a\", not_marker: \"b\"}\n", "exactly one of"),
     ("central-asia:\n  - {note: 1, markr: \"a\"}\n", "unknown key 'markr'"),
-    ("central-asia:\n  - {note: 1, marker: \"\"}\n", "needs a short passage"),
+    ("central-asia:\n  - {note: 1, marker: \"\"}\n", "'marker' is empty\n  what to do: copy a short passage"),
     ("central-asia: [\n", "not valid YAML"),
 ])
 def test_override_file_mistakes_are_explained(tmp_path, text, message):
