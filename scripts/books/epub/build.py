@@ -617,7 +617,7 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
         "epub": str(out), "bytes": len(result.epub), "chapters": result.chapters,
         "notes": result.notes, "back_matter": result.back_matter,
         "characters_without_glyph": result.missing_glyphs,
-        "dropped": [d.__dict__ for d in result.dropped],
+        "dropped": [d.as_dict() for d in result.dropped],
     }
     write_text(reports / "epub.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
