@@ -522,3 +522,34 @@ def test_cli_writes_epub_and_report(tmp_path, capsys):
     assert report["chapters"] == 3 and report["notes"] == 4
     assert report["characters_without_glyph"] == []
     assert "[epub" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the sanitiser, end to end
+
+def test_hostile_chapter_html_comes_out_clean_with_its_text_and_reported(tmp_path):
+    """HTML that pandoc never writes for our articles, handed to the EPUB as chapter HTML."""
+    from tests.hostile_html import DROPPED, GONE, KEPT, write_hostile_book
+
+    built = epub_stage.build(write_hostile_book(tmp_path / "articles"), BOOK)
+    epub_stage.write_report(built, tmp_path / "reports", tmp_path / "anthology.epub")
+    with zipfile.ZipFile(io.BytesIO(built.epub)) as archive:
+        xhtml = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml")}
+    chapter = etree.fromstring(xhtml["EPUB/chapter-01.xhtml"].encode())
+    text = _text(chapter)
+    for sentence in KEPT + ["A hostile title"]:
+        assert sentence in text
+    for name, document in xhtml.items():        # the title also reaches nav, copyright...
+        for word in GONE:
+            assert word not in document, (name, word)
+    elements = {etree.QName(e).localname for e in chapter.iter() if isinstance(e.tag, str)}
+    assert not elements & {"script", "img", "video", "iframe", "font", "blink", "marquee"}
+    for element in chapter.iter():
+        if isinstance(element.tag, str):
+            assert not any(etree.QName(a).localname in ("style", "onclick", "onerror", "src")
+                           for a in element.attrib)
+    body = chapter.find(".//x:body", NS)
+    assert [a.get("href") for a in body.iter(f"{{{NS['x']}}}a")] == [
+        "https://example.org/ok", "mailto:editor@example.org", "#here"]
+    report = json.loads((tmp_path / "reports" / "epub.json").read_text())
+    assert {(d["what"], d["detail"]) for d in report["dropped"]} >= DROPPED
+    assert all(d["where"] == "01-hostile.md" and "excerpt" in d for d in report["dropped"])

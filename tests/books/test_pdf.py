@@ -6,6 +6,7 @@ seeds); every check reads the resulting files with poppler (pdftotext, pdffonts)
 
 from __future__ import annotations
 
+import json
 import re
 import os
 import shutil
@@ -103,10 +104,16 @@ def test_fragment_ids_are_prefixed_and_notes_link_both_ways():
     assert "<wbr>" in html and "https://<wbr>" in html
 
 
-def test_fragment_drops_anything_executable():
+def test_fragment_drops_anything_executable_and_says_so():
+    dropped = []
     html = pdf.prepare_fragment(
-        '<p onclick="x()">a<script>alert(1)</script><a href="javascript:evil()">b</a></p>', "ch01")
+        '<p onclick="x()">a<script>alert(1)</script><a href="javascript:evil()">b</a></p>', "ch01",
+        where="01-x.md", dropped=dropped)
     assert "script" not in html and "onclick" not in html and "javascript" not in html
+    assert "<p>ab</p>" in html
+    assert {(d.where, d.what, d.detail) for d in dropped} == {
+        ("01-x.md", "attribute", '<p onclick="x()">'), ("01-x.md", "element", "<script>"),
+        ("01-x.md", "link", "javascript:evil()")}
 
 
 def test_fragment_ids_can_be_prefixed_here_too():
@@ -406,3 +413,33 @@ def test_numbered_evidence_resumes_its_numbering_after_a_heading():
             walk(child)
     walk(document.pages[0]._page_box)
     assert texts[:2] == ["21.", "There is a great deal."]
+
+
+@needs_poppler
+def test_hostile_chapter_html_prints_as_clean_text_and_is_reported(tmp_path):
+    """HTML that pandoc never writes for our articles, handed to the PDF as chapter HTML:
+    the text prints, nothing else does, no link leads anywhere but the web, mail or the book."""
+    from tests.hostile_html import DROPPED, GONE, KEPT, write_hostile_book
+
+    articles = write_hostile_book(tmp_path / "articles")
+    report = pdf.build(ROOT / "manuscript" / "book.yaml", articles, tmp_path / "print.pdf",
+                       tmp_path / "screen.pdf", tmp_path / "reports")
+    text = subprocess.run(["pdftotext", str(tmp_path / "screen.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    # A word hyphenated at the end of a line is whole again.
+    text = flat(re.sub(r"(\w)-\n(\w)", r"\1\2", text))
+    for sentence in KEPT + ["A hostile title"]:
+        assert sentence in text
+    for word in GONE:
+        assert word not in text, word
+    targets = set()
+    for page in PdfReader(tmp_path / "screen.pdf").pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            if "/URI" in action:
+                targets.add(str(action["/URI"]))
+    assert targets == {"https://example.org/ok", "mailto:editor@example.org"}
+    assert {(d["what"], d["detail"]) for d in report["dropped"]} >= DROPPED
+    written = json.loads((tmp_path / "reports" / "pdf.json").read_text())
+    assert written["dropped"] == report["dropped"]
+    assert all(d["where"] == "01-hostile.md" for d in report["dropped"])

@@ -39,6 +39,7 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError
+from scripts.content.sanitise import sanitise
 
 TEMPLATES = resources.TEMPLATES / "epub"
 STYLESHEET = resources.STYLES / "epub.css"
@@ -123,9 +124,13 @@ _HTML_PARSER = etree.HTMLParser(encoding="utf-8")
 
 
 def _plain(fragment: str) -> str:
+    """The text a reader sees of a fragment (nav, metadata): sanitised first, so what the
+    sanitiser drops (a script's code) never shows; the drops are reported where the
+    fragment itself is placed."""
     if not fragment.strip():
         return ""
     element = etree.fromstring(f"<div>{fragment}</div>".encode(), _HTML_PARSER)
+    sanitise(element.find("body/div"), "")
     return " ".join("".join(element.itertext()).split())
 
 
@@ -617,7 +622,7 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
         "epub": str(out), "bytes": len(result.epub), "chapters": result.chapters,
         "notes": result.notes, "back_matter": result.back_matter,
         "characters_without_glyph": result.missing_glyphs,
-        "dropped": [d.__dict__ for d in result.dropped],
+        "dropped": [d.as_dict() for d in result.dropped],
     }
     write_text(reports / "epub.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 

@@ -1,8 +1,9 @@
 """Turn pandoc's HTML into EPUB 3 XHTML: notes, semantics, and nothing executable.
 
 Everything here works on lxml trees in the XHTML namespace (never on strings with regular
-expressions).  Pandoc's HTML is parsed as HTML, copied element by element into XHTML through an
-allow-list (unknown elements keep their text, unknown attributes go), then reshaped:
+expressions).  Pandoc's HTML is parsed as HTML and cleaned by the books' one sanitiser
+(scripts.content.sanitise: an allow-list; unknown elements keep their text, unknown attributes
+go), copied element by element into XHTML, then reshaped:
 
 * footnote references become `epub:type="noteref"` links (`role="doc-noteref"`);
 * the footnotes section becomes `section epub:type="endnotes" role="doc-endnotes"` with a
@@ -11,17 +12,17 @@ allow-list (unknown elements keep their text, unknown attributes go), then resha
 * `div.sidebar` becomes an `aside` labelled by its heading;
 * headings are shifted so the body starts one level under the page's own heading.
 
-What is dropped (a link with a scheme a reading system could execute, an image the EPUB cannot
-carry) is recorded in `Dropped` entries for the stage report.
+What the sanitiser drops (a link with a scheme a reading system could execute, an image the
+EPUB cannot carry...) comes back as `Dropped` entries for the stage report.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from lxml import etree, html as lxml_html
+
+from scripts.content.sanitise import Dropped, sanitise
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -35,39 +36,6 @@ def q(tag: str) -> str:
     return f"{{{XHTML}}}{tag}"
 
 
-# Elements pandoc's HTML writer produces for prose, and what they may carry.
-ALLOWED_ELEMENTS = {
-    "p", "div", "section", "aside", "blockquote", "figure", "figcaption", "hr", "br",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd",
-    "a", "em", "strong", "i", "b", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
-    "span", "cite", "q", "abbr", "code", "pre", "kbd", "samp", "var", "dfn", "time",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
-    "header", "footer", "nav",
-}
-# Elements whose content is not prose: dropped with everything inside.
-DROPPED_WITH_CONTENT = {
-    "script", "style", "template", "noscript", "iframe", "object", "embed", "applet",
-    "frame", "frameset", "link", "meta", "base", "head", "title", "svg", "math",
-    "form", "input", "button", "select", "textarea", "canvas", "audio", "video", "source",
-    "track", "param",
-}
-ALLOWED_ATTRIBUTES = {
-    "id", "class", "lang", "title", "dir", "role", "href", "start", "type", "reversed", "value",
-    "colspan", "rowspan", "headers", "scope", "datetime", "cite", "abbr", "aria-label",
-    "aria-labelledby", "aria-describedby", "aria-hidden",
-}
-SAFE_SCHEMES = {"http", "https", "mailto", "ftp"}
-ID_RE = re.compile(r"^[A-Za-z_][-A-Za-z0-9_.]*$")
-
-
-@dataclass
-class Dropped:
-    where: str      # chapter file or input name
-    what: str       # "link", "image", "element"
-    detail: str     # the offending value, as text
-    reason: str
-
-
 class Fragment:
     """A list of XHTML elements (the body of a page), with what was dropped on the way."""
 
@@ -78,63 +46,16 @@ class Fragment:
 
 # ---------------------------------------------------------------- HTML -> safe XHTML
 
-def _safe_href(href: str, internal: frozenset[str] = frozenset()) -> bool:
-    """A web address, a same-page fragment, or a link to one of the book's own pages
-    (`internal`: generated back matter such as the index links into the chapters)."""
-    href = href.strip()
-    if href.startswith("#"):
-        return True
-    parts = urlsplit(href)
-    if parts.scheme:
-        return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc or parts.path)
-    # A relative link in scraped text cannot point at anything inside the EPUB.
-    return not parts.netloc and parts.path in internal
-
-
-def _copy(src: etree._Element, parent: etree._Element | None, where: str,
-          dropped: list[Dropped], internal: frozenset[str]) -> list[etree._Element]:
-    """Copy an HTML element into XHTML under `parent`; return the top-level results."""
-    tag = src.tag if isinstance(src.tag, str) else ""
-    tag = tag.lower()
-    if not tag or tag in DROPPED_WITH_CONTENT:
-        if tag:
-            dropped.append(Dropped(where, "element", tag, "not prose: dropped with its content"))
-        return []
-    if tag == "img":
-        alt = (src.get("alt") or "").strip()
-        dropped.append(Dropped(where, "image", src.get("src", ""),
-                               "the EPUB carries no remote images: kept its alternative text"))
-        if alt and parent is not None:
-            _append_text(parent, alt)
-        return []
-    unwrap = tag not in ALLOWED_ELEMENTS
-    if tag == "a" and src.get("href") is not None and not _safe_href(src.get("href", ""),
-                                                                     internal):
-        dropped.append(Dropped(where, "link", src.get("href", ""),
-                               "link target is not a web address: kept the text, dropped the link"))
-        unwrap = True
-    if unwrap:
-        # Keep the text and the safe children; lose the element itself.
-        if parent is None:
-            holder = etree.Element(q("span"))
-            _fill(holder, src, where, dropped, internal)
-            return [holder]
-        _fill(parent, src, where, dropped, internal)
-        return []
-    element = etree.Element(q(tag)) if parent is None else etree.SubElement(parent, q(tag))
+def _copy(src: etree._Element, parent: etree._Element) -> None:
+    """Copy an (already sanitised) HTML element into the XHTML namespace under `parent`."""
+    element = etree.SubElement(parent, q(src.tag.lower()))
     for name, value in src.attrib.items():
-        name = name.lower()
-        if name == "epub:type":
+        if name.lower() == "epub:type":
             # Structural semantics (the index's index-entry...): words, never code.
             element.set(EPUB_TYPE, " ".join(value.split()))
-        elif name in ALLOWED_ATTRIBUTES:
-            if name == "href" and not _safe_href(value, internal):
-                continue
-            if name == "id" and not ID_RE.match(value):
-                continue
-            element.set(name, value)
-    _fill(element, src, where, dropped, internal)
-    return [element]
+        else:
+            element.set(name.lower(), value)
+    _fill(element, src)
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
@@ -145,16 +66,20 @@ def _append_text(parent: etree._Element, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def _fill(target: etree._Element, src: etree._Element, where: str, dropped: list[Dropped],
-          internal: frozenset[str] = frozenset()) -> None:
+def _fill(target: etree._Element, src: etree._Element) -> None:
     if src.text:
         _append_text(target, src.text)
     for child in src:
-        if isinstance(child.tag, str):
-            _copy(child, target, where, dropped, internal)
-        # comments and processing instructions are not text: skipped
+        _copy(child, target)
         if child.tail:
             _append_text(target, child.tail)
+
+
+def _sanitised(fragment_html: str, create_parent: str, where: str,
+               internal: frozenset[str]) -> tuple[etree._Element, list[Dropped]]:
+    """Pandoc's HTML parsed and put through the books' one sanitiser."""
+    wrapper = lxml_html.fragment_fromstring(fragment_html, create_parent=create_parent)
+    return wrapper, sanitise(wrapper, where, internal=internal)
 
 
 BLOCK_ELEMENTS = {
@@ -169,12 +94,11 @@ def html_to_xhtml(fragment_html: str, where: str,
 
     Loose inline content at the top level (a one-paragraph headnote is just text) is gathered
     into paragraphs, so the result is always a list of blocks."""
-    dropped: list[Dropped] = []
     if not fragment_html.strip():
-        return Fragment([], dropped)
-    wrapper = lxml_html.fragment_fromstring(fragment_html, create_parent="div")
+        return Fragment([], [])
+    wrapper, dropped = _sanitised(fragment_html, "div", where, internal)
     holder = etree.Element(q("div"))
-    _fill(holder, wrapper, where, dropped, internal)
+    _fill(holder, wrapper)
     elements: list[etree._Element] = []
     run: etree._Element | None = None
 
@@ -209,8 +133,8 @@ def inline_html_to_xhtml(fragment_html: str, where: str) -> Fragment:
     dropped: list[Dropped] = []
     holder = etree.Element(q("span"))
     if fragment_html.strip():
-        wrapper = lxml_html.fragment_fromstring(fragment_html, create_parent="span")
-        _fill(holder, wrapper, where, dropped)
+        wrapper, dropped = _sanitised(fragment_html, "span", where, frozenset())
+        _fill(holder, wrapper)
     return Fragment([holder], dropped)
 
 

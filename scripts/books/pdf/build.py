@@ -15,6 +15,7 @@ until every index locator names the page its anchor landed on.
 from __future__ import annotations
 
 import hashlib
+import html as html_text
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from scripts.core.atomic import write_bytes, write_text
 from scripts.books.contributors import Person, heading as people_heading, load_people
 from scripts.core.book import Book, load_book
 from scripts.core.errors import UserError
+from scripts.content.sanitise import Dropped, sanitise
 
 TEMPLATES = resources.TEMPLATES / "print"
 STYLESHEET = resources.STYLES / "print.css"
@@ -44,11 +46,6 @@ MAX_PASSES = 5
 RUNNING_HEAD_MAX = 42
 DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
                   "or", "the", "to", "with"}
-
-# Elements and attributes that can never come from a scraped text.  Pandoc is run
-# without raw HTML, so this is a second lock on the same door, not the first.
-UNSAFE_ELEMENTS = {"script", "style", "iframe", "object", "embed", "form", "input",
-                   "link", "meta", "base", "svg", "math"}
 
 
 # ---------------------------------------------------------------- chapters
@@ -69,6 +66,7 @@ class Chapter:
     headnote: str = ""
     outlet: str = ""
     authors: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)   # what the sanitiser took out
 
     @property
     def anchor(self) -> str:
@@ -131,10 +129,15 @@ def load_chapters(articles_dir: Path) -> list[Chapter]:
                         hint="build them first with `make articles`")
     book_chapters = []
     for source in chapter_stage.load_chapters(articles_dir):
+        where = source.source.name if source.source else f"chapter {source.number}"
+        dropped: list[Dropped] = []
+        inline = lambda fragment: sanitise_inline(fragment, where, dropped)  # noqa: E731
         book_chapters.append(Chapter(
-            number=source.number, slug=source.slug, title=source.title,
-            body=prepare_fragment(source.body), subtitle=source.subtitle,
-            headnote=source.headnote, outlet=source.outlet, authors=list(source.authors)))
+            number=source.number, slug=source.slug, title=inline(source.title),
+            body=prepare_fragment(source.body, where=where, dropped=dropped),
+            subtitle=inline(source.subtitle), headnote=inline(source.headnote),
+            outlet=inline(source.outlet), authors=[inline(a) for a in source.authors],
+            dropped=dropped))
     numbers = [c.number for c in book_chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError(f"two articles share a chapter number in {articles_dir}",
@@ -144,20 +147,26 @@ def load_chapters(articles_dir: Path) -> list[Chapter]:
 
 # ---------------------------------------------------------------- HTML fragments
 
-def _sanitise(root) -> None:
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str):        # comments, processing instructions
-            element.drop_tree()
-            continue
-        if element.tag in UNSAFE_ELEMENTS:
-            element.drop_tree()
-            continue
-        for name in list(element.attrib):
-            value = element.attrib[name]
-            if name.startswith("on") or name == "style" or (
-                    name in ("href", "src") and value.strip().lower().startswith(
-                        ("javascript:", "data:", "vbscript:"))):
-                del element.attrib[name]
+def _sanitise(root, where: str = "", dropped: list[Dropped] | None = None) -> None:
+    """The books' one allow-list sanitiser (scripts.content.sanitise); what it drops is
+    added to `dropped` for the report."""
+    found = sanitise(root, where)
+    if dropped is not None:
+        dropped.extend(found)
+
+
+def sanitise_inline(fragment: str, where: str, dropped: list[Dropped]) -> str:
+    """An inline pandoc fragment (a title, an outlet, a headnote) through the sanitiser."""
+    if not fragment.strip():
+        return fragment
+    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="span")
+    _sanitise(wrapper, where, dropped)
+    return _inner_html(wrapper)
+
+
+def _inner_html(element) -> str:
+    text = html_text.escape(element.text, quote=False) if element.text else ""
+    return text + "".join(lxml_html.tostring(child, encoding="unicode") for child in element)
 
 
 def _break_url(text: str) -> list[str]:
@@ -165,16 +174,18 @@ def _break_url(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
 
 
-def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
+def prepare_fragment(fragment: str, prefix: str | None = None, *, where: str = "",
+                     dropped: list[Dropped] | None = None) -> str:
     """Make one chapter's pandoc HTML safe and unique inside a whole book.
 
     With `prefix`, ids are prefixed with it (every chapter has its own fn1;
     scripts.content.chapters already asks pandoc for prefixed ids, so it passes none); pandoc's end-of-document footnotes become the chapter's endnotes, where the
     note number itself links back to the reference (no arrow glyph, which the
     book face may lack); printed URLs get break points after their slashes.
+    What the sanitiser drops is added to `dropped` (named by `where`, the chapter's file).
     """
     wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
-    _sanitise(wrapper)
+    _sanitise(wrapper, where, dropped)
     # WeasyPrint ignores <ol start>; numbered evidence that resumes after a heading
     # (paragraphs 21, 22 ...) must not restart at 1.  The style is ours, set after
     # the sanitiser has removed every style attribute that came with the text.
@@ -231,12 +242,12 @@ def prepare_fragment(fragment: str, prefix: str | None = None) -> str:
                    for child in wrapper).replace("<wbr></wbr>", "<wbr>")
 
 
-def load_bibliography(path: Path | None) -> str:
+def load_bibliography(path: Path | None, dropped: list[Dropped] | None = None) -> str:
     if not path or not path.exists():
         return ""
     wrapper = lxml_html.fragment_fromstring(path.read_text(encoding="utf-8"),
                                             create_parent="div")
-    _sanitise(wrapper)
+    _sanitise(wrapper, path.name, dropped)
     return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
 
 
@@ -443,7 +454,8 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     book = load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
-    bibliography = load_bibliography(bibliography_path)
+    dropped = [d for chapter in chapters for d in chapter.dropped]
+    bibliography = load_bibliography(bibliography_path, dropped)
     use_index = index_terms is not None and index_terms.exists()
     index_module = load_index_module() if use_index else None
     terms = index_module.load_terms(index_terms) if index_module else None
@@ -468,6 +480,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
                       "page": layout.labels[anchor_pages(layout.document)[c.anchor]]}
                      for c in chapters],
         "left_out": left_out, **sizes,
+        "dropped": [d.as_dict() for d in dropped],
     }
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
