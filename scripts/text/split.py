@@ -254,8 +254,9 @@ def find_post_starts(units: list[Unit], first_content: int) -> list[int]:
 FRONT, BODY, BACKMATTER, NOTES, SIDEBAR = "front", "body", "backmatter", "notes", "sidebar"
 
 
-def note_run_start(units: list[Unit], start: int) -> int | None:
-    """Where an unheaded notes list ("1 Text", "2 Text" ...) begins, if one runs to the end."""
+def note_run(units: list[Unit], start: int) -> range | None:
+    """The units of an unheaded notes list ("1 Text", "2 Text" ...) that runs to the end of
+    the post, or to one line before it (a closing line after the notes is not a note)."""
     for i in range(start, len(units)):
         match = NOTE_ITEM.match(units[i].lines[0])
         if not match or int(match.group(1)) != 1 or NUMBERED.match(units[i].lines[0]):
@@ -267,14 +268,14 @@ def note_run_start(units: list[Unit], start: int) -> int | None:
                 break
             expected, j = expected + 1, j + 1
         if expected > 2 and j >= len(units) - 1:
-            return i
+            return range(i, j)
     return None
 
 
 def classify_post(units: list[Unit]) -> list[tuple[str, Unit, int | None]]:
     """Give every unit of one post its role.  units[0] is the intro, units[1] the title."""
     roles: list[tuple[str, Unit, int | None]] = [(m.INTRO, units[0], None), (m.TITLE, units[1], None)]
-    notes_from = note_run_start(units, 2)
+    unheaded_notes = note_run(units, 2)
     section = FRONT
     after_title = True          # the next prose unit may be the standfirst
     for index in range(2, len(units)):
@@ -284,7 +285,7 @@ def classify_post(units: list[Unit]) -> list[tuple[str, Unit, int | None]]:
         if LINK_DEFINITION.match(first_line):
             kind = m.LINK_DEFINITION
             number = int(LINK_DEFINITION.match(first_line).group(1))
-        elif notes_from is not None and index >= notes_from:
+        elif unheaded_notes is not None and index in unheaded_notes:
             section, kind = NOTES, m.NOTE
             number = int(NOTE_ITEM.match(first_line).group(1))
         elif NOTES_HEADINGS.match(text):

@@ -146,3 +146,21 @@ def test_caption_recognition():
     assert looks_like_caption(units[0])
     units = to_units(["It remains to be seen whether these trends can hold."])
     assert not looks_like_caption(units[0])
+
+
+def test_a_closing_line_after_an_unheaded_notes_list_is_not_a_note():
+    """Regression: a short post whose notes ("1 First note." ...) are followed by an
+    ordinary closing line crashed the splitter (the line was taken for note 4)."""
+    from scripts.core import model as m
+    from scripts.text.split import classify_post
+
+    lines = ["A piece for the Journal of Examples that I wrote last month, about notes.",
+             "On Notes and Their Endings",
+             "This is the body of the piece, long enough to read as a paragraph of prose.",
+             "1 First note.", "2 Second note.", "3 Third note.",
+             "Thanks to the editors for their patience with this piece."]
+    units = to_units([line for text in lines for line in (text, "")])
+    roles = classify_post(units)
+    kinds = [kind for kind, _, _ in roles]
+    assert kinds[3:6] == [m.NOTE] * 3 and [n for _, _, n in roles[3:6]] == [1, 2, 3]
+    assert kinds[6] != m.NOTE
