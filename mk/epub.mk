@@ -5,7 +5,7 @@
 
 EPUB        := build/anthology.epub
 EPUB_CODE   := scripts/books/epub/build.py scripts/books/epub/markup.py scripts/books/fonts.py scripts/books/cover.py \
-               scripts/core/book.py scripts/content/chapters.py $(wildcard scripts/index/core.py) $(COMMON)
+               scripts/core/book.py scripts/content/chapters.py $(wildcard scripts/index/terms.py scripts/index/match.py scripts/index/render.py) $(COMMON)
 EPUB_INPUTS := build/articles/.built build/html/chapters.json $(BOOK) $(wildcard templates/epub/* templates/pandoc/*) \
                $(wildcard templates/index.html.j2) styles/epub.css $(wildcard styles/fonts/*) \
                $(wildcard manuscript/index.yaml) \

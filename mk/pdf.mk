@@ -5,7 +5,7 @@
 PDF_OUT     := build/anthology.pdf build/anthology-screen.pdf
 PDF_INPUTS  := build/articles/.built build/html/chapters.json $(if $(wildcard mk/dedupe.mk),build/contributors.json) \
                $(if $(wildcard mk/bibliography.mk),build/bibliography.html) $(wildcard manuscript/index.yaml)
-PDF_CODE    := scripts/books/pdf/build.py scripts/core/book.py $(wildcard scripts/index/core.py) \
+PDF_CODE    := scripts/books/pdf/build.py scripts/core/book.py $(wildcard scripts/index/terms.py scripts/index/match.py scripts/index/render.py) \
                $(wildcard templates/print/*.html) styles/print.css $(wildcard styles/fonts/*.ttf)
 
 pdf: $(PDF_OUT)

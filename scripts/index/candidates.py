@@ -20,7 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from scripts.index.core import IndexTerms, _NOTE_LINE, find_terms, load_terms
+from scripts.index.match import find_terms
+from scripts.index.report import _NOTE_LINE
+from scripts.index.terms import IndexTerms, load_terms
 
 # Words that start a capitalised run but are never part of a name.
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "president", "premier", "prime", "minister",

@@ -344,7 +344,7 @@ def test_no_word_runs_into_the_margins(built):
 # ---------------------------------------------------------------- the index loop
 
 class FakeIndex:
-    """Stands in for scripts.index.core (same interface): one term per chapter, on its last paragraph."""
+    """Stands in for pdf.load_index_functions() (same four functions): one term per chapter, on its last paragraph."""
 
     def load_terms(self):
         return ["Closing paragraph"]
@@ -370,7 +370,7 @@ def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
     book = load_book(ROOT / "manuscript" / "book.yaml")
     chapters = pdf.load_chapters(FIXTURES)
     fake = FakeIndex()
-    layout = pdf.typeset(book, chapters, index_module=fake, index_terms=fake.load_terms())
+    layout = pdf.typeset(book, chapters, index_functions=fake, index_terms=fake.load_terms())
     assert 2 <= layout.passes <= pdf.MAX_PASSES
     anchors = pdf.anchor_pages(layout.document)
     expected = [layout.labels[anchors[f"{c.anchor}-ix-1"]] for c in chapters]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.index.core import parse_terms
+from scripts.index.terms import parse_terms
 from scripts.index.candidates import find_candidates, fold, markdown_paragraphs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def test_cli_writes_the_report_and_never_touches_manuscript(tmp_path):
 def test_cli_reports_a_bad_terms_file_in_one_line(tmp_path):
     bad = tmp_path / "index.yaml"
     bad.write_text("entries:\n  - term: A\n    matchs: [a]\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "scripts.index.core", "--terms", str(bad),
+    result = subprocess.run([sys.executable, "-m", "scripts.index.report", "--terms", str(bad),
                              "--articles", str(tmp_path), "--report", str(tmp_path / "r.md")],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2

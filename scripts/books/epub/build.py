@@ -1,7 +1,7 @@
 """Build the EPUB 3 anthology (build/anthology.epub) from the article Markdown.
 
 Input: build/articles/NN-slug.md (the contract in the team brief), manuscript/book.yaml, and,
-when they exist, build/bibliography.html, build/contributors.json and the index module.
+when they exist, build/bibliography.html, build/contributors.json and manuscript/index.yaml.
 Output: one EPUB, byte-identical for identical inputs, plus build/reports/epub.json listing
 what was left out and why.
 
@@ -39,6 +39,9 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError, cli
+from scripts.index.match import Occurrence, mark_occurrences
+from scripts.index.render import render_index_html
+from scripts.index.terms import IndexTerms, load_terms
 
 TEMPLATES = paths.TEMPLATES / "epub"
 STYLESHEET = paths.STYLES / "epub.css"
@@ -298,31 +301,29 @@ def bibliography_page(env: Environment, book: Book, path: Path,
 
 
 class IndexHook:
-    """Adapter to scripts.index.core (the index stage): anchors each term occurrence in the chapter
+    """Adapter to the index stage (scripts.index): anchors each term occurrence in the chapter
     bodies, then renders the index with links to those anchors."""
 
-    def __init__(self, module: Any, terms: Any):
-        self.module = module
+    def __init__(self, terms: IndexTerms):
         self.terms = terms
-        self.occurrences: list[Any] = []
+        self.occurrences: list[Occurrence] = []
 
     @classmethod
     def load(cls, terms_path: Path | None) -> IndexHook | None:
-        """None when the index stage has not landed or the editor keeps no index terms."""
+        """None when the editor keeps no index terms (no terms file)."""
         if terms_path is None or not terms_path.exists():
             return None
-        from scripts.index import core as index_module
-        return cls(index_module, index_module.load_terms(terms_path))
+        return cls(load_terms(terms_path))
 
     def mark(self, body_html: str, article: Article) -> str:
-        marked, found = self.module.mark_occurrences(body_html, article.chapter_id, self.terms)
+        marked, found = mark_occurrences(body_html, article.chapter_id, self.terms)
         self.occurrences.extend(found)
         return marked
 
     def render(self, articles: list[Article]) -> str:
         files = {a.chapter_id: a.file_name for a in articles}
-        return self.module.render_index_html(self.terms, self.occurrences, target="epub",
-                                             chapter_href=lambda chapter_id: files[chapter_id])
+        return render_index_html(self.terms, self.occurrences, target="epub",
+                                 chapter_href=lambda chapter_id: files[chapter_id])
 
 
 def index_page(env: Environment, book: Book, hook: IndexHook, articles: list[Article],
