@@ -242,8 +242,12 @@ def render_index_html(terms: IndexTerms, occurrences: Sequence[Occurrence], *, t
                       page_of: dict[str, str] | None = None,
                       chapter_href: Callable[[str], str] | None = None,
                       chapter_label: Callable[[str], str] | None = None,
-                      title: str = "Index") -> str:
-    """The index section as an XHTML fragment (EPUB: epub:type index semantics; PDF: page numbers)."""
+                      title: str | None = None) -> str:
+    """The index section as an XHTML fragment (EPUB: epub:type index semantics; PDF: page numbers).
+
+    `title` is the heading the fragment opens with, for a builder that makes the fragment its
+    page (the EPUB); None leaves it out, for a builder that heads the section itself (the PDF).
+    """
     model = build_model(terms, occurrences, target=target, page_of=page_of,
                         chapter_href=chapter_href, chapter_label=chapter_label)
     template = _environment().get_template("index.html.j2")

@@ -30,7 +30,8 @@ from markupsafe import Markup
 
 from scripts.core import paths
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.contributors import Person, heading as people_heading, load_people
+from scripts.books.backmatter import back_matter_sections
+from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
 from scripts.core.console import stage
 from scripts.core.errors import UserError, cli
@@ -240,6 +241,10 @@ def load_bibliography(path: Path | None) -> str:
     wrapper = lxml_html.fragment_fromstring(path.read_text(encoding="utf-8"),
                                             create_parent="div")
     _sanitise(wrapper)
+    # The section's heading is the back matter's (scripts/books/backmatter.py); a top
+    # heading of the fragment's own would print a second one, as the EPUB drops it too.
+    if len(wrapper) and wrapper[0].tag in ("h1", "h2"):
+        wrapper.remove(wrapper[0])
     return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
 
 
@@ -308,8 +313,10 @@ def template_environment() -> jinja2.Environment:
 def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[Person],
                      bibliography: str, index_html: str) -> str:
     template = template_environment().get_template("book.html")
+    back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
+                                       index=bool(index_html))
     return template.render(
-        book=book, chapters=chapters, contributors=contributors, people_heading=people_heading(contributors or []),
+        book=book, chapters=chapters, contributors=contributors, back_matter=back_matter,
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
         date=book.date.isoformat())
