@@ -25,7 +25,7 @@ BOOK  ?= manuscript
 BUILD ?= $(if $(filter manuscript manuscript/ ./manuscript,$(BOOK)),build,$(patsubst %/,%,$(BOOK))/build)
 RULES := $(BUILD)/.make/rules.mk
 
-.PHONY: all books setup check-system test-system clean test check help bench
+.PHONY: all books setup check-system test-system clean test check help bench fresh-check
 
 all: books
 
@@ -88,6 +88,10 @@ test: $(STAMP) | test-system
 # The fast lane: everything but the end-to-end tests that build and judge whole books.
 check: $(STAMP)
 	@$(PY) -m pytest -q -m "not slow" tests
+
+# The README's two commands in a fresh Debian 12 chroot (debootstrap): slow, root only.
+fresh-check:
+	@bash scripts/dev/fresh_check.sh
 
 # ---------------------------------------------------------------- benchmark
 # Not part of `make` or `make test`: it takes minutes and measures, it does not build.

@@ -109,6 +109,9 @@ def rules(paths: BookPaths, target: Path, command: str = "$(ANTHOLOGY)") -> str:
         f"BOOK_OUTPUTS := {' '.join(_show(s.outputs(paths)[0]) for s in BUILD_STAGES)}",
         f".PHONY: {' '.join(s.name for s in BUILD_STAGES)}",
         *(stage_rule(stage, paths, command) for stage in STAGES),
+        # Every code and template file as a target with no recipe (as gcc -MP does): a
+        # module deleted or renamed rebuilds what used it instead of stopping Make.
+        "\n".join(f"{_show(f)}:" for f in sorted({*code, *(r for s in STAGES for r in resource_files(s))})),
     ]
     return "\n\n".join(sections) + "\n"
 

@@ -91,7 +91,7 @@ STAGES: tuple[Stage, ...] = (
           outputs=lambda p: [p.bibliography_json, p.bibliography_html, p.bibliography_citations,
                              *_reports("bibliography.md")(p)]),
     Stage("index", "check the index terms against the chapters (reports/index.md)",
-          "scripts.index.core", "run",
+          "scripts.index.report", "run",
           inputs=lambda p: [p.chapters_html],
           optional=lambda p: [p.index_terms],
           outputs=_reports("index.md"), resources=(_T / "index.html.j2",)),

@@ -21,7 +21,8 @@ import yaml
 
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
-from scripts.index.core import IndexTerms, find_terms, load_terms
+from scripts.index.match import find_terms
+from scripts.index.terms import IndexTerms, load_terms
 
 # Words that start a capitalised run but are never part of a name.
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "president", "premier", "prime", "minister",

@@ -476,6 +476,16 @@ def test_index_links_land_on_anchors_in_the_chapters(documents):
     assert "Shanghai Cooperation Organisation (SCO)" in terms or "SCO" in terms
 
 
+def test_index_document_has_its_heading_once(documents):
+    """The index fragment's heading is the page's, from scripts/books/backmatter.py; no second one."""
+    index = _doc(documents, "index.xhtml")
+    headings = [_text(h) for h in index.iter(*(f"{{{NS['x']}}}h{level}" for level in range(1, 7)))]
+    assert headings.count("Index") == 1
+    section = index.find(".//x:section[@role='doc-index']", NS)
+    heading = section.find("x:h1", NS)
+    assert _text(heading) == "Index" and section.get("aria-labelledby") == heading.get("id")
+
+
 def test_index_marks_no_note_or_url(documents):
     chapter = _doc(documents, "chapter-03.xhtml")
     notes = chapter.find(".//x:section[@role='doc-endnotes']", NS)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from scripts.books.pdf import build as pdf
@@ -354,7 +355,7 @@ def test_no_word_runs_into_the_margins(built):
 # ---------------------------------------------------------------- the index loop
 
 class FakeIndex:
-    """Stands in for scripts.index.core (same interface): one term per chapter, on its last paragraph."""
+    """Stands in for pdf.load_index_functions() (same four functions): one term per chapter, on its last paragraph."""
 
     def load_terms(self):
         return ["Closing paragraph"]
@@ -375,12 +376,43 @@ class FakeIndex:
         return f'<h2 class="index-letter">C</h2><ul><li>Closing paragraph, {locators}</li></ul>'
 
 
+def test_each_back_matter_heading_is_in_the_book_once():
+    """The headings are the back matter's (scripts/books/backmatter.py): the bibliography and
+    the index arrive without their own, or the book would print "Index" twice."""
+    from scripts.books.contributors import load_people
+    from scripts.index.match import mark_occurrences
+    from scripts.index.render import render_index_html
+    from scripts.index.terms import parse_terms
+
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    terms = parse_terms("entries:\n  - term: Kazakhstan\n")
+    _, found = mark_occurrences(chapters[0].body, chapters[0].anchor, terms)
+    index_html = render_index_html(terms, found, target="pdf",
+                                   page_of={o.anchor_id: "1" for o in found})
+    html = pdf.render_book_html(
+        book, chapters, contributors=load_people(ROOT / "tests/fixtures/epub/contributors.json"),
+        bibliography=pdf.load_bibliography(ROOT / "tests/fixtures/epub/bibliography.html"),
+        index_html=index_html)
+    root = lxml_html.document_fromstring(html)
+    back = [" ".join(h.text_content().split())
+            for h in root.xpath("//h1 | //h2 | //h3") if h.xpath("ancestor::section[@id='index' "
+                                                                   "or @id='bibliography' "
+                                                                   "or @id='contributors']")]
+    assert back.count("Index") == 1 and back.count("Bibliography") == 1
+    assert back.count("About the Author and Contributors") == 1
+    assert [s.get("id") for s in root.xpath("//section[contains(@class, 'backmatter')]")] == [
+        "contributors", "bibliography", "index"]
+    assert [" ".join(t.text_content().split()) for t in root.xpath("//li[@class='toc-back']")] == [
+        "About the Author and Contributors", "Bibliography", "Index"]
+
+
 @needs_poppler
 def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
     book = load_book(ROOT / "manuscript" / "book.yaml")
     chapters = pdf.load_chapters(FIXTURES)
     fake = FakeIndex()
-    layout = pdf.typeset(book, chapters, index_module=fake, index_terms=fake.load_terms())
+    layout = pdf.typeset(book, chapters, index_functions=fake, index_terms=fake.load_terms())
     assert 2 <= layout.passes <= pdf.MAX_PASSES
     anchors = pdf.anchor_pages(layout.document)
     expected = [layout.labels[anchors[f"{c.anchor}-ix-1"]] for c in chapters]

@@ -14,7 +14,7 @@ from scripts.bibliography import overrides as bibliography
 from scripts.core.book import load_book
 from scripts.core.config import Validator, did_you_mean
 from scripts.core.errors import UserError
-from scripts.index import core as index
+from scripts.index import terms as index
 from scripts.text import dedupe, notes
 from tests.conftest import ROOT, check_golden
 

@@ -8,11 +8,12 @@ import pytest
 from lxml import etree
 
 from scripts.core.errors import UserError
-from scripts.index.core import (
-    Occurrence, find_terms, format_page_runs, group_by_letter, letter_of, load_terms,
-    locators_stable, mark_occurrences, merge_page_runs, missing_anchors, parse_terms,
-    render_index_html, sort_key,
+from scripts.index.match import Occurrence, find_terms, mark_occurrences
+from scripts.index.render import (
+    format_page_runs, group_by_letter, letter_of, locators_stable, merge_page_runs,
+    missing_anchors, render_index_html, sort_key,
 )
+from scripts.index.terms import load_terms, parse_terms
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "index"
@@ -236,7 +237,7 @@ def test_golden_real_chapter(book_terms):
 
 def test_fixture_matches_what_pandoc_makes_of_the_article():
     from scripts.content.chapters import markdown_to_html
-    from scripts.index.core import chapter_xhtml
+    from scripts.index.report import chapter_xhtml
     fields = markdown_to_html((FIXTURES / "article.md").read_text(encoding="utf-8"), id_prefix="ch13-")
     html = chapter_xhtml(fields["title"][0], fields["subtitle"][0], fields["headnote"][0],
                          fields["body"][0])
@@ -360,9 +361,8 @@ def test_epub_without_chapter_href_is_a_programming_error(small):
 
 @pytest.fixture(scope="session")
 def real_chapters():
-    from scripts.index.core import _chapter_sources
-    sources = sorted((ROOT / "manuscript" / "sources").glob("*.txt"))
-    return _chapter_sources(ROOT / "build" / "articles", sources)
+    from scripts.index.report import chapter_sources
+    return chapter_sources(ROOT / "build" / "articles")
 
 
 def test_real_book_every_anchor_starts_at_a_variant(book_terms, real_chapters):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scripts.core.paths import BookPaths
 from scripts.index.candidates import find_candidates, fold, markdown_paragraphs
-from scripts.index.core import parse_terms
+from scripts.index.terms import parse_terms
 from tests.conftest import ROOT, demo_book_copy, run_stages
 
 PARAGRAPHS = [

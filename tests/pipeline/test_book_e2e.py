@@ -121,6 +121,17 @@ def test_the_printed_index_is_the_one_the_report_describes(built_book):
     assert "Xinjiang" in printed and "Shanghai Cooperation Organisation" in printed
 
 
+@poppler
+def test_the_index_heading_prints_once_on_its_first_page(built_book):
+    pdf = str(built_book / "anthology-screen.pdf")
+    reader = PdfReader(pdf)
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline
+              if not isinstance(item, list) and item.title == "Index"]
+    assert len(starts) == 1, "the outline lists the index more than once"
+    first_page = [line.strip() for line in page_lines(pdf, starts[0], layout=False)]
+    assert first_page.count("Index") == 1
+
+
 # ---------------------------------------------------------------- the real EPUB
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

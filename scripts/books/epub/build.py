@@ -1,7 +1,7 @@
 """Build the EPUB 3 anthology (build/anthology.epub) from the article Markdown.
 
 Input: build/articles/NN-slug.md (the contract in the team brief), manuscript/book.yaml, and,
-when they exist, build/bibliography.html, build/contributors.json and the index module.
+when they exist, build/bibliography.html, build/contributors.json and manuscript/index.yaml.
 Output: one EPUB, byte-identical for identical inputs, plus build/reports/epub.json listing
 what was left out and why.
 
@@ -29,7 +29,8 @@ from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.books import fonts as epub_fonts
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.contributors import heading as people_heading, load_people
+from scripts.books.backmatter import BackMatterSection, back_matter_sections
+from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
 from scripts.content.chapters import load_chapters
 from scripts.core.console import progress
@@ -40,6 +41,9 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  transform_sidebars)
 from scripts.core.errors import UserError
 from scripts.content.sanitise import sanitise
+from scripts.index.match import Occurrence, mark_occurrences
+from scripts.index.render import render_index_html
+from scripts.index.terms import IndexTerms, load_terms
 
 TEMPLATES = resources.TEMPLATES / "epub"
 STYLESHEET = resources.STYLES / "epub.css"
@@ -267,77 +271,69 @@ def backmatter_page(env: Environment, book: Book, *, kind: str, heading: str, ep
 
 # ---------------------------------------------------------------- optional back matter
 
-def contributors_page(env: Environment, book: Book, path: Path,
-                      articles: list[Article]) -> Page | None:
-    found = load_people(path)
-    if not found:
-        return None
+def contributors_page(env: Environment, book: Book, section: BackMatterSection,
+                      found: list[Person], articles: list[Article]) -> Page:
     by_slug = {a.slug: a for a in articles}
     people = [{"name": p.name, "bio": p.bio,
                "chapters": [{"href": by_slug[s].file_name, "title": by_slug[s].title}
                             for s in p.slugs if s in by_slug]} for p in found]
     several = len(people) > 1
-    heading = people_heading(found)
     fragment = env.get_template("contributors.xhtml.j2").render(people=people, several=several)
     holder = parse_document(f'<div xmlns="http://www.w3.org/1999/xhtml">{fragment}</div>')
-    return backmatter_page(env, book, kind="contributors", heading=heading,
+    return backmatter_page(env, book, kind=section.id, heading=section.heading,
                            epub_type="contributors", role="", elements=list(holder),
                            landmark="contributors")
 
 
-def bibliography_page(env: Environment, book: Book, path: Path,
+def bibliography_page(env: Environment, book: Book, section: BackMatterSection, path: Path,
                       dropped: list[Dropped]) -> Page | None:
     fragment_html = path.read_text(encoding="utf-8")
     elements = _block_fragment(fragment_html, path.name, dropped, 2)
-    # The fragment's own top heading ("Bibliography", "References") becomes the page heading.
-    heading = "Bibliography"
+    # The page's heading is the section's; a top heading of the fragment's own would be a second.
     if elements and elements[0].tag == q("h2"):
-        heading = text_of(elements[0]) or heading
         elements = elements[1:]
         shift_headings(elements, 2)
     if not any(text_of(e) for e in elements):
         return None
-    return backmatter_page(env, book, kind="bibliography", heading=heading,
+    return backmatter_page(env, book, kind=section.id, heading=section.heading,
                            epub_type="bibliography", role="doc-bibliography",
                            elements=elements, landmark="bibliography")
 
 
 class IndexHook:
-    """Adapter to scripts.index.core (the index stage): anchors each term occurrence in the chapter
+    """Adapter to the index stage (scripts.index): anchors each term occurrence in the chapter
     bodies, then renders the index with links to those anchors."""
 
-    def __init__(self, module: Any, terms: Any):
-        self.module = module
+    def __init__(self, terms: IndexTerms):
         self.terms = terms
-        self.occurrences: list[Any] = []
+        self.occurrences: list[Occurrence] = []
 
     @classmethod
     def load(cls, terms_path: Path | None) -> IndexHook | None:
         """None when the editor keeps no index terms (the book then has no index)."""
         if terms_path is None or not terms_path.exists():
             return None
-        from scripts.index import core as index_module
-        return cls(index_module, index_module.load_terms(terms_path))
+        return cls(load_terms(terms_path))
 
     def mark(self, body_html: str, article: Article) -> str:
-        marked, found = self.module.mark_occurrences(body_html, article.chapter_id, self.terms)
+        marked, found = mark_occurrences(body_html, article.chapter_id, self.terms)
         self.occurrences.extend(found)
         return marked
 
-    def render(self, articles: list[Article]) -> str:
+    def render(self, articles: list[Article], title: str) -> str:
         files = {a.chapter_id: a.file_name for a in articles}
-        return self.module.render_index_html(self.terms, self.occurrences, target="epub",
-                                             chapter_href=lambda chapter_id: files[chapter_id])
+        return render_index_html(self.terms, self.occurrences, target="epub", title=title,
+                                 chapter_href=lambda chapter_id: files[chapter_id])
 
 
-def index_page(env: Environment, book: Book, hook: IndexHook, articles: list[Article],
-               dropped: list[Dropped]) -> Page | None:
-    """The index stage's own section (heading, letter groups, EPUB index semantics), placed in
-    a page of its own; None when no term occurs in the text."""
+def index_page(env: Environment, book: Book, back_section: BackMatterSection, hook: IndexHook,
+               articles: list[Article], dropped: list[Dropped]) -> Page | None:
+    """The index stage's own section (letter groups, EPUB index semantics) under the back
+    matter's heading for it, placed in a page of its own; None when no term occurs in the text."""
     if not hook.occurrences:
         return None
     internal = frozenset(a.file_name for a in articles)
-    fragment = html_to_xhtml(hook.render(articles), "index", internal)
+    fragment = html_to_xhtml(hook.render(articles, back_section.heading), "index", internal)
     dropped.extend(fragment.dropped)
     section = next((e for e in fragment.elements if e.tag == q("section")), None)
     if section is None or not text_of(section):
@@ -345,15 +341,16 @@ def index_page(env: Environment, book: Book, hook: IndexHook, articles: list[Art
     section.set(EPUB_TYPE, " ".join(["backmatter", *(section.get(EPUB_TYPE) or "index").split()]))
     shift_headings([section], 1)
     heading = section.find(q("h1"))
-    title = text_of(heading) if heading is not None else "Index"
     if heading is not None:
-        heading.set("id", heading.get("id") or "index-heading")
+        heading.set("id", heading.get("id") or f"{back_section.id}-heading")
         section.set("aria-labelledby", heading.get("id"))
-    root = _render(env, "fragment.xhtml.j2", **_common(book, title, "index"))
+    title = back_section.heading
+    root = _render(env, "fragment.xhtml.j2", **_common(book, title, back_section.id))
     _fill_blocks(root, "body", fragment.elements)
     close_heading_gaps(root)
     ensure_unique_ids(root)
-    return Page("index.xhtml", "index", title, serialize(root), "backmatter", "index")
+    return Page(f"{back_section.id}.xhtml", back_section.id, title, serialize(root),
+                "backmatter", "index")
 
 
 # ---------------------------------------------------------------- navigation
@@ -572,19 +569,17 @@ def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = No
         chapters.append(page)
         notes += count
 
-    back: list[Page] = []
-    if contributors is not None and contributors.exists():
-        page = contributors_page(env, book, contributors, articles)
-        if page:
-            back.append(page)
-    if bibliography is not None and bibliography.exists():
-        page = bibliography_page(env, book, bibliography, dropped)
-        if page:
-            back.append(page)
-    if index_hook is not None:
-        page = index_page(env, book, index_hook, articles, dropped)
-        if page:
-            back.append(page)
+    people = load_people(contributors)
+    sections = back_matter_sections(
+        people, bibliography=bibliography is not None and bibliography.exists(),
+        index=index_hook is not None)
+    make_page = {
+        "contributors": lambda section: contributors_page(env, book, section, people, articles),
+        "bibliography": lambda section: bibliography_page(env, book, section, bibliography, dropped),
+        "index": lambda section: index_page(env, book, section, index_hook, articles, dropped),
+    }
+    # A bibliography or an index with nothing in it after all gives no page.
+    back = [page for section in sections if (page := make_page[section.id](section)) is not None]
 
     front = [
         simple_page(env, book, "cover.xhtml.j2", "cover.xhtml", "cover", "Cover", "cover",

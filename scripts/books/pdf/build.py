@@ -1,7 +1,7 @@
 """The print book: article Markdown -> Jinja2 HTML -> WeasyPrint -> two PDFs.
 
 Inputs : manuscript/book.yaml, build/articles/NN-slug.md (+ optional back matter:
-         build/contributors.json, build/bibliography.html, scripts/index/core.py's terms)
+         build/contributors.json, build/bibliography.html, manuscript/index.yaml's terms)
 Outputs: build/anthology.pdf          print master: 6 x 9 in trim, 3 mm bleed, PDF/X-4
          build/anthology-screen.pdf   download copy: same pages, no bleed, PDF/UA-1 (tagged)
          build/reports/pdf.json       pages, passes, folio labels, fonts, what was left out
@@ -18,6 +18,7 @@ import hashlib
 import html as html_text
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from markupsafe import Markup
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.contributors import Person, heading as people_heading, load_people
+from scripts.books.backmatter import back_matter_sections
+from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
 from scripts.core.errors import UserError
 from scripts.content.sanitise import Dropped, sanitise
@@ -248,15 +250,31 @@ def load_bibliography(path: Path | None, dropped: list[Dropped] | None = None) -
     wrapper = lxml_html.fragment_fromstring(path.read_text(encoding="utf-8"),
                                             create_parent="div")
     _sanitise(wrapper, path.name, dropped)
+    # The section's heading is the back matter's (scripts/books/backmatter.py); a top
+    # heading of the fragment's own would print a second one, as the EPUB drops it too.
+    if len(wrapper) and wrapper[0].tag in ("h1", "h2"):
+        wrapper.remove(wrapper[0])
     return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
 
 
 # ---------------------------------------------------------------- the index hook
 
-def load_index_module():
-    """The index stage's module; typeset() takes it as a parameter so a test can hand in a stand-in."""
-    from scripts.index import core as index
-    return index
+@dataclass(frozen=True)
+class IndexFunctions:
+    """What typeset() needs from the index stage, passed in so a test can hand in a stand-in."""
+    load_terms: Callable
+    mark_occurrences: Callable
+    render_index_html: Callable
+    build_model: Callable
+
+
+def load_index_functions() -> IndexFunctions:
+    # Imported here, not at the top: a book without index terms never loads the index stage.
+    from scripts.index.match import mark_occurrences
+    from scripts.index.render import build_model, render_index_html
+    from scripts.index.terms import load_terms
+    return IndexFunctions(load_terms=load_terms, mark_occurrences=mark_occurrences,
+                          render_index_html=render_index_html, build_model=build_model)
 
 
 # ---------------------------------------------------------------- folios
@@ -304,8 +322,10 @@ def template_environment() -> jinja2.Environment:
 def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[Person],
                      bibliography: str, index_html: str) -> str:
     template = template_environment().get_template("book.html")
+    back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
+                                       index=bool(index_html))
     return template.render(
-        book=book, chapters=chapters, contributors=contributors, people_heading=people_heading(contributors or []),
+        book=book, chapters=chapters, contributors=contributors, back_matter=back_matter,
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
         date=book.date.isoformat())
@@ -320,11 +340,12 @@ class Layout:
     first_body_page: int
     passes: int
     index_used: bool
-    index_model: object = None      # scripts.index.core.IndexModel as printed (for the report and tests)
+    index_model: object = None      # scripts.index.render.IndexModel as printed (for the report and tests)
 
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
-            bibliography: str = "", index_module=None, index_terms=None) -> Layout:
+            bibliography: str = "", index_functions: IndexFunctions | None = None,
+            index_terms=None) -> Layout:
     """Lay the book out, repeating while the index's page numbers are still moving."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -334,11 +355,11 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
     occurrences = None
-    if index_module is not None:
+    if index_functions is not None:
         marked = []
         occurrences = []
         for chapter in chapters:
-            body, found = index_module.mark_occurrences(chapter.body, chapter.anchor, index_terms)
+            body, found = index_functions.mark_occurrences(chapter.body, chapter.anchor, index_terms)
             marked.append(Chapter(**{**chapter.__dict__, "body": body}))
             occurrences.extend(found)
         chapters = marked
@@ -348,9 +369,9 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         # The first pass only has to find the pages of the text's anchors; the index
         # comes after all the text, so laying it out with placeholders would be wasted work.
         index_html = ""
-        if index_module is not None and page_of:
-            index_html = index_module.render_index_html(index_terms, occurrences, target="pdf",
-                                                        page_of=page_of)
+        if index_functions is not None and page_of:
+            index_html = index_functions.render_index_html(index_terms, occurrences,
+                                                           target="pdf", page_of=page_of)
         html = render_book_html(book, chapters, contributors=contributors,
                                 bibliography=bibliography, index_html=index_html)
         document = HTML(string=html, base_url=str(resources.PROJECT)).render(
@@ -365,11 +386,12 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         # so the text's pages settle after one pass unless the front matter grows.
         wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
         new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
-        if index_module is None or new_page_of == page_of:
-            printed = (index_module.build_model(index_terms, occurrences, target="pdf", page_of=page_of)
-                       if index_module is not None else None)
-            return Layout(document, labels, anchors[first_chapter], passes, index_module is not None,
-                          printed)
+        if index_functions is None or new_page_of == page_of:
+            printed = (index_functions.build_model(index_terms, occurrences, target="pdf",
+                                                   page_of=page_of)
+                       if index_functions is not None else None)
+            return Layout(document, labels, anchors[first_chapter], passes,
+                          index_functions is not None, printed)
         page_of = new_page_of
     raise UserError(f"index page numbers still changed after {MAX_PASSES} layout passes",
                     hint="an index entry is probably moving text across a page break; "
@@ -457,13 +479,13 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     dropped = [d for chapter in chapters for d in chapter.dropped]
     bibliography = load_bibliography(bibliography_path, dropped)
     use_index = index_terms is not None and index_terms.exists()
-    index_module = load_index_module() if use_index else None
-    terms = index_module.load_terms(index_terms) if index_module else None
+    index_functions = load_index_functions() if use_index else None
+    terms = index_functions.load_terms(index_terms) if index_functions else None
     layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
-                     index_module=index_module, index_terms=terms)
+                     index_functions=index_functions, index_terms=terms)
     sizes = write_pdfs(layout, book, print_path, screen_path)
     left_out = []
-    if index_module is None:
+    if index_functions is None:
         left_out.append({"part": "index", "reason": f"no index terms ({index_terms or 'none given'}); "
                          "see build/reports/index-candidates.md for suggestions"})
     if not contributors:

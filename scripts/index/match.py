@@ -1,0 +1,303 @@
+"""Finding the index terms in the text and anchoring them in a chapter.
+
+`find_terms` finds headwords in plain text (a PDF page's, for the tests and the candidates
+report); `mark_occurrences` puts an anchor span `<span class="ix" id="ix-ch03-7">` around each
+indexed occurrence in a chapter's (X)HTML and returns the Occurrence each one locates.  Both
+book builders call it once per chapter; scripts.index.render turns the occurrences into the
+index.  Kept apart because it is the part that reads and rewrites the chapters' markup.
+
+Sub-entry rule (documented for the editor in docs/index.md): a sub-entry occurs in a block
+(paragraph, list item, heading, table cell) that contains both one of its headword's phrases
+and one of its own phrases.  Its locator is the headword's first occurrence in that block, so
+the page a locator names always shows the headword itself.  A block that matches no sub-entry
+gives locators to the headword (unless the entry says `main_locators: false`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from scripts.index.terms import APOSTROPHES, DASHES, IndexTerms, is_acronym, phrase_identity
+
+EPUB_NS = "http://www.idpf.org/2007/ops"
+ANCHOR_CLASS = "ix"
+
+_SPACE = r"\s+"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = []
+    for index, char in enumerate(phrase.strip()):
+        if char in APOSTROPHES:
+            parts.append(f"[{APOSTROPHES}]")
+        elif char in DASHES:
+            parts.append(f"[{DASHES}]")
+        elif char.isspace():
+            if not parts or parts[-1] != _SPACE:
+                parts.append(_SPACE)      # pandoc wraps lines, so a space may be a newline
+        elif index == 0 and not is_acronym(phrase) and char.lower() != char.upper():
+            parts.append(f"[{re.escape(char.upper())}{re.escape(char.lower())}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+# Whole words only: no letter or digit on either side, and no apostrophe-word after
+# ("Xi" must not match "Xi'an", but does match the possessive "Xi's").
+_BEFORE = r"(?<![\w])"
+_AFTER = r"(?![\w])(?![" + APOSTROPHES + r"](?!s\b)\w)"
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for many phrases; the longest phrase wins where several start at one place."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if not unique:
+        return None
+    return re.compile(_BEFORE + "(?:" + "|".join(_phrase_pattern(p) for p in unique) + ")" + _AFTER)
+
+
+class _Matcher:
+    """Every phrase of the terms compiled into one pattern, and each sub-entry's into its own."""
+
+    def __init__(self, terms: IndexTerms):
+        self.owner: dict[str, str] = {}
+        for entry in terms.entries.values():
+            for phrase in entry.phrases:
+                self.owner[phrase_identity(phrase)] = entry.key
+        self.pattern = compile_phrases(p for e in terms.entries.values() for p in e.phrases)
+        self.sub_patterns = {
+            (entry.key, sub.key): compile_phrases(sub.phrases)
+            for entry in terms.entries.values() for sub in entry.subentries}
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        found = []
+        for match in self.pattern.finditer(text):
+            key = self.owner.get(phrase_identity(match.group()))
+            if key is not None:
+                found.append((match.start(), match.end(), key))
+        return found
+
+
+def _matcher_for(terms: IndexTerms) -> _Matcher:
+    """The terms' compiled phrases, built on first use: compiling is the slow part, and the
+    builders match the same terms against every chapter."""
+    if terms.compiled_phrases is None:
+        terms.compiled_phrases = _Matcher(terms)
+    return terms.compiled_phrases
+
+
+def find_terms(text: str, terms: IndexTerms) -> list[tuple[str, str]]:
+    """(matched text, headword key) for each occurrence in plain text, e.g. a PDF page's text."""
+    return [(text[s:e], key) for s, e, key in _matcher_for(terms).find(text)]
+
+
+# ---------------------------------------------------------------- marking a chapter
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    anchor_id: str
+    term: str              # headword key
+    sub: str | None        # sub-entry key, or None for the headword itself
+    chapter_id: str
+    block: int = 0         # ordinal of the paragraph/list item/heading within the chapter
+    text: str = ""         # the words matched
+
+
+_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
+                         "td", "th", "figcaption", "caption", "div", "section", "aside", "header",
+                         "article", "body", "pre"})
+_SKIP_TAGS = frozenset({"head", "script", "style", "code", "pre", "kbd", "samp", "math", "svg",
+                        "sup"})
+_NOTE_TOKENS = frozenset({"footnotes", "footnote", "endnotes", "endnote", "notes", "doc-endnotes",
+                          "doc-footnote", "doc-endnote", "doc-noteref", "doc-backlink", "noteref",
+                          "footnote-ref", "footnote-back", "rearnotes", "rearnote", "index",
+                          "doc-index", ANCHOR_CLASS})
+_URL_TEXT = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)", re.I)
+_CHAPTER_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
+
+
+def _tokens(element, name: str) -> set[str]:
+    value = element.get(name)
+    if value is None and name == "epub:type":
+        value = element.get(f"{{{EPUB_NS}}}type")
+    return set(value.split()) if value else set()
+
+
+def _excluded(element) -> bool:
+    """Text in this element (and inside it) is never indexed."""
+    local = _local(element)
+    if local in _SKIP_TAGS:
+        return True
+    # data-noindex marks a heading; pandoc's --section-divs copies the heading's attributes
+    # onto its <section>, which must not take the whole section out of the index.
+    if element.get("data-noindex") is not None and local != "section":
+        return True
+    if (_tokens(element, "class") | _tokens(element, "role") | _tokens(element, "epub:type")) & _NOTE_TOKENS:
+        return True
+    if local == "a":
+        text = "".join(element.itertext()).strip()
+        href = (element.get("href") or "").strip()
+        if "uri" in _tokens(element, "class") or "email" in _tokens(element, "class"):
+            return True
+        if text and (_URL_TEXT.match(text) or text == href):
+            return True
+    return False
+
+
+def _parse(markup: str):
+    """Return (root, serialise) where serialise() gives the markup back in the same shape."""
+    head = markup.lstrip()[:200].lower()
+    if head.startswith(("<?xml", "<!doctype", "<html")):
+        parser = etree.XMLParser(resolve_entities=False, strip_cdata=False)
+        try:
+            tree = etree.fromstring(markup.encode("utf-8"), parser).getroottree()
+        except etree.XMLSyntaxError:
+            tree = lxml_html.document_fromstring(markup).getroottree()
+        declaration = head.startswith("<?xml")
+
+        def whole() -> str:
+            text = etree.tostring(tree, encoding="unicode", method="xml")
+            return ('<?xml version="1.0" encoding="utf-8"?>\n' + text) if declaration else text
+        return tree.getroot(), whole
+
+    try:
+        # Declare the epub prefix only when used, or every top-level element would repeat it.
+        declare = f' xmlns:epub="{EPUB_NS}"' if "epub:" in markup else ""
+        root = etree.fromstring(f"<ix-fragment{declare}>{markup}</ix-fragment>".encode("utf-8"))
+    except etree.XMLSyntaxError:
+        # Not XML (named entities, void tags): read it as HTML, write it back as XHTML.
+        root = lxml_html.fragment_fromstring(markup, create_parent="ix-fragment")
+
+    def fragment() -> str:
+        out = [html_lib.escape(root.text or "", quote=False)]
+        out += [etree.tostring(child, encoding="unicode", method="xml", with_tail=True)
+                for child in root]
+        return "".join(out)
+    return root, fragment
+
+
+def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str, list[Occurrence]]:
+    """Anchor every indexed occurrence in a chapter's (X)HTML; notes, URLs and data-noindex are skipped."""
+    if not _CHAPTER_ID.match(chapter_id):
+        raise ValueError(f"chapter id {chapter_id!r} cannot be part of an XML id")
+    root, serialise = _parse(html)
+    matcher = _matcher_for(terms)
+    taken_ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    ns = etree.QName(root).namespace if isinstance(root.tag, str) else None
+
+    # Pass 1: collect every match with the text node and block it sits in.
+    # A slot is (element, "text"|"tail"); matches are (slot, start, end, key, block).
+    blocks: dict[int, int] = {}
+    block_text: dict[int, list[str]] = defaultdict(list)
+    matches: list[tuple[tuple, int, int, str, int]] = []
+
+    def block_of(element) -> int:
+        node = element
+        while node is not None and _local(node) not in _BLOCK_TAGS and node is not root:
+            node = node.getparent()
+        node = node if node is not None else root
+        return blocks.setdefault(id(node), len(blocks))
+
+    def scan(slot, text: str | None, block: int) -> None:
+        if not text:
+            return
+        block_text[block].append(text)
+        for start, end, key in matcher.find(text):
+            matches.append((slot, start, end, key, block))
+
+    def walk(element) -> None:
+        # An excluded element's tail still belongs to its parent, so the parent scans it.
+        if not isinstance(element.tag, str) or (element is not root and _excluded(element)):
+            return
+        scan((element, "text"), element.text, block_of(element))
+        for child in element:
+            walk(child)
+            if child.tail:
+                scan((child, "tail"), child.tail, block_of(element))
+    walk(root)
+
+    # Pass 2: decide which matches get an anchor and what they locate.
+    plan: dict[int, list[tuple[str, str | None]]] = defaultdict(list)   # match index -> (key, sub)
+    first_in_block: dict[tuple[int, str], int] = {}
+    for index, (_, _, _, key, block) in enumerate(matches):
+        first_in_block.setdefault((block, key), index)
+    subs_in_block: dict[tuple[int, str], list[str]] = {}
+    for (block, key), _ in first_in_block.items():
+        entry = terms.entries[key]
+        text = " ".join(block_text[block])
+        subs_in_block[(block, key)] = [
+            sub.key for sub in entry.subentries
+            if (pattern := matcher.sub_patterns[(key, sub.key)]) and pattern.search(text)]
+    for index, (_, _, _, key, block) in enumerate(matches):
+        subs = subs_in_block[(block, key)]
+        if subs:
+            if first_in_block[(block, key)] == index:
+                plan[index] = [(key, sub) for sub in subs]
+        elif terms.entries[key].main_locators:
+            plan[index] = [(key, None)]
+
+    # Pass 3: insert the anchors, numbering them in reading order.
+    occurrences: list[Occurrence] = []
+    anchors_at: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    counter = 0
+    for index, (slot, start, end, key, block) in enumerate(matches):
+        if index not in plan:
+            continue
+        counter += 1
+        anchor_id = f"ix-{chapter_id}-{counter}"
+        while anchor_id in taken_ids:
+            counter += 1
+            anchor_id = f"ix-{chapter_id}-{counter}"
+        taken_ids.add(anchor_id)
+        anchors_at[(id(slot[0]), slot[1])].append((start, end, anchor_id))
+        element, which = slot
+        matched = (element.text if which == "text" else element.tail)[start:end]
+        occurrences += [Occurrence(anchor_id, k, sub, chapter_id, block, re.sub(r"\s+", " ", matched))
+                        for k, sub in plan[index]]
+    slots = {(id(slot[0]), slot[1]): slot for slot, *_ in matches}
+    tag = f"{{{ns}}}span" if ns else "span"
+    for slot_id, anchors in anchors_at.items():
+        element, which = slots[slot_id]
+        _insert_anchors(element, which, sorted(anchors), tag)
+    return serialise(), occurrences
+
+
+def _insert_anchors(element, which: str, anchors: list[tuple[int, int, str]], tag: str) -> None:
+    """Wrap each matched phrase in an anchor span.  The span holds the words rather
+    than standing empty before them: WeasyPrint's line breaker mishandles empty
+    inline boxes in justified, hyphenated text (lines of one word appear)."""
+    text = element.text if which == "text" else element.tail
+    cuts = [start for start, _, _ in anchors] + [len(text)]
+    spans = []
+    for (start, end, anchor_id), next_cut in zip(anchors, cuts[1:]):
+        span = etree.Element(tag)
+        span.set("class", ANCHOR_CLASS)
+        span.set("id", anchor_id)
+        span.text = text[start:end]
+        span.tail = text[end:next_cut]
+        spans.append(span)
+    pieces = text[:anchors[0][0]]
+    if which == "text":
+        element.text = pieces
+        for offset, span in enumerate(spans):
+            element.insert(offset, span)
+    else:
+        element.tail = pieces
+        parent = element.getparent()
+        position = parent.index(element)
+        for offset, span in enumerate(spans, 1):
+            parent.insert(position + offset, span)
