@@ -24,6 +24,7 @@ from scripts.core import paths as resources
 from scripts.core.atomic import write_text
 from scripts.core.errors import UserError
 from scripts.content.pandoc_batch import Document, convert_many
+from scripts.content.sanitise import Dropped, sanitise
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
 TEMPLATE = resources.TEMPLATES / "pandoc" / "fields.html"
@@ -31,24 +32,75 @@ TEMPLATE = resources.TEMPLATES / "pandoc" / "fields.html"
 
 @dataclass
 class Chapter:
+    """One chapter as both books take it, prepared once by the html stage: every field is
+    pandoc's HTML put through the one sanitiser (what it dropped is in `dropped`), with
+    ids unique in the book (pandoc writes them prefixed `chNN-`).  Each book only adds
+    its own finishing (XHTML for the EPUB, endnotes and line breaks for the PDF)."""
     number: int
     slug: str
     title: str               # HTML fragment (inline)
     body: str                # HTML fragment (blocks; pandoc footnotes at the end)
     subtitle: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)     # inline HTML fragments
     headnote: str = ""
     outlet: str = ""
     source: Path | None = None
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def id(self) -> str:
+        """The chapter's key in the book ("ch03"): the prefix of its ids, the index's chapter."""
         return f"ch{self.number:02d}"
+
+    @property
+    def where(self) -> str:
+        """How reports name the chapter: its article file."""
+        return self.source.name if self.source else f"chapter {self.number}"
 
     @property
     def title_text(self) -> str:
         """The title as plain text (running heads, metadata, navigation)."""
-        return html.fromstring(f"<span>{self.title}</span>").text_content()
+        return plain_text(self.title)
+
+    @property
+    def outlet_text(self) -> str:
+        return plain_text(self.outlet)
+
+    @property
+    def author_names(self) -> list[str]:
+        return [name for name in map(plain_text, self.authors) if name]
+
+
+def plain_text(fragment: str) -> str:
+    """The text a reader sees of a (sanitised) fragment, its spaces collapsed."""
+    if not fragment or not fragment.strip():
+        return ""
+    return " ".join(html.fragment_fromstring(fragment, create_parent="span").text_content().split())
+
+
+def checked(chapter: Chapter) -> Chapter:
+    """The chapter with every field through the sanitiser once more, what it drops added.
+    The books take their chapters through this gate of their own in case one reaches
+    them by another way than the html stage; on the html stage's output it finds nothing."""
+    from dataclasses import replace
+    dropped = list(chapter.dropped)
+
+    def inline(fragment: str) -> str:
+        return _sanitised(fragment, "span", chapter.where, dropped)
+
+    return replace(chapter, title=inline(chapter.title), subtitle=inline(chapter.subtitle),
+                   headnote=inline(chapter.headnote), outlet=inline(chapter.outlet),
+                   authors=[inline(a) for a in chapter.authors],
+                   body=_sanitised(chapter.body, "div", chapter.where, dropped), dropped=dropped)
+
+
+def _sanitised(fragment: str, parent: str, where: str, dropped: list[Dropped]) -> str:
+    """A fragment through the one sanitiser; what it takes out goes to `dropped`."""
+    if not fragment.strip():
+        return fragment
+    wrapper = html.fragment_fromstring(fragment, create_parent=parent)
+    dropped.extend(sanitise(wrapper, where))
+    return _inner_html(wrapper)
 
 
 def _inner_html(element: etree._Element) -> str:
@@ -84,9 +136,16 @@ def _chapter(path: Path, number: int, fields: dict[str, list[str]]) -> Chapter:
     def first(name: str) -> str:
         return (fields.get(name) or [""])[0]
 
-    return Chapter(number=number, slug=first("slug") or path.stem, title=first("title"),
-                   body=first("body"), subtitle=first("subtitle"), authors=fields.get("author", []),
-                   headnote=first("headnote"), outlet=first("outlet"), source=path)
+    dropped: list[Dropped] = []
+
+    def inline(fragment: str) -> str:
+        return _sanitised(fragment, "span", path.name, dropped)
+
+    return Chapter(number=number, slug=plain_text(first("slug")) or path.stem, title=inline(first("title")),
+                   body=_sanitised(first("body"), "div", path.name, dropped),
+                   subtitle=inline(first("subtitle")), authors=[inline(a) for a in fields.get("author", [])],
+                   headnote=inline(first("headnote")), outlet=inline(first("outlet")), source=path,
+                   dropped=dropped)
 
 
 def _number(path: Path) -> int:
@@ -145,22 +204,25 @@ def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter
         return None                      # made from other articles: never use it
     return [Chapter(number=e["number"], slug=e["slug"], title=e["title"], body=e["body"],
                     subtitle=e["subtitle"], authors=e["authors"], headnote=e["headnote"],
-                    outlet=e["outlet"], source=p) for e, p in zip(entries, paths)]
+                    outlet=e["outlet"], source=p, dropped=[Dropped(**d) for d in e.get("dropped", [])])
+            for e, p in zip(entries, paths)]
 
 
-def write_cache(directory: Path) -> int:
+def write_cache(directory: Path) -> tuple[int, int]:
     """Convert every article once, for the index, EPUB and PDF stages to share."""
     paths = sorted(directory.glob("[0-9]*.md"))
     texts = [_read(p) for p in paths]
     chapters = load_chapters_from(paths, texts)
     entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
                 "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
-                "headnote": c.headnote, "outlet": c.outlet} for p, t, c in zip(paths, texts, chapters)]
+                "headnote": c.headnote, "outlet": c.outlet, "dropped": [d.as_dict() for d in c.dropped]}
+               for p, t, c in zip(paths, texts, chapters)]
     write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
-    return len(entries)
+    return len(entries), sum(len(c.dropped) for c in chapters)
 
 
 def run(paths: BookPaths) -> str:
     """The html stage: every article converted once, for the index and both books."""
-    count = write_cache(paths.articles)
-    return f"{count} chapters -> {cache_path(paths.articles)}"
+    count, dropped = write_cache(paths.articles)
+    return (f"{count} chapters -> {cache_path(paths.articles)}"
+            + (f"; the sanitiser took {dropped} things out (listed in the books' reports)" if dropped else ""))

@@ -387,7 +387,7 @@ def test_each_back_matter_heading_is_in_the_book_once():
     book = load_book(ROOT / "manuscript" / "book.yaml")
     chapters = pdf.load_chapters(FIXTURES)
     terms = parse_terms("entries:\n  - term: Kazakhstan\n")
-    _, found = mark_occurrences(chapters[0].body, chapters[0].anchor, terms)
+    _, found = mark_occurrences(chapters[0].body, chapters[0].id, terms)
     index_html = render_index_html(terms, found, target="pdf",
                                    page_of={o.anchor_id: "1" for o in found})
     html = pdf.render_book_html(
@@ -415,7 +415,7 @@ def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
     layout = pdf.typeset(book, chapters, index_functions=fake, index_terms=fake.load_terms())
     assert 2 <= layout.passes <= pdf.MAX_PASSES
     anchors = pdf.anchor_pages(layout.document)
-    expected = [layout.labels[anchors[f"{c.anchor}-ix-1"]] for c in chapters]
+    expected = [layout.labels[anchors[f"{c.id}-ix-1"]] for c in chapters]
     assert fake.last == ", ".join(expected) and "?" not in fake.last
     pdf.write_pdfs(layout, book, tmp_path / "p.pdf", tmp_path / "s.pdf")
     last = page_text(tmp_path / "s.pdf", len(layout.document.pages))

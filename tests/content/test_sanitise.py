@@ -140,3 +140,25 @@ def test_pandoc_constructs_our_articles_use_pass_unchanged():
 def test_the_bibliography_and_the_index_fixtures_pass_unchanged():
     _unchanged((FIXTURES / "epub" / "bibliography.html").read_text(encoding="utf-8"), "div")
     _unchanged((FIXTURES / "index" / "chapter.html").read_text(encoding="utf-8"), "div")
+
+
+def test_the_html_stage_prepares_each_chapter_once_sanitised_with_its_drops_recorded(tmp_path):
+    """Markdown can still carry a link a reader's device would execute or a picture the
+    book cannot hold; the html stage cleans them once, and chapters.json keeps the list."""
+    import json
+
+    from scripts.content import chapters as chapter_stage
+
+    articles = tmp_path / "build" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "01-a.md").write_text(
+        "---\ntitle: A *Title*\nslug: a\n---\n\nRead [this](javascript:alert(1)) and "
+        "see ![the map](file:///etc/passwd).\n", encoding="utf-8")
+    chapter_stage.write_cache(articles)
+    cached = json.loads(chapter_stage.cache_path(articles).read_text(encoding="utf-8"))["chapters"][0]
+    assert "javascript:" not in cached["body"] and "file:" not in cached["body"] and "<img" not in cached["body"]
+    assert "this" in cached["body"] and "the map" in cached["body"]          # the words stay
+    assert {d["what"] for d in cached["dropped"]} >= {"link", "image"}
+    [chapter] = chapter_stage.load_chapters(articles)                     # read back from the cache
+    assert chapter.title_text == "A Title" and len(chapter.dropped) == len(cached["dropped"])
+    assert chapter_stage.checked(chapter).dropped == chapter.dropped      # the books' gate finds nothing more

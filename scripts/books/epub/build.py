@@ -32,7 +32,7 @@ from scripts.core.atomic import write_bytes, write_text
 from scripts.books.backmatter import BackMatterSection, back_matter_sections
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
-from scripts.content.chapters import load_chapters
+from scripts.content.chapters import Chapter, checked, load_chapters
 from scripts.core.console import progress
 from scripts.books.cover import cover_alt_text, cover_jpeg
 from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, ensure_unique_ids,
@@ -40,7 +40,6 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError
-from scripts.content.sanitise import sanitise
 from scripts.index.match import Occurrence, mark_occurrences
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
@@ -55,29 +54,12 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 # ---------------------------------------------------------------- the book's parts
 
-@dataclass
-class Article:
-    """One article as the EPUB needs it: fields as pandoc HTML, plus plain-text versions."""
-    path: Path
-    number: int
-    slug: str
-    title_html: str
-    title: str
-    subtitle_html: str = ""
-    headnote_html: str = ""
-    outlet_html: str = ""
-    outlet: str = ""
-    authors: list[str] = field(default_factory=list)
-    body_html: str = ""
-    chapter_id: str = ""          # scripts.content.chapters' id ("ch01"): the index's chapter key
+def chapter_file(chapter: Chapter) -> str:
+    return f"chapter-{chapter.number:02d}.xhtml"
 
-    @property
-    def file_name(self) -> str:
-        return f"chapter-{self.number:02d}.xhtml"
 
-    @property
-    def uid(self) -> str:
-        return f"chapter-{self.number:02d}"
+def chapter_uid(chapter: Chapter) -> str:
+    return f"chapter-{chapter.number:02d}"
 
 
 @dataclass
@@ -105,37 +87,14 @@ class BuildResult:
 
 # ---------------------------------------------------------------- reading the articles
 
-def load_articles(articles_dir: Path) -> list[Article]:
-    """The articles through scripts.content.chapters (pandoc, raw HTML off): fields as HTML fragments."""
-    articles = []
-    for chapter in progress(load_chapters(articles_dir), "chapters"):
-        articles.append(Article(
-            path=chapter.source or articles_dir / f"{chapter.number:02d}-{chapter.slug}.md",
-            number=chapter.number, slug=_plain(chapter.slug) or chapter.slug,
-            title_html=chapter.title, title=_plain(chapter.title),
-            subtitle_html=chapter.subtitle, headnote_html=chapter.headnote,
-            outlet_html=chapter.outlet, outlet=_plain(chapter.outlet),
-            authors=[_plain(a) for a in chapter.authors if _plain(a)],
-            body_html=chapter.body, chapter_id=chapter.id))
-    numbers = [a.number for a in articles]
+def load_articles(articles_dir: Path) -> list[Chapter]:
+    """The chapters as the html stage prepared them, through the books' gate (content.chapters)."""
+    chapters = [checked(c) for c in progress(load_chapters(articles_dir), "chapters")]
+    numbers = [c.number for c in chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError("two articles have the same chapter number", file=str(articles_dir),
                         hint="rebuild the articles with `make articles`")
-    return articles
-
-
-_HTML_PARSER = etree.HTMLParser(encoding="utf-8")
-
-
-def _plain(fragment: str) -> str:
-    """The text a reader sees of a fragment (nav, metadata): sanitised first, so what the
-    sanitiser drops (a script's code) never shows; the drops are reported where the
-    fragment itself is placed."""
-    if not fragment.strip():
-        return ""
-    element = etree.fromstring(f"<div>{fragment}</div>".encode(), _HTML_PARSER)
-    sanitise(element.find("body/div"), "")
-    return " ".join("".join(element.itertext()).split())
+    return chapters
 
 
 # ---------------------------------------------------------------- templates and slots
@@ -216,28 +175,28 @@ def _common(book: Book, page_title: str, body_class: str) -> dict[str, Any]:
             "body_class": body_class, "book": book}
 
 
-def _byline(article: Article, book: Book) -> str:
+def _byline(article: Chapter, book: Book) -> str:
     """The article's authors, shown only when they are not simply the book's author."""
-    if not article.authors or article.authors == [book.author]:
+    names = article.author_names
+    if not names or names == [book.author]:
         return ""
-    names = article.authors
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"By {joined}"
 
 
-def chapter_page(env: Environment, book: Book, article: Article, index_hook: Any,
+def chapter_page(env: Environment, book: Book, article: Chapter, index_hook: Any,
                  dropped: list[Dropped]) -> tuple[Page, int]:
-    where = article.path.name
+    where = article.where
     root = _render(
-        env, "chapter.xhtml.j2", **_common(book, article.title, "chapter"),
-        number=article.number, has_subtitle=bool(article.subtitle_html),
-        byline=_byline(article, book), outlet=bool(article.outlet),
-        has_headnote=bool(article.headnote_html), headnote_label="Author’s note")
-    _fill_inline(root, "title", article.title_html, where, dropped)
-    _fill_inline(root, "subtitle", article.subtitle_html, where, dropped)
-    _fill_inline(root, "outlet", article.outlet_html, where, dropped)
-    _fill_blocks(root, "headnote", _block_fragment(article.headnote_html, where, dropped, 2))
-    body_html = article.body_html
+        env, "chapter.xhtml.j2", **_common(book, article.title_text, "chapter"),
+        number=article.number, has_subtitle=bool(article.subtitle),
+        byline=_byline(article, book), outlet=bool(article.outlet_text),
+        has_headnote=bool(article.headnote), headnote_label="Author’s note")
+    _fill_inline(root, "title", article.title, where, dropped)
+    _fill_inline(root, "subtitle", article.subtitle, where, dropped)
+    _fill_inline(root, "outlet", article.outlet, where, dropped)
+    _fill_blocks(root, "headnote", _block_fragment(article.headnote, where, dropped, 2))
+    body_html = article.body
     if index_hook is not None:
         body_html = index_hook.mark(body_html, article)
     _fill_blocks(root, "body", _block_fragment(body_html, where, dropped, 2))
@@ -246,7 +205,7 @@ def chapter_page(env: Environment, book: Book, article: Article, index_hook: Any
     close_heading_gaps(root)
     ensure_unique_ids(root)
     sections = section_headings(root, level=2)
-    page = Page(article.file_name, article.uid, article.title, serialize(root),
+    page = Page(chapter_file(article), chapter_uid(article), article.title_text, serialize(root),
                 "chapter", sections=sections, number=article.number)
     return page, notes
 
@@ -272,10 +231,10 @@ def backmatter_page(env: Environment, book: Book, *, kind: str, heading: str, ep
 # ---------------------------------------------------------------- optional back matter
 
 def contributors_page(env: Environment, book: Book, section: BackMatterSection,
-                      found: list[Person], articles: list[Article]) -> Page:
+                      found: list[Person], articles: list[Chapter]) -> Page:
     by_slug = {a.slug: a for a in articles}
     people = [{"name": p.name, "bio": p.bio,
-               "chapters": [{"href": by_slug[s].file_name, "title": by_slug[s].title}
+               "chapters": [{"href": chapter_file(by_slug[s]), "title": by_slug[s].title_text}
                             for s in p.slugs if s in by_slug]} for p in found]
     several = len(people) > 1
     fragment = env.get_template("contributors.xhtml.j2").render(people=people, several=several)
@@ -315,24 +274,24 @@ class IndexHook:
             return None
         return cls(load_terms(terms_path))
 
-    def mark(self, body_html: str, article: Article) -> str:
-        marked, found = mark_occurrences(body_html, article.chapter_id, self.terms)
+    def mark(self, body_html: str, article: Chapter) -> str:
+        marked, found = mark_occurrences(body_html, article.id, self.terms)
         self.occurrences.extend(found)
         return marked
 
-    def render(self, articles: list[Article], title: str) -> str:
-        files = {a.chapter_id: a.file_name for a in articles}
+    def render(self, articles: list[Chapter], title: str) -> str:
+        files = {a.id: chapter_file(a) for a in articles}
         return render_index_html(self.terms, self.occurrences, target="epub", title=title,
                                  chapter_href=lambda chapter_id: files[chapter_id])
 
 
 def index_page(env: Environment, book: Book, back_section: BackMatterSection, hook: IndexHook,
-               articles: list[Article], dropped: list[Dropped]) -> Page | None:
+               articles: list[Chapter], dropped: list[Dropped]) -> Page | None:
     """The index stage's own section (letter groups, EPUB index semantics) under the back
     matter's heading for it, placed in a page of its own; None when no term occurs in the text."""
     if not hook.occurrences:
         return None
-    internal = frozenset(a.file_name for a in articles)
+    internal = frozenset(chapter_file(a) for a in articles)
     fragment = html_to_xhtml(hook.render(articles, back_section.heading), "index", internal)
     dropped.extend(fragment.dropped)
     section = next((e for e in fragment.elements if e.tag == q("section")), None)
@@ -424,7 +383,7 @@ def _all_text(pages: list[Page]) -> set[str]:
     return characters
 
 
-def _metadata(package: ebook.EpubBook, book: Book, articles: list[Article],
+def _metadata(package: ebook.EpubBook, book: Book, articles: list[Chapter],
               has_index: bool) -> None:
     package.set_identifier(book.identifier)
     package.set_language(book.language)
@@ -450,9 +409,9 @@ def _metadata(package: ebook.EpubBook, book: Book, articles: list[Article],
     for subject in book.subjects:
         package.add_metadata("DC", "subject", subject)
     for article in articles:
-        source = f"“{article.title}”"
-        if article.outlet:
-            source += f", first published in {article.outlet}"
+        source = f"“{article.title_text}”"
+        if article.outlet_text:
+            source += f", first published in {article.outlet_text}"
         package.add_metadata("DC", "source", source)
     # Accessibility metadata: each statement is true of what this build makes.
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
@@ -485,7 +444,7 @@ def _item(uid: str, file_name: str, media_type: str, content: bytes,
 
 
 def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fonts.FontStyle, bytes],
-                 cover: bytes, articles: list[Article], has_index: bool) -> bytes:
+                 cover: bytes, articles: list[Chapter], has_index: bool) -> bytes:
     package = ebook.EpubBook()
     package.FOLDER_NAME = "EPUB"
     _metadata(package, book, articles, has_index)
@@ -565,6 +524,7 @@ def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = No
     chapters = []
     notes = 0
     for article in articles:
+        dropped.extend(article.dropped)          # what the html stage's sanitiser took out
         page, count = chapter_page(env, book, article, index_hook, dropped)
         chapters.append(page)
         notes += count
@@ -588,8 +548,8 @@ def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = No
                     book.title, "titlepage"),
         simple_page(env, book, "copyright.xhtml.j2", "copyright.xhtml", "copyright",
                     "Copyright", "copyright", edition_date=_long_date(book.date),
-                    sources=[{"href": a.file_name, "title": a.title, "outlet": a.outlet}
-                             for a in articles if a.outlet],
+                    sources=[{"href": chapter_file(a), "title": a.title_text, "outlet": a.outlet_text}
+                             for a in articles if a.outlet_text],
                     typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
                                     f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
                                     "the SIL Open Font License 1.1."),

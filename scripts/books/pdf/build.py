@@ -15,11 +15,10 @@ until every index locator names the page its anchor landed on.
 from __future__ import annotations
 
 import hashlib
-import html as html_text
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -27,6 +26,7 @@ import pydyf
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from scripts.content.chapters import Chapter
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
@@ -52,56 +52,6 @@ DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into
 
 # ---------------------------------------------------------------- chapters
 
-@dataclass
-class Chapter:
-    """One chapter as the book templates need it.
-
-    `title`, `subtitle`, `headnote`, `outlet` and `authors` are inline HTML fragments
-    written by pandoc (scripts.content.chapters), so they keep any emphasis; `body` is the
-    article's sanitised block HTML with ids unique in the book (prefixed `chNN-`).
-    """
-    number: int
-    slug: str
-    title: str
-    body: str
-    subtitle: str = ""
-    headnote: str = ""
-    outlet: str = ""
-    authors: list[str] = field(default_factory=list)
-    dropped: list[Dropped] = field(default_factory=list)   # what the sanitiser took out
-
-    @property
-    def anchor(self) -> str:
-        return f"ch{self.number:02d}"
-
-    @property
-    def title_text(self) -> str:
-        return plain_text(self.title)
-
-    @property
-    def outlet_text(self) -> str:
-        return plain_text(self.outlet) if self.outlet else ""
-
-    @property
-    def running_head(self) -> str:
-        return running_head(self.title_text)
-
-    @property
-    def author_names(self) -> list[str]:
-        return [plain_text(author) for author in self.authors]
-
-    def html(self, name: str) -> Markup:
-        """A pandoc fragment for the template: already escaped text, so safe to place."""
-        return Markup(getattr(self, name))
-
-
-def plain_text(fragment: str) -> str:
-    if not fragment:
-        return ""
-    return " ".join(lxml_html.fragment_fromstring(fragment, create_parent="span")
-                    .text_content().split())
-
-
 def running_head(title: str, limit: int = RUNNING_HEAD_MAX) -> str:
     """A head that fits one line: the full title, else its part before a colon, else cut at a word."""
     title = " ".join(title.split())
@@ -124,22 +74,16 @@ def keep_ranges_together(text: str) -> Markup:
 
 
 def load_chapters(articles_dir: Path) -> list[Chapter]:
-    """The articles as chapters, through scripts.content.chapters (pandoc, raw HTML switched off)."""
+    """The chapters as the html stage prepared them (scripts.content.chapters), with the
+    print book's finishing on the body: endnotes, break points in printed URLs."""
     from scripts.content import chapters as chapter_stage
     if not articles_dir.is_dir() or not any(articles_dir.glob("[0-9]*.md")):
         raise UserError(f"no articles found in {articles_dir}",
                         hint="build them first with `make articles`")
     book_chapters = []
-    for source in chapter_stage.load_chapters(articles_dir):
-        where = source.source.name if source.source else f"chapter {source.number}"
-        dropped: list[Dropped] = []
-        inline = lambda fragment: sanitise_inline(fragment, where, dropped)  # noqa: E731
-        book_chapters.append(Chapter(
-            number=source.number, slug=source.slug, title=inline(source.title),
-            body=prepare_fragment(source.body, where=where, dropped=dropped),
-            subtitle=inline(source.subtitle), headnote=inline(source.headnote),
-            outlet=inline(source.outlet), authors=[inline(a) for a in source.authors],
-            dropped=dropped))
+    for source in map(chapter_stage.checked, chapter_stage.load_chapters(articles_dir)):
+        book_chapters.append(replace(source, body=prepare_fragment(source.body, where=source.where,
+                                                                   dropped=source.dropped)))
     numbers = [c.number for c in book_chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError(f"two articles share a chapter number in {articles_dir}",
@@ -155,20 +99,6 @@ def _sanitise(root, where: str = "", dropped: list[Dropped] | None = None) -> No
     found = sanitise(root, where)
     if dropped is not None:
         dropped.extend(found)
-
-
-def sanitise_inline(fragment: str, where: str, dropped: list[Dropped]) -> str:
-    """An inline pandoc fragment (a title, an outlet, a headnote) through the sanitiser."""
-    if not fragment.strip():
-        return fragment
-    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="span")
-    _sanitise(wrapper, where, dropped)
-    return _inner_html(wrapper)
-
-
-def _inner_html(element) -> str:
-    text = html_text.escape(element.text, quote=False) if element.text else ""
-    return text + "".join(lxml_html.tostring(child, encoding="unicode") for child in element)
 
 
 def _break_url(text: str) -> list[str]:
@@ -316,6 +246,10 @@ def template_environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["ranges"] = keep_ranges_together
+    environment.filters["running_head"] = running_head
+    # A chapter's fields are pandoc's HTML of escaped text, sanitised by the html
+    # stage and again on loading: safe to place as markup.
+    environment.filters["fragment"] = Markup
     return environment
 
 
@@ -359,8 +293,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         marked = []
         occurrences = []
         for chapter in chapters:
-            body, found = index_functions.mark_occurrences(chapter.body, chapter.anchor, index_terms)
-            marked.append(Chapter(**{**chapter.__dict__, "body": body}))
+            body, found = index_functions.mark_occurrences(chapter.body, chapter.id, index_terms)
+            marked.append(replace(chapter, body=body))
             occurrences.extend(found)
         chapters = marked
 
@@ -377,7 +311,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         document = HTML(string=html, base_url=str(resources.PROJECT)).render(
             stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
         anchors = anchor_pages(document)
-        first_chapter = chapters[0].anchor
+        first_chapter = chapters[0].id
         if first_chapter not in anchors:
             raise UserError("the first chapter did not reach the page (layout failed)")
         labels = folio_labels(len(document.pages), anchors[first_chapter])
@@ -497,9 +431,9 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     report = {
         "pages": len(layout.document.pages), "passes": layout.passes,
         "front_matter_pages": layout.first_body_page,
-        "chapters": [{"anchor": c.anchor, "slug": c.slug, "title": c.title_text,
-                      "running_head": c.running_head,
-                      "page": layout.labels[anchor_pages(layout.document)[c.anchor]]}
+        "chapters": [{"anchor": c.id, "slug": c.slug, "title": c.title_text,
+                      "running_head": running_head(c.title_text),
+                      "page": layout.labels[anchor_pages(layout.document)[c.id]]}
                      for c in chapters],
         "left_out": left_out, **sizes,
         "dropped": [d.as_dict() for d in dropped],
