@@ -29,34 +29,32 @@ shorter than MIN_WORDS words is never a paragraph's worth of repeat; and
 text repeated in a different article is the author's own re-use (listed in
 the report, never removed).  The decision is by role first and by overlap
 second.
+
+The stage's parts: text/wording.py compares text, text/dedupe_keys.py gives blocks
+their keys and reads the editor's decisions, text/dedupe_audit.py writes the audit;
+this module finds the repeats, decides, and runs the stage.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
-import hashlib
 import json
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, combinations
-from pathlib import Path
 
-import yaml
 
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.config import Validator, line_of
 from scripts.core.errors import UserError
+from scripts.text.dedupe_audit import audit, render_html
+from scripts.text.dedupe_keys import Overrides, block_keys, block_ref, load_overrides, tail_key
+from scripts.text.wording import (MIN_WORDS, comparable, containment, find_run, is_title_case,
+                                  opens_with, shingles_of, similarity, words_at)
 
-# A repeat must be at least this many words to be treated as a repeated
-# paragraph; below it, shared wording is a phrase (a name, a formula) and stays.
-MIN_WORDS = 8
-SHINGLE = 5
 # A shingle found in more blocks than this is a stock phrase ("at the same time
 # as the"); it cannot tell two blocks apart, so it does not propose pairs.
 RARE_MAX = 30
@@ -87,168 +85,6 @@ BIO_MOVED = "bio-moved-to-back-matter"
 BIO_UNKNOWN = "bio-without-name"
 SIDEBAR_EMPTIED = "side-box-emptied"
 EDITOR = "editor-override"
-
-
-# ---------------------------------------------------------------- comparing text
-
-NOTE_REF = re.compile(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}")
-# A word is a run of letters or of digits.  Note markers are not words: the scrapes
-# glue them on ("forces.1", "Tashkent8", "East”.2", "Yazhou [1]"), and a copy may
-# have lost or kept them, so a short number glued to a word or to closing
-# punctuation, or in brackets, is matched as `skip`.  A number inside a number
-# ("12,000") and a number after a space or a hyphen ("COVID-19") are words.
-TOKEN = re.compile(
-    r"(?:(?<=[^\W\d_])\d{1,3}(?!\d)"
-    r"|(?<=[^\d][.,;:!?”’\")\]])\d{1,3}(?!\d)"
-    r"|(?<=\[)\d{1,3}(?=\]))"
-    r"|([^\W\d_]+|\d+)")
-
-
-def words_at(text: str) -> list[tuple[str, int]]:
-    """The words that make a text what it is, case-folded, each with its offset in `text`."""
-    text = NOTE_REF.sub(lambda match: " " * len(match.group(0)), text)
-    return [(match.group(1).casefold(), match.start())
-            for match in TOKEN.finditer(text) if match.group(1)]
-
-
-@lru_cache(maxsize=200_000)
-def comparable(text: str) -> tuple[str, ...]:
-    """The words of a text for comparing it with others (see `words_at`)."""
-    return tuple(filter(None, TOKEN.findall(NOTE_REF.sub(" ", text).casefold())))
-
-
-def shingles_of(words: tuple[str, ...]) -> set[int]:
-    """Hashes of the word 5-grams (of the whole text when it is shorter)."""
-    if len(words) < SHINGLE:
-        return {hash(words)} if words else set()
-    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE)))))
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha1(" ".join(comparable(text)).encode("utf-8")).hexdigest()[:8]
-
-
-def is_title_case(text: str) -> bool:
-    """A sentence set with Every Word Capitalised, as pull quotes are."""
-    words = [w for w in re.findall(r"[^\W\d_][\w’']*", text)]
-    if len(words) < MIN_WORDS:
-        return False
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return capitalised / len(words) >= 0.8
-
-
-
-def similarity(a: list[str], b: list[str]) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def containment(a: list[str], b: list[str]) -> float:
-    """Share of a's shingles that are also b's."""
-    sa = shingles_of(a)
-    return len(sa & shingles_of(b)) / len(sa) if sa else 0.0
-
-
-def find_run(needle: list[str], hay: list[str]) -> int:
-    """Index where needle occurs in hay as a contiguous run of words, or -1."""
-    n = len(needle)
-    first = needle[0] if needle else None
-    for i in range(len(hay) - n + 1):
-        if hay[i] == first and hay[i:i + n] == needle:
-            return i
-    return -1
-
-
-def opens_with(short: list[str], long: list[str]) -> bool:
-    """short is the opening of long; its last word may be cut off mid-word."""
-    if len(short) >= len(long):
-        return False
-    if long[:len(short)] == short:
-        return True
-    return (long[:len(short) - 1] == short[:-1] and long[len(short) - 1].startswith(short[-1]))
-
-
-# ---------------------------------------------------------------- keys and overrides
-
-def block_keys(article: m.Article) -> dict[int, str]:
-    """A stable key per block: slug#hash of its words (".2" for the second identical block).
-
-    Stable across edits elsewhere in the archive (no line numbers), so an
-    editor's override keeps pointing at the same paragraph."""
-    keys: dict[int, str] = {}
-    seen: Counter = Counter()
-    # Blocks an earlier run took out count too, in source order, so a key never changes
-    # between a first run and a run on its own output.
-    everything = sorted([*article.blocks, *(r.block for r in article.removed)],
-                        key=lambda b: (b.source.first_line, b.id.endswith("-tail")))
-    for block in everything:
-        if block.id.endswith("-tail"):
-            keys[id(block)] = tail_key(article.slug, block.text)
-            continue
-        digest = text_hash(block.text)
-        seen[digest] += 1
-        keys[id(block)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
-    return keys
-
-
-def tail_key(slug: str, tail: str) -> str:
-    """The key of a glued copy cut off a paragraph: the copy's words, marked as a tail."""
-    return f"{slug}#{text_hash(tail)}-tail"
-
-
-@dataclass
-class Overrides:
-    keep: dict[str, int] = field(default_factory=dict)             # key -> line in the file
-    drop: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (line, editor's note)
-    file: str = ""
-
-
-KEY_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]*#[0-9a-f]{8}(?:\.\d+)?(?:-tail)?$")
-
-
-def load_overrides(path: Path | None) -> Overrides:
-    """Read manuscript/dedupe.yaml: `keep:` and `drop:` lists of block keys."""
-    if path is None or not path.exists():
-        return Overrides()
-    name = str(path)
-    check = Validator(name)
-    root = check.parse(path.read_text(encoding="utf-8"),
-                       syntax_hint="check the indentation and the '- ' before each key")
-    overrides = Overrides(file=name)
-    if root is None:
-        return overrides
-    sections = check.mapping(root, "the file", ("keep", "drop"),
-                             hint="the file takes 'keep:' (blocks to leave in the chapter) and "
-                                  "'drop:' (blocks to take out)")
-    for section, given in sections.items():
-        items = check.sequence(given.value, f"'{section}'",
-                               hint="write one '- slug#1a2b3c4d' per line; the keys are in "
-                                    "build/reports/dedupe.html")
-        for item in items:
-            key, note = _override_entry(check, item, section)
-            item_line = line_of(item)
-            if not KEY_SHAPE.match(key):
-                raise check.fail(f"'{key}' is not a block key", item,
-                                 hint="a key is the article's slug, '#' and 8 hex digits, "
-                                      "as shown in build/reports/dedupe.html")
-            other = overrides.drop if section == "keep" else overrides.keep
-            if key in other:
-                raise check.fail(f"'{key}' is under both keep and drop", item,
-                                 hint="decide: remove it from one of the lists")
-            if section == "keep":
-                overrides.keep[key] = item_line
-            else:
-                overrides.drop[key] = (item_line, note)
-    return overrides
-
-
-def _override_entry(check: Validator, item: yaml.Node, section: str) -> tuple[str, str]:
-    """An entry's block key and the editor's note: `- key` or `- key: ...` with `note: ...`."""
-    if not isinstance(item, yaml.MappingNode):
-        return check.text(item, "a block key", hint="write the key after '- ', e.g. '- slug#1a2b3c4d'"), ""
-    fields = check.mapping(item, f"an entry of '{section}'", ("key", "note"), required=("key",),
-                           hint="e.g. '- key: slug#1a2b3c4d' and '  note: why' on the next line")
-    note = check.optional_text(fields["note"].value, "'note'") if "note" in fields else ""
-    return check.text(fields["key"].value, "'key'"), note
 
 
 # ---------------------------------------------------------------- the index of running text
@@ -682,10 +518,6 @@ def _check_override_keys(articles: list[m.Article], keys: dict[int, str], tails:
                                  "build/reports/dedupe.html")
 
 
-def _ref(articles: list[m.Article], twin: tuple[int, m.Block] | None) -> str:
-    return f"{articles[twin[0]].slug}#{twin[1].id}" if twin else ""
-
-
 def _apply(articles: list[m.Article], decisions: list[Decision], keys: dict[int, str]
            ) -> list[tuple[int, m.Removal]]:
     made = []
@@ -694,10 +526,10 @@ def _apply(articles: list[m.Article], decisions: list[Decision], keys: dict[int,
         if d.reason == GLUED:
             tail = d.tail
             keys[id(tail)] = d.tail_key
-            removal = m.Removal(tail, GLUED, d.detail, _ref(articles, d.twin), d.similarity)
+            removal = m.Removal(tail, GLUED, d.detail, block_ref(articles, d.twin), d.similarity)
         else:
             leaving[d.article].add(id(d.block))
-            removal = m.Removal(d.block, d.reason, d.detail, _ref(articles, d.twin), d.similarity)
+            removal = m.Removal(d.block, d.reason, d.detail, block_ref(articles, d.twin), d.similarity)
         made.append((d.article, removal))
     for ai, article in enumerate(articles):
         article.blocks = [b for b in article.blocks if id(b) not in leaving[ai]]
@@ -730,94 +562,6 @@ def _empty_side_boxes(articles: list[m.Article]) -> list[tuple[int, m.Removal]]:
                 made.append((ai, removal))
             article.blocks = [b for b in article.blocks if b not in run]
     return made
-
-
-# ---------------------------------------------------------------- the audit
-
-def word_diff(removed: str, kept: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Both texts as (class, text) runs: 'same', 'case' (differs only in capitals), 'changed'."""
-    left, right = removed.split(), kept.split()
-    folded_left = [re.sub(r"\W", "", w).casefold() for w in left]
-    folded_right = [re.sub(r"\W", "", w).casefold() for w in right]
-    matcher = difflib.SequenceMatcher(None, folded_left, folded_right, autojunk=False)
-    out_left: list[tuple[str, str]] = []
-    out_right: list[tuple[str, str]] = []
-
-    def push(out: list, cls: str, words: list[str]) -> None:
-        if not words:
-            return
-        if out and out[-1][0] == cls:
-            out[-1] = (cls, out[-1][1] + " " + " ".join(words))
-        else:
-            out.append((cls, " ".join(words)))
-
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for a, b in zip(left[i1:i2], right[j1:j2]):
-                cls = "same" if a == b else "case"
-                push(out_left, cls, [a])
-                push(out_right, cls, [b])
-        else:
-            push(out_left, "changed", left[i1:i2])
-            push(out_right, "changed", right[j1:j2])
-    return out_left, out_right
-
-
-def _find_block(articles: list[m.Article], ref: str) -> m.Block | None:
-    slug, _, block_id = ref.partition("#")
-    for article in articles:
-        if article.slug == slug:
-            for block in list(article.blocks) + [r.block for r in article.removed]:
-                if block.id == block_id:
-                    return block
-    return None
-
-
-def audit(outcome: Outcome) -> dict:
-    articles = outcome.articles
-    chapter = {a.slug: n for n, a in enumerate(articles, 1)}
-    keys = outcome.keys
-    rows = []
-    for article in articles:
-        for removal in article.removed:
-            twin = _find_block(articles, removal.twin) if removal.twin else None
-            rows.append({
-                "article": article.slug, "chapter": chapter[article.slug], "block": removal.block.id,
-                "key": keys.get(id(removal.block), f"{article.slug}#{text_hash(removal.block.text)}"),
-                "reason": removal.reason, "block_kind": removal.block.kind,
-                "source": str(removal.block.source), "text": removal.block.text,
-                "twin": removal.twin, "twin_source": str(twin.source) if twin else "",
-                "twin_text": twin.text if twin else "",
-                "similarity": removal.similarity, "detail": removal.detail,
-            })
-    kept = [{
-        "article": articles[k.article].slug, "block": k.block.id, "key": keys.get(id(k.block), ""),
-        "text": k.block.text, "other": _ref(articles, k.other), "other_text": k.other[1].text,
-        "similarity": k.similarity, "why": k.why,
-    } for k in outcome.kept]
-    blocks = [{
-        "article": a.slug, "chapter": chapter[a.slug],
-        "blocks": [{"id": b.id, "kind": b.kind, "key": keys.get(id(b), ""), "source": str(b.source),
-                    "start": b.text[:90]} for b in a.blocks],
-    } for a in articles]
-    counts = Counter(r["reason"] for r in rows)
-    return {"summary": dict(sorted(counts.items())), "removals": rows, "kept_repeats": kept,
-            "overrides": outcome.overridden, "contributors": outcome.contributors, "articles": blocks}
-
-
-def render_html(report: dict, template_dir: Path) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-    env = Environment(loader=FileSystemLoader(str(template_dir)),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    for row in report["removals"]:
-        row["diff"] = word_diff(row["text"], row["twin_text"]) if row["twin_text"] else None
-    for row in report["kept_repeats"]:
-        row["diff"] = word_diff(row["text"], row["other_text"])
-    html = env.get_template("dedupe.html").render(report=report)
-    for row in report["removals"] + report["kept_repeats"]:
-        row.pop("diff", None)
-    return html
 
 
 TEMPLATES = resources.TEMPLATES / "reports"

@@ -268,7 +268,7 @@ def test_keep_and_drop_by_key(normalised, book):
 
 def test_keep_a_glued_copy_by_its_tail_key(normalised, book):
     articles = copy.deepcopy(normalised)
-    from scripts.text.dedupe import tail_key
+    from scripts.text.dedupe_keys import tail_key
     tail = tail_key(XI, block(by_slug(articles)[XI], "b4").text)      # the words of the copy
     result = dedupe(articles, book.author, Overrides(keep={tail: 1}, file="d.yaml"))
     xi = by_slug(result.articles)[XI]

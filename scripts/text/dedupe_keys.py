@@ -1,0 +1,107 @@
+"""Block keys and the editor's dedupe decisions (dedupe.yaml), by those keys.
+
+A key is `slug#hash` of a block's words (wording.text_hash): stable across edits
+elsewhere in the archive, so `keep:` and `drop:` keep pointing at the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scripts.core import model as m
+from scripts.core.config import Validator, line_of
+from scripts.text.wording import text_hash
+
+
+def block_ref(articles: list[m.Article], twin: tuple[int, m.Block] | None) -> str:
+    """Where a block is, as the audit shows it: "slug#b7"."""
+    return f"{articles[twin[0]].slug}#{twin[1].id}" if twin else ""
+
+
+def block_keys(article: m.Article) -> dict[int, str]:
+    """A stable key per block: slug#hash of its words (".2" for the second identical block).
+
+    Stable across edits elsewhere in the archive (no line numbers), so an
+    editor's override keeps pointing at the same paragraph."""
+    keys: dict[int, str] = {}
+    seen: Counter = Counter()
+    # Blocks an earlier run took out count too, in source order, so a key never changes
+    # between a first run and a run on its own output.
+    everything = sorted([*article.blocks, *(r.block for r in article.removed)],
+                        key=lambda b: (b.source.first_line, b.id.endswith("-tail")))
+    for block in everything:
+        if block.id.endswith("-tail"):
+            keys[id(block)] = tail_key(article.slug, block.text)
+            continue
+        digest = text_hash(block.text)
+        seen[digest] += 1
+        keys[id(block)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
+    return keys
+
+
+def tail_key(slug: str, tail: str) -> str:
+    """The key of a glued copy cut off a paragraph: the copy's words, marked as a tail."""
+    return f"{slug}#{text_hash(tail)}-tail"
+
+
+@dataclass
+class Overrides:
+    keep: dict[str, int] = field(default_factory=dict)             # key -> line in the file
+    drop: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (line, editor's note)
+    file: str = ""
+
+
+KEY_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]*#[0-9a-f]{8}(?:\.\d+)?(?:-tail)?$")
+
+
+def load_overrides(path: Path | None) -> Overrides:
+    """Read manuscript/dedupe.yaml: `keep:` and `drop:` lists of block keys."""
+    if path is None or not path.exists():
+        return Overrides()
+    name = str(path)
+    check = Validator(name)
+    root = check.parse(path.read_text(encoding="utf-8"),
+                       syntax_hint="check the indentation and the '- ' before each key")
+    overrides = Overrides(file=name)
+    if root is None:
+        return overrides
+    sections = check.mapping(root, "the file", ("keep", "drop"),
+                             hint="the file takes 'keep:' (blocks to leave in the chapter) and "
+                                  "'drop:' (blocks to take out)")
+    for section, given in sections.items():
+        items = check.sequence(given.value, f"'{section}'",
+                               hint="write one '- slug#1a2b3c4d' per line; the keys are in "
+                                    "build/reports/dedupe.html")
+        for item in items:
+            key, note = _override_entry(check, item, section)
+            item_line = line_of(item)
+            if not KEY_SHAPE.match(key):
+                raise check.fail(f"'{key}' is not a block key", item,
+                                 hint="a key is the article's slug, '#' and 8 hex digits, "
+                                      "as shown in build/reports/dedupe.html")
+            other = overrides.drop if section == "keep" else overrides.keep
+            if key in other:
+                raise check.fail(f"'{key}' is under both keep and drop", item,
+                                 hint="decide: remove it from one of the lists")
+            if section == "keep":
+                overrides.keep[key] = item_line
+            else:
+                overrides.drop[key] = (item_line, note)
+    return overrides
+
+
+def _override_entry(check: Validator, item: yaml.Node, section: str) -> tuple[str, str]:
+    """An entry's block key and the editor's note: `- key` or `- key: ...` with `note: ...`."""
+    if not isinstance(item, yaml.MappingNode):
+        return check.text(item, "a block key", hint="write the key after '- ', e.g. '- slug#1a2b3c4d'"), ""
+    fields = check.mapping(item, f"an entry of '{section}'", ("key", "note"), required=("key",),
+                           hint="e.g. '- key: slug#1a2b3c4d' and '  note: why' on the next line")
+    note = check.optional_text(fields["note"].value, "'note'") if "note" in fields else ""
+    return check.text(fields["key"].value, "'key'"), note
+
+
