@@ -13,15 +13,11 @@ package, and a last pass rewrites the zip with fixed timestamps.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ebooklib import epub as ebook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
 
@@ -33,6 +29,7 @@ from scripts.books.backmatter import BackMatterSection, back_matter_sections
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
 from scripts.content.chapters import Chapter, checked, load_chapters
+from scripts.books.epub.package import COVER_IMAGE, CSS_NAME, all_text, font_css, package_epub
 from scripts.core.console import progress
 from scripts.books.cover import cover_alt_text, cover_jpeg
 from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, ensure_unique_ids,
@@ -47,9 +44,6 @@ from scripts.index.terms import IndexTerms, load_terms
 TEMPLATES = resources.TEMPLATES / "epub"
 STYLESHEET = resources.STYLES / "epub.css"
 
-CSS_NAME = "css/epub.css"
-COVER_IMAGE = "images/cover.jpg"
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
 # ---------------------------------------------------------------- the book's parts
@@ -343,174 +337,6 @@ def nav_page(env: Environment, book: Book, pages: list[Page]) -> Page:
                        toc=toc, landmarks=landmarks)
 
 
-# ---------------------------------------------------------------- the package
-
-def build_time(book: Book) -> dt.datetime:
-    """The one timestamp of the build: SOURCE_DATE_EPOCH if set, else the edition date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
-        except ValueError:
-            raise UserError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}",
-                            hint="unset it, or set it to a Unix timestamp") from None
-    return dt.datetime.combine(book.date, dt.time(0, 0))
-
-
-def _font_css(families: dict[epub_fonts.FontStyle, bytes]) -> str:
-    rules = []
-    for style in families:
-        rules.append(
-            "@font-face {\n"
-            f"  font-family: \"{epub_fonts.EMBEDDED_FAMILY}\";\n"
-            f"  font-weight: {style.weight};\n  font-style: {style.style};\n"
-            f"  src: url(\"../{style.embedded_name}\") format(\"truetype\");\n"
-            "}\n")
-    return "".join(rules)
-
-
-def _all_text(pages: list[Page]) -> set[str]:
-    characters: set[str] = set()
-    for page in pages:
-        root = etree.fromstring(page.content)
-        for text in root.itertext():
-            characters.update(text)
-        for element in root.iter():
-            if isinstance(element.tag, str):
-                # alt and aria-label text may be spoken or shown in place of the element.
-                for name in ("alt", "aria-label", "title"):
-                    characters.update(element.get(name) or "")
-    return characters
-
-
-def _metadata(package: ebook.EpubBook, book: Book, articles: list[Chapter],
-              has_index: bool) -> None:
-    package.set_identifier(book.identifier)
-    package.set_language(book.language)
-    # Titles and creator written here rather than with EbookLib's helpers, which refine the
-    # wrong ids ("#id" is the identifier) and give file-as a MARC scheme.
-    package.title = book.title
-    package.add_metadata("DC", "title", book.title, {"id": "title"})
-    package.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
-    if book.subtitle:
-        package.add_metadata("DC", "title", book.subtitle, {"id": "subtitle"})
-        package.add_metadata(None, "meta", "subtitle",
-                             {"refines": "#subtitle", "property": "title-type"})
-    package.add_metadata("DC", "creator", book.author, {"id": "author"})
-    package.add_metadata(None, "meta", book.author_file_as,
-                         {"refines": "#author", "property": "file-as"})
-    package.add_metadata(None, "meta", "aut",
-                         {"refines": "#author", "property": "role", "scheme": "marc:relators"})
-    package.add_metadata("DC", "publisher", book.publisher)
-    package.add_metadata("DC", "rights", book.rights)
-    package.add_metadata("DC", "date", book.date.isoformat())
-    if book.description:
-        package.add_metadata("DC", "description", book.description)
-    for subject in book.subjects:
-        package.add_metadata("DC", "subject", subject)
-    for article in articles:
-        source = f"“{article.title_text}”"
-        if article.outlet_text:
-            source += f", first published in {article.outlet_text}"
-        package.add_metadata("DC", "source", source)
-    # Accessibility metadata: each statement is true of what this build makes.
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
-                "displayTransformability", "ARIA"]
-    if has_index:
-        features.append("index")
-    a11y: list[tuple[str, str]] = [
-        ("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
-        ("schema:accessModeSufficient", "textual"),
-        *[("schema:accessibilityFeature", f) for f in features],
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary",
-         "Reflowable text with a navigable table of contents that lists every chapter and its "
-         "section headings, headings in order, semantic markup for chapters, notes and back "
-         "matter, and notes linked both ways. The only image, the cover, has a text "
-         "alternative. The text can be resized and restyled by the reader."),
-        ("dcterms:conformsTo", CONFORMS_TO),
-        ("a11y:certifiedBy", book.publisher),
-    ]
-    for prop, value in a11y:
-        package.add_metadata(None, "meta", value, {"property": prop})
-    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-
-
-def _item(uid: str, file_name: str, media_type: str, content: bytes,
-          properties: list[str] | None = None) -> ebook.EpubItem:
-    item = ebook.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
-    item.properties = properties or []
-    return item
-
-
-def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fonts.FontStyle, bytes],
-                 cover: bytes, articles: list[Chapter], has_index: bool) -> bytes:
-    package = ebook.EpubBook()
-    package.FOLDER_NAME = "EPUB"
-    _metadata(package, book, articles, has_index)
-
-    package.add_item(_item("cover-image", COVER_IMAGE, "image/jpeg", cover, ["cover-image"]))
-    package.add_item(_item("css", CSS_NAME, "text/css", css))
-    for n, (style, data) in enumerate(fonts.items(), 1):
-        package.add_item(_item(f"font-{n}", style.embedded_name, "font/ttf", data))
-    items = {}
-    for page in pages:
-        properties = ["nav"] if page.kind == "toc" else []
-        items[page.uid] = _item(page.uid, page.file_name, "application/xhtml+xml",
-                                page.content, properties)
-        package.add_item(items[page.uid])
-    # The NCX is for EPUB 2 reading systems; EPUB 3 ones use nav.xhtml.
-    package.add_item(ebook.EpubNcx())
-    package.toc = [ebook.Link(p.file_name, p.title, p.uid) for p in pages
-                   if p.kind in ("chapter", "backmatter")]
-    package.spine = [items[p.uid] for p in pages]
-    package.guide = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-                     {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
-                     {"type": "text", "href": next(p.file_name for p in pages
-                                                   if p.kind == "chapter"), "title": "Start"}]
-
-    buffer = io.BytesIO()
-    writer = ebook.EpubWriter(buffer, package, {"mtime": build_time(book), "epub3_pages": False,
-                                                "epub3_landmark": False, "raise_exceptions": True})
-    writer.process()
-    writer.write()
-    return normalise_zip(buffer.getvalue(), build_time(book), book.language)
-
-
-def normalise_zip(data: bytes, when: dt.datetime, language: str) -> bytes:
-    """Rewrite the container with one fixed timestamp and fixed attributes on every entry, so
-    two builds of the same book are byte-identical (zip records each file's write time)."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        # The mimetype entry must come first and be stored uncompressed (OCF).
-        names.sort(key=lambda n: (n != "mimetype", n != "META-INF/container.xml"))
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, _tidy(name, source.read(name), language), compresslevel=9)
-    return out.getvalue()
-
-
-def _tidy(name: str, content: bytes, language: str) -> bytes:
-    """Fix what EbookLib writes that the checkers would flag."""
-    if name.endswith(".opf"):
-        root = etree.fromstring(content)
-        # EbookLib declares the reserved 'rendition' prefix, which EPUB 3 forbids redeclaring.
-        root.attrib.pop("prefix", None)
-        # The package's own language (Ace asks for it; the dc:language says the same).
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
-        return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
-    return content
-
-
 # ---------------------------------------------------------------- the whole book
 
 def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = None,
@@ -558,10 +384,10 @@ def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = No
     nav = nav_page(env, book, pages)
     pages = front + [nav] + chapters + back
 
-    characters = _all_text(pages)
+    characters = all_text(pages)
     missing = sorted(epub_fonts.missing_characters(characters))
     fonts = epub_fonts.subset_fonts(characters)
-    css = (_font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
+    css = (font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
     data = package_epub(book, pages, css, fonts, cover_jpeg(book), articles,
                         has_index=any(p.landmark == "index" for p in back))
     return BuildResult(data, dropped, len(chapters), notes, [p.title for p in back],
