@@ -15,6 +15,9 @@ The PDF stage is compared with one bare WeasyPrint render of the HTML it leaves
 behind (same HTML, no pipeline): the ratio is our overhead, index passes included.
 
 Writes build/reports/bench.json and build/reports/bench.md (also printed).
+
+One module of some 550 lines, a developer's tool outside the build: measuring,
+the bare render, the profile and the report are read together when a number looks odd.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ seed: the same seed gives the same bytes on every run.
 CLI: python -m scripts.dev.synth --articles 100 --seed 1 --out build/bench/100
      (writes DIR/sources/*.txt, DIR/book.yaml and DIR/synth.json, the manifest
      of what was generated, so a test can check what the splitter should find)
+
+One module of some 650 lines, a developer's tool outside the build: most of it is
+the data a generated post is made of (outlets, phrases, note shapes).
 """
 
 from __future__ import annotations

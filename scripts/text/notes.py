@@ -21,6 +21,10 @@ glued to a word or after a year's full stop less so; a note number split off
 the end of a longer run of digits only when nothing else can be that note.
 When two readings are equally good the text does not decide, and the stage
 stops and asks the editor (manuscript/notes.yaml) rather than guess.
+
+Why one module of some 700 lines: scoring a marker, lining markers up with notes
+and the editor's decisions are one algorithm over the same records; the report at
+the end is the only part that stands alone, and it is short.
 """
 
 from __future__ import annotations
