@@ -51,7 +51,7 @@ from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.errors import UserError
 from scripts.text.dedupe_audit import audit, render_html
-from scripts.text.dedupe_keys import Overrides, block_keys, block_ref, load_overrides, tail_key
+from scripts.text.dedupe_keys import BlockKeys, Overrides, block_keys, block_ref, load_overrides, tail_key
 from scripts.text.wording import (MIN_WORDS, comparable, containment, find_run, is_title_case,
                                   opens_with, shingles_of, similarity, words_at)
 
@@ -192,24 +192,24 @@ class Outcome:
     contributors: dict
     removals: list[tuple[int, m.Removal]]            # (article index, removal) made by this run
     kept: list[KeptRepeat]
-    keys: dict[int, str]                              # id(block) -> key, for every block seen
+    keys: BlockKeys                                   # (slug, block id) -> key, every block seen
     overridden: list[dict]
 
 
 def glued_copies(index: ShingleIndex, pairs: list[tuple[int, int, int]]) -> list[Decision]:
     """Paragraphs that end with a full copy of an earlier paragraph of the same article."""
     decisions = []
-    cut: set[int] = set()
+    cut: set[tuple[int, str]] = set()
     for a, b, _ in pairs:
         for copy, host in ((a, b), (b, a)):
             c, h = index.entries[copy], index.entries[host]
-            if (c.article != h.article or c.position >= h.position or id(h.block) in cut
+            if (c.article != h.article or c.position >= h.position or (h.article, h.block.id) in cut
                     or c.rank != h.rank or len(c.words) < MIN_WORDS
                     or len(h.words) - len(c.words) < 3 or h.words[-len(c.words):] != c.words):
                 continue
             spans = words_at(h.block.text)
             offset = spans[len(h.words) - len(c.words)][1]
-            cut.add(id(h.block))
+            cut.add((h.article, h.block.id))
             decisions.append(Decision(
                 h.article, h.block, GLUED,
                 f"the last {len(c.words)} of its {len(h.words)} words repeat {c.block.id}; "
@@ -273,7 +273,7 @@ def _copy_reason(copy: Entry, kept: Entry, plain: str) -> str:
     return plain
 
 
-def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Overrides
+def find_repeats(articles: list[m.Article], keys: BlockKeys, overrides: Overrides
                  ) -> tuple[list[Decision], list[KeptRepeat]]:
     entries = [make_entry(ai, pos, block)
                for ai, article in enumerate(articles)
@@ -285,7 +285,7 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
     # Glued copies first: once the copy is cut off, the real part can be compared
     # with the rest (its own twin may be further down, repeated exactly).
     glued = glued_copies(index, pairs)
-    number_of = {id(e.block): n for n, e in enumerate(index.entries)}
+    number_of = {(e.article, e.block.id): n for n, e in enumerate(index.entries)}
     changed: set[int] = set()
     for decision in glued:
         decision.tail_key = tail_key(articles[decision.article].slug,
@@ -293,7 +293,7 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
         if decision.tail_key in protected:
             continue                       # the editor keeps it whole; the override is reported
         decision.tail = _split_tail(decision)
-        n = number_of[id(decision.block)]
+        n = number_of[(decision.article, decision.block.id)]
         old = index.entries[n]
         index.update(n, make_entry(old.article, old.position, decision.block))
         changed.add(n)
@@ -302,7 +302,7 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
 
     decisions: list[Decision] = list(glued)
     kept: list[KeptRepeat] = []
-    removed: set[int] = set()
+    removed: set[tuple[int, str]] = set()
     proposals = []
     for a, b, _ in pairs:
         x, y = index.entries[a], index.entries[b]
@@ -324,12 +324,13 @@ def find_repeats(articles: list[m.Article], keys: dict[int, str], overrides: Ove
                                   d.block.source.first_line))
     for decision in proposals:
         twin_block = decision.twin[1] if decision.twin else None
-        if id(decision.block) in removed or (twin_block is not None and id(twin_block) in removed):
+        if (decision.article, decision.block.id) in removed or (
+                twin_block is not None and (decision.twin[0], twin_block.id) in removed):
             continue
         decisions.append(decision)
-        if keys.get(id(decision.block)) in protected:
+        if keys.get((articles[decision.article].slug, decision.block.id)) in protected:
             continue                       # reported as overridden; it stays, and may be a twin
-        removed.add(id(decision.block))
+        removed.add((decision.article, decision.block.id))
     return decisions, kept
 
 
@@ -415,7 +416,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
     """Decide, for every article, what leaves the chapter; move it to `removed`.  Pure but for
     mutating the articles it is given (returned in the outcome)."""
     overrides = overrides or Overrides()
-    keys: dict[int, str] = {}
+    keys: BlockKeys = {}
     for article in articles:
         keys.update(block_keys(article))
 
@@ -463,10 +464,10 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
 
     # A pull quote repeats the body by definition; one with no twin close enough still
     # cannot stay (the chapter has no place for it), so it is reported for a look.
-    decided = {id(d.block) for d in decisions}
+    decided = {(d.article, d.block.id) for d in decisions}
     for ai, article in enumerate(articles):
         for block in article.blocks:
-            if block.kind == m.PULL_QUOTE and id(block) not in decided:
+            if block.kind == m.PULL_QUOTE and (ai, block.id) not in decided:
                 decisions.append(Decision(ai, block, PULL_QUOTE, "no body paragraph close enough was "
                                           "found: check its words are in the chapter"))
 
@@ -474,17 +475,18 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
     overridden = []
     final = []
     for decision in decisions:
-        key = decision.tail_key if decision.reason == GLUED else keys.get(id(decision.block), "")
+        key = (decision.tail_key if decision.reason == GLUED
+               else keys.get((articles[decision.article].slug, decision.block.id), ""))
         if key in overrides.keep:
             overridden.append({"key": key, "action": "keep", "instead_of": decision.reason,
                                "line": overrides.keep[key]})
             continue
         final.append(decision)
-    decided = {id(d.block) for d in final if d.reason != GLUED}
+    decided = {(d.article, d.block.id) for d in final if d.reason != GLUED}
     for ai, article in enumerate(articles):
         for block in article.blocks:
-            key = keys.get(id(block))
-            if key in overrides.drop and id(block) not in decided:
+            key = keys.get((article.slug, block.id))
+            if key in overrides.drop and (ai, block.id) not in decided:
                 line, note = overrides.drop[key]
                 final.append(Decision(ai, block, EDITOR, note or "dropped by the editor"))
                 overridden.append({"key": key, "action": "drop", "line": line})
@@ -494,13 +496,13 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
     return Outcome(articles, contributors, removals, kept, keys, overridden)
 
 
-def _check_override_keys(articles: list[m.Article], keys: dict[int, str], tails: set[str],
+def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[str],
                          overrides: Overrides) -> None:
     known = set(keys.values()) | tails
     kinds = {}
     for article in articles:
         for block in article.blocks:
-            kinds[keys[id(block)]] = block.kind
+            kinds[keys[(article.slug, block.id)]] = block.kind
     for key, line in overrides.keep.items():
         if key not in known:
             raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
@@ -518,21 +520,21 @@ def _check_override_keys(articles: list[m.Article], keys: dict[int, str], tails:
                                  "build/reports/dedupe.html")
 
 
-def _apply(articles: list[m.Article], decisions: list[Decision], keys: dict[int, str]
+def _apply(articles: list[m.Article], decisions: list[Decision], keys: BlockKeys
            ) -> list[tuple[int, m.Removal]]:
     made = []
-    leaving: dict[int, set[int]] = defaultdict(set)
+    leaving: dict[int, set[str]] = defaultdict(set)
     for d in decisions:
         if d.reason == GLUED:
             tail = d.tail
-            keys[id(tail)] = d.tail_key
+            keys[(articles[d.article].slug, tail.id)] = d.tail_key
             removal = m.Removal(tail, GLUED, d.detail, block_ref(articles, d.twin), d.similarity)
         else:
-            leaving[d.article].add(id(d.block))
+            leaving[d.article].add(d.block.id)
             removal = m.Removal(d.block, d.reason, d.detail, block_ref(articles, d.twin), d.similarity)
         made.append((d.article, removal))
     for ai, article in enumerate(articles):
-        article.blocks = [b for b in article.blocks if id(b) not in leaving[ai]]
+        article.blocks = [b for b in article.blocks if b.id not in leaving[ai]]
     # Keep each article's removals in source order: the report reads like the article.
     for ai, removal in sorted(made, key=lambda x: (x[0], x[1].block.source.first_line, x[1].block.id)):
         articles[ai].removed.append(removal)

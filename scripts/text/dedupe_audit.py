@@ -66,7 +66,7 @@ def audit(outcome: Outcome) -> dict:
             twin = _find_block(articles, removal.twin) if removal.twin else None
             rows.append({
                 "article": article.slug, "chapter": chapter[article.slug], "block": removal.block.id,
-                "key": keys.get(id(removal.block), f"{article.slug}#{text_hash(removal.block.text)}"),
+                "key": keys.get((article.slug, removal.block.id), f"{article.slug}#{text_hash(removal.block.text)}"),
                 "reason": removal.reason, "block_kind": removal.block.kind,
                 "source": str(removal.block.source), "text": removal.block.text,
                 "twin": removal.twin, "twin_source": str(twin.source) if twin else "",
@@ -74,13 +74,13 @@ def audit(outcome: Outcome) -> dict:
                 "similarity": removal.similarity, "detail": removal.detail,
             })
     kept = [{
-        "article": articles[k.article].slug, "block": k.block.id, "key": keys.get(id(k.block), ""),
+        "article": articles[k.article].slug, "block": k.block.id, "key": keys.get((articles[k.article].slug, k.block.id), ""),
         "text": k.block.text, "other": block_ref(articles, k.other), "other_text": k.other[1].text,
         "similarity": k.similarity, "why": k.why,
     } for k in outcome.kept]
     blocks = [{
         "article": a.slug, "chapter": chapter[a.slug],
-        "blocks": [{"id": b.id, "kind": b.kind, "key": keys.get(id(b), ""), "source": str(b.source),
+        "blocks": [{"id": b.id, "kind": b.kind, "key": keys.get((a.slug, b.id), ""), "source": str(b.source),
                     "start": b.text[:90]} for b in a.blocks],
     } for a in articles]
     counts = Counter(r["reason"] for r in rows)

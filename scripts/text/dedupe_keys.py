@@ -23,12 +23,16 @@ def block_ref(articles: list[m.Article], twin: tuple[int, m.Block] | None) -> st
     return f"{articles[twin[0]].slug}#{twin[1].id}" if twin else ""
 
 
-def block_keys(article: m.Article) -> dict[int, str]:
+# A block's key by where it is: (article slug, block id), both stable across runs.
+BlockKeys = dict[tuple[str, str], str]
+
+
+def block_keys(article: m.Article) -> BlockKeys:
     """A stable key per block: slug#hash of its words (".2" for the second identical block).
 
     Stable across edits elsewhere in the archive (no line numbers), so an
     editor's override keeps pointing at the same paragraph."""
-    keys: dict[int, str] = {}
+    keys: BlockKeys = {}
     seen: Counter = Counter()
     # Blocks an earlier run took out count too, in source order, so a key never changes
     # between a first run and a run on its own output.
@@ -36,11 +40,11 @@ def block_keys(article: m.Article) -> dict[int, str]:
                         key=lambda b: (b.source.first_line, b.id.endswith("-tail")))
     for block in everything:
         if block.id.endswith("-tail"):
-            keys[id(block)] = tail_key(article.slug, block.text)
+            keys[(article.slug, block.id)] = tail_key(article.slug, block.text)
             continue
         digest = text_hash(block.text)
         seen[digest] += 1
-        keys[id(block)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
+        keys[(article.slug, block.id)] = f"{article.slug}#{digest}" + (f".{seen[digest]}" if seen[digest] > 1 else "")
     return keys
 
 
