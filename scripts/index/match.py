@@ -201,7 +201,10 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
 
     # Pass 1: collect every match with the text node and block it sits in.
     # A slot is (element, "text"|"tail"); matches are (slot, start, end, key, block).
-    blocks: dict[int, int] = {}
+    # Keyed by the elements themselves, never by id(): lxml makes a new proxy object for
+    # a node each time one is asked for, and a freed proxy's id() can come back for
+    # another node, which would merge two blocks (and shift every later anchor's number).
+    blocks: dict[etree._Element, int] = {}
     block_text: dict[int, list[str]] = defaultdict(list)
     matches: list[tuple[tuple, int, int, str, int]] = []
 
@@ -210,7 +213,7 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
         while node is not None and _local(node) not in _BLOCK_TAGS and node is not root:
             node = node.getparent()
         node = node if node is not None else root
-        return blocks.setdefault(id(node), len(blocks))
+        return blocks.setdefault(node, len(blocks))
 
     def scan(slot, text: str | None, block: int) -> None:
         if not text:
@@ -263,15 +266,13 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
             counter += 1
             anchor_id = f"ix-{chapter_id}-{counter}"
         taken_ids.add(anchor_id)
-        anchors_at[(id(slot[0]), slot[1])].append((start, end, anchor_id))
+        anchors_at[slot].append((start, end, anchor_id))
         element, which = slot
         matched = (element.text if which == "text" else element.tail)[start:end]
         occurrences += [Occurrence(anchor_id, k, sub, chapter_id, block, re.sub(r"\s+", " ", matched))
                         for k, sub in plan[index]]
-    slots = {(id(slot[0]), slot[1]): slot for slot, *_ in matches}
     tag = f"{{{ns}}}span" if ns else "span"
-    for slot_id, anchors in anchors_at.items():
-        element, which = slots[slot_id]
+    for (element, which), anchors in anchors_at.items():
         _insert_anchors(element, which, sorted(anchors), tag)
     return serialise(), occurrences
 
