@@ -360,9 +360,14 @@ def test_epub_without_chapter_href_is_a_programming_error(small):
 
 
 @pytest.fixture(scope="session")
-def real_chapters():
+def real_chapters(tmp_path_factory):
+    """The demo book's chapters, built for this test from the seeds (a fresh clone has no build/)."""
     from scripts.index.report import chapter_sources
-    return chapter_sources(ROOT / "build" / "articles")
+    from tests.conftest import demo_book_copy, run_stages
+    folder = tmp_path_factory.mktemp("real-book")
+    book = demo_book_copy(folder / "book", editor_files=("dedupe.yaml",))
+    assert run_stages(book, folder / "build", "split", "normalise", "dedupe", "notes", "articles", "html") == 0
+    return chapter_sources(folder / "build" / "articles")
 
 
 def test_real_book_every_anchor_starts_at_a_variant(book_terms, real_chapters):
