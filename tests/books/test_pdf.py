@@ -70,7 +70,7 @@ def pages(built):
 
 @pytest.fixture(scope="session")
 def labels(built):
-    return pdf.folio_labels(built.report["pages"], built.report["front_matter_pages"])
+    return pdf.folio_labels(built.report.pages, built.report.front_matter_pages)
 
 
 # ---------------------------------------------------------------- unit: pure helpers
@@ -163,7 +163,7 @@ def test_print_master_claims_pdf_x4_with_an_output_intent(built):
 def test_same_inputs_give_the_same_bytes(built, tmp_path):
     again = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, tmp_path / "a.pdf",
                       tmp_path / "s.pdf", tmp_path / "reports")
-    assert again["pages"] == built.report["pages"]
+    assert again.pages == built.report.pages
     assert (tmp_path / "a.pdf").read_bytes() == built.print.read_bytes()
     assert (tmp_path / "s.pdf").read_bytes() == built.screen.read_bytes()
 
@@ -181,7 +181,7 @@ def test_screen_copy_has_no_bleed_and_the_same_pages(built):
 
 @needs_poppler
 def test_screen_and_print_pages_carry_the_same_text(built, pages):
-    for number in (1, 5, built.report["front_matter_pages"] + 1, len(pages)):
+    for number in (1, 5, built.report.front_matter_pages + 1, len(pages)):
         assert lines_of(page_text(built.print, number)) == lines_of(pages[number - 1])
 
 
@@ -199,7 +199,7 @@ def test_screen_copy_is_tagged_pdf_ua(built):
 
 @needs_poppler
 def test_folios_run_roman_then_arabic_and_blank_pages_are_empty(built, pages, labels):
-    front = built.report["front_matter_pages"]
+    front = built.report.front_matter_pages
     assert front % 2 == 0, "the first chapter must open on a recto"
     for index, text in enumerate(pages):
         lines = lines_of(text)
@@ -215,24 +215,24 @@ def test_folios_run_roman_then_arabic_and_blank_pages_are_empty(built, pages, la
 def test_contents_page_numbers_match_where_each_chapter_opens(built, pages, labels):
     contents_index = next(i for i, t in enumerate(pages) if "Contents" in t)
     contents = " ".join(lines_of(pages[contents_index]))
-    for chapter in built.report["chapters"]:
+    for chapter in built.report.chapters:
         opening = next(i for i, t in enumerate(pages)
-                       if i > contents_index and chapter["title"] in flat(t)
-                       and lines_of(t)[0] == str(built.report["chapters"].index(chapter) + 1))
-        assert labels[opening] == chapter["page"]
+                       if i > contents_index and chapter.title in flat(t)
+                       and lines_of(t)[0] == str(built.report.chapters.index(chapter) + 1))
+        assert labels[opening] == chapter.page
         # the entry's leader ends in that number, before the next entry starts
-        words = chapter["title"].split()[-1]
-        assert re.search(re.escape(words) + r"[ .]*" + chapter["page"] + r"\b", contents), chapter
+        words = chapter.title.split()[-1]
+        assert re.search(re.escape(words) + r"[ .]*" + chapter.page + r"\b", contents), chapter
         assert opening % 2 == 0, "chapters open on rectos (odd page numbers)"
 
 
 @needs_poppler
 def test_running_heads_book_on_versos_chapter_on_rectos(built, pages, labels):
-    front = built.report["front_matter_pages"]
+    front = built.report.front_matter_pages
     openings = {}
-    for chapter in built.report["chapters"]:
+    for chapter in built.report.chapters:
         openings[next(i for i, t in enumerate(pages)
-                      if i >= front and lines_of(t) and chapter["title"] in flat(t)
+                      if i >= front and lines_of(t) and chapter.title in flat(t)
                       and lines_of(t)[0].isdigit())] = chapter
     current = None
     checked = 0
@@ -245,7 +245,7 @@ def test_running_heads_book_on_versos_chapter_on_rectos(built, pages, labels):
         if not lines or current is None:
             continue
         recto = (index % 2) == 0           # page index 0 is a recto
-        expected = current["running_head"] if recto else built.book.title
+        expected = current.running_head if recto else built.book.title
         assert lines[0] == expected, f"page {labels[index]}"
         checked += 1
     assert checked >= 10
@@ -265,11 +265,11 @@ def test_contents_and_note_links_land_where_they_should(built):
             annotation = annotation.get_object()
             if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
                 targets.setdefault(str(annotation["/Dest"]), []).append(number)
-    front = built.report["front_matter_pages"]
-    for chapter in built.report["chapters"]:
+    front = built.report.front_matter_pages
+    for chapter in built.report.chapters:
         # a contents entry goes to the chapter's opening page
-        assert chapter["anchor"] in targets
-        assert _dest_page(reader, chapter["anchor"]) == front + int(chapter["page"]) - 1
+        assert chapter.anchor in targets
+        assert _dest_page(reader, chapter.anchor) == front + int(chapter.page) - 1
     note_refs = [name for name in targets if re.fullmatch(r"ch\d\d-fn\d+", name)]
     backlinks = [name for name in targets if re.fullmatch(r"ch\d\d-fnref\d+", name)]
     assert len(note_refs) == 33 and len(backlinks) == 33       # the SCO article's notes
@@ -281,8 +281,8 @@ def test_contents_and_note_links_land_where_they_should(built):
 
 def test_outline_lists_every_chapter(built):
     titles = [item.title for item in PdfReader(built.screen).outline if not isinstance(item, list)]
-    for chapter in built.report["chapters"]:
-        assert chapter["title"] in titles
+    for chapter in built.report.chapters:
+        assert chapter.title in titles
 
 
 # ---------------------------------------------------------------- fonts and glyphs
@@ -424,8 +424,8 @@ def test_index_locators_are_the_pages_their_anchors_landed_on(tmp_path):
 
 @needs_poppler
 def test_byline_only_where_the_authors_are_not_just_the_books(built, pages):
-    front = built.report["front_matter_pages"]
-    opening = {c["anchor"]: flat(pages[front + int(c["page"]) - 1]) for c in built.report["chapters"]}
+    front = built.report.front_matter_pages
+    opening = {c.anchor: flat(pages[front + int(c.page) - 1]) for c in built.report.chapters}
     assert "Raffaello Pantucci and Niva Yau" in opening["ch02"]
     assert "Raffaello Pantucci" not in opening["ch01"]
     assert "First published in RUSI" in opening["ch01"]
@@ -471,7 +471,7 @@ def test_hostile_chapter_html_prints_as_clean_text_and_is_reported(tmp_path):
             if "/URI" in action:
                 targets.add(str(action["/URI"]))
     assert targets == {"https://example.org/ok", "mailto:editor@example.org"}
-    assert {(d["what"], d["detail"]) for d in report["dropped"]} >= DROPPED
+    assert {(d.what, d.detail) for d in report.dropped} >= DROPPED
     written = json.loads((tmp_path / "reports" / "pdf.json").read_text())
-    assert written["dropped"] == report["dropped"]
-    assert all(d["where"] == "01-hostile.md" for d in report["dropped"])
+    assert written["dropped"] == [d.as_dict() for d in report.dropped]
+    assert all(d.where == "01-hostile.md" for d in report.dropped)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -404,9 +404,49 @@ def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) 
 
 # ---------------------------------------------------------------- CLI
 
+@dataclass
+class ChapterPlacement:
+    """Where a chapter landed in the print book, and the head its pages carry."""
+    anchor: str
+    slug: str
+    title: str
+    running_head: str
+    page: str                         # the printed folio of its first page
+
+
+@dataclass
+class LeftOut:
+    part: str                         # "index", "contributors", "bibliography"
+    reason: str
+
+
+@dataclass
+class PdfReport:
+    """What the print book contains (build/reports/pdf.json): pages, chapters and their
+    folios, what was left out and why, what the sanitiser dropped, the printed index."""
+    pages: int
+    passes: int
+    front_matter_pages: int
+    chapters: list[ChapterPlacement]
+    left_out: list[LeftOut]
+    print_bytes: int
+    screen_bytes: int
+    dropped: list[Dropped]
+    index: list[dict] | None = None   # entry by entry: term, key, variants, locators, sub-entries
+
+    def as_dict(self) -> dict:
+        data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
+                "chapters": [asdict(c) for c in self.chapters], "left_out": [asdict(x) for x in self.left_out],
+                "print_bytes": self.print_bytes, "screen_bytes": self.screen_bytes,
+                "dropped": [d.as_dict() for d in self.dropped]}
+        if self.index is not None:
+            data["index"] = self.index
+        return data
+
+
 def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Path,
           reports_dir: Path, contributors_path: Path | None = None,
-          bibliography_path: Path | None = None, index_terms: Path | None = None) -> dict:
+          bibliography_path: Path | None = None, index_terms: Path | None = None) -> PdfReport:
     book = load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
@@ -420,24 +460,19 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
     sizes = write_pdfs(layout, book, print_path, screen_path)
     left_out = []
     if index_functions is None:
-        left_out.append({"part": "index", "reason": f"no index terms ({index_terms or 'none given'}); "
-                         "see build/reports/index-candidates.md for suggestions"})
+        left_out.append(LeftOut("index", f"no index terms ({index_terms or 'none given'}); "
+                                "see build/reports/index-candidates.md for suggestions"))
     if not contributors:
-        left_out.append({"part": "contributors",
-                         "reason": f"no contributors in {contributors_path or '(none given)'}"})
+        left_out.append(LeftOut("contributors", f"no contributors in {contributors_path or '(none given)'}"))
     if not bibliography:
-        left_out.append({"part": "bibliography",
-                         "reason": f"no bibliography in {bibliography_path or '(none given)'}"})
-    report = {
-        "pages": len(layout.document.pages), "passes": layout.passes,
-        "front_matter_pages": layout.first_body_page,
-        "chapters": [{"anchor": c.id, "slug": c.slug, "title": c.title_text,
-                      "running_head": running_head(c.title_text),
-                      "page": layout.labels[anchor_pages(layout.document)[c.id]]}
-                     for c in chapters],
-        "left_out": left_out, **sizes,
-        "dropped": [d.as_dict() for d in dropped],
-    }
+        left_out.append(LeftOut("bibliography", f"no bibliography in {bibliography_path or '(none given)'}"))
+    first_pages = anchor_pages(layout.document)
+    report = PdfReport(
+        pages=len(layout.document.pages), passes=layout.passes, front_matter_pages=layout.first_body_page,
+        chapters=[ChapterPlacement(c.id, c.slug, c.title_text, running_head(c.title_text),
+                                   layout.labels[first_pages[c.id]]) for c in chapters],
+        left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
+        dropped=dropped)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.
@@ -446,9 +481,9 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
                     "variants": terms.variants_for(headword_key),
                     "locators": [locator.label for locator in rendered.locators],
                     "subentries": [entry(sub, headword_key) for sub in rendered.subentries]}
-        report["index"] = [entry(rendered, rendered.key)
-                           for _, group in layout.index_model.groups for rendered in group]
-    write_text(reports_dir / "pdf.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        report.index = [entry(rendered, rendered.key)
+                        for _, group in layout.index_model.groups for rendered in group]
+    write_text(reports_dir / "pdf.json", json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     return report
 
 
@@ -456,4 +491,4 @@ def run(paths: BookPaths) -> str:
     """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
     report = build(paths.book_yaml, paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms)
-    return f"{report['pages']} pages in {report['passes']} pass(es) -> {paths.print_pdf}, {paths.screen_pdf}"
+    return f"{report.pages} pages in {report.passes} pass(es) -> {paths.print_pdf}, {paths.screen_pdf}"
