@@ -25,7 +25,7 @@ BOOK  ?= manuscript
 BUILD ?= $(if $(filter manuscript manuscript/ ./manuscript,$(BOOK)),build,$(patsubst %/,%,$(BOOK))/build)
 RULES := $(BUILD)/.make/rules.mk
 
-.PHONY: all books setup check-system test-system clean test check help bench fresh-check
+.PHONY: all books setup check-system test-system clean test check help bench fresh-check kill-trials
 
 all: books
 
@@ -92,6 +92,10 @@ check: $(STAMP)
 # The README's two commands in a fresh Debian 12 chroot (debootstrap): slow, root only.
 fresh-check:
 	@bash scripts/dev/fresh_check.sh
+
+# Interrupted builds: 20 SIGKILLs at random moments, each followed by make (about 2 minutes).
+kill-trials: | $(STAMP)
+	@bash scripts/dev/kill_trials.sh 20 index 5
 
 # ---------------------------------------------------------------- benchmark
 # Not part of `make` or `make test`: it takes minutes and measures, it does not build.
