@@ -25,6 +25,11 @@ BOOK  ?= manuscript
 BUILD ?= $(if $(filter manuscript manuscript/ ./manuscript,$(BOOK)),build,$(patsubst %/,%,$(BOOK))/build)
 RULES := $(BUILD)/.make/rules.mk
 
+# Make splits names at spaces: refuse such a book folder with one sentence, not a puzzle.
+ifneq ($(words $(BOOK) $(BUILD)),2)
+$(error the book folder '$(BOOK)' (or the build folder) has a space in its path, which make cannot handle: rename it, or run .venv/bin/anthology build --book "DIR", which can)
+endif
+
 .PHONY: all books setup check-system test-system clean test check help bench fresh-check kill-trials
 
 all: books

@@ -78,7 +78,10 @@ def _show(path: Path) -> str:
     except ValueError:
         text = path.resolve().as_posix()
     if any(c in text for c in " #:$%"):
-        raise ValueError(f"Make cannot name a path with spaces or #:$% in it: {text}")
+        from scripts.core.errors import UserError
+        raise UserError("make cannot work with a path that has a space or one of #:$% in it",
+                        file=text, hint="move or rename the book folder (e.g. ~/my-blog), or run "
+                                        "'.venv/bin/anthology build --book DIR', which has no such limit")
     return text
 
 

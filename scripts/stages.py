@@ -131,7 +131,3 @@ STAGES: tuple[Stage, ...] = (
 BY_NAME = {stage.name: stage for stage in STAGES}
 BUILD_STAGES = tuple(stage for stage in STAGES if stage.builds)
 TEXT_STAGES = tuple(BY_NAME[name] for name in ("split", "normalise", "dedupe", "notes"))
-
-
-def stage(name: str) -> Stage:
-    return BY_NAME[name]

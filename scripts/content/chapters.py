@@ -79,9 +79,11 @@ def plain_text(fragment: str) -> str:
 
 
 def checked(chapter: Chapter) -> Chapter:
-    """The chapter with every field through the sanitiser once more, what it drops added.
-    The books take their chapters through this gate of their own in case one reaches
-    them by another way than the html stage; on the html stage's output it finds nothing."""
+    """The chapter with its inline fields through the sanitiser once more, what it drops
+    added.  The books take their chapters through this gate of their own in case one
+    reaches them by another way than the html stage; on the html stage's output it finds
+    nothing.  The body is not passed again here: each book's finishing step for it (the
+    EPUB's html_to_xhtml, the PDF's prepare_fragment) already runs it through the sanitiser."""
     from dataclasses import replace
     dropped = list(chapter.dropped)
 
@@ -90,8 +92,7 @@ def checked(chapter: Chapter) -> Chapter:
 
     return replace(chapter, title=inline(chapter.title), subtitle=inline(chapter.subtitle),
                    headnote=inline(chapter.headnote), outlet=inline(chapter.outlet),
-                   authors=[inline(a) for a in chapter.authors],
-                   body=_sanitised(chapter.body, "div", chapter.where, dropped), dropped=dropped)
+                   authors=[inline(a) for a in chapter.authors], dropped=dropped)
 
 
 def _sanitised(fragment: str, parent: str, where: str, dropped: list[Dropped]) -> str:

@@ -69,7 +69,7 @@ def read_source(path: Path) -> list[str]:
         raise UserError(f"cannot read the file: {error.strerror}", file=str(path)) from None
     if not data.strip():
         raise UserError("the file is empty", file=str(path),
-                        hint="remove it from manuscript/sources/ or paste the archive page's text into it")
+                        hint="remove it from the book's sources/ folder or paste the archive page's text into it")
     if b"\x00" in data:
         raise UserError("this is a binary file, not a text scrape", file=str(path), line=1,
                         hint="save the archive page as plain UTF-8 text")
@@ -407,21 +407,23 @@ class SplitResult:
     chrome: list[dict]          # page-chrome lines that are not book content
 
 
-def split_sources(paths: list[Path], book: Book) -> SplitResult:
-    """Split every archive, merge posts found twice, and put the articles in book order."""
+def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml") -> SplitResult:
+    """Split every archive, merge posts found twice, and put the articles in book order.
+    `book_file` is the book.yaml the errors name (the sources folder is beside it)."""
+    sources_dir = f"{Path(book_file).parent / 'sources'}/"
     by_name = {p.name: p for p in paths}
     order = book.sources or sorted(by_name)
     unknown = [name for name in order if name not in by_name]
     if unknown:
         raise UserError(f"book.yaml lists '{unknown[0]}' under sources, but no such file was given",
-                        file="manuscript/book.yaml",
-                        hint="add the file to manuscript/sources/ or remove it from 'sources'")
+                        file=book_file,
+                        hint=f"add the file to {sources_dir} or remove it from 'sources'")
     unlisted = sorted(set(by_name) - set(order))
     if unlisted:
         raise UserError(f"'{unlisted[0]}' is in the sources but book.yaml does not list it",
-                        file="manuscript/book.yaml",
+                        file=book_file,
                         hint="add it under 'sources:' in the order its posts were written "
-                             "(or move the file out of manuscript/sources/)")
+                             f"(or move the file out of {sources_dir})")
     taken: set[str] = set()
     seen: dict[str, m.Article] = {}
     articles: list[m.Article] = []
@@ -446,35 +448,38 @@ def split_sources(paths: list[Path], book: Book) -> SplitResult:
             seen[key] = post
             articles.append(post)
     if isinstance(book.chapter_order, list):
-        articles = _explicit_order(articles, book.chapter_order)
+        articles = _explicit_order(articles, book.chapter_order, book_file)
     return SplitResult(articles, merged, chrome)
 
 
-def _explicit_order(articles: list[m.Article], slugs: list[str]) -> list[m.Article]:
+def _explicit_order(articles: list[m.Article], slugs: list[str], book_file: str) -> list[m.Article]:
     by_slug = {a.slug: a for a in articles}
     for slug in slugs:
         if slug not in by_slug:
             raise UserError(f"chapter_order names '{slug}', which is not an article slug",
-                            file="manuscript/book.yaml",
+                            file=book_file,
                             hint=f"known slugs: {', '.join(sorted(by_slug))}")
     missing = [a.slug for a in articles if a.slug not in slugs]
     if missing:
-        raise UserError(f"chapter_order leaves out '{missing[0]}'", file="manuscript/book.yaml",
+        raise UserError(f"chapter_order leaves out '{missing[0]}'", file=book_file,
                         hint="list every article, or use 'chronological'")
     return [by_slug[s] for s in slugs]
 
 
 def source_files(paths: BookPaths) -> list[Path]:
-    """Every archive in the book's sources folder: split checks them against book.yaml,
-    so a file left out of the book is an error rather than silently missing."""
-    return sorted(paths.sources_dir.glob("*.txt"))
+    """Every file in the book's sources folder (hidden ones aside): split checks them
+    against book.yaml, so a file left out of the book is an error rather than silently
+    missing, whatever its name ends in."""
+    if not paths.sources_dir.is_dir():
+        return []
+    return sorted(p for p in paths.sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def run(paths: BookPaths) -> str:
     """The split stage: the book's archives -> build/model/split.json (+ what else was found)."""
     book = load_book(paths.book_yaml)
     sources = source_files(paths)
-    result = split_sources(sources, book)
+    result = split_sources(sources, book, str(paths.book_yaml))
     m.save_articles(paths.split_model, result.articles)
     write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome},
                                              ensure_ascii=False, indent=1) + "\n")
