@@ -23,7 +23,8 @@ from scripts.core.atomic import write_text
 from scripts.core.book import Book, load_book
 from scripts.content.pandoc_batch import Document, convert_many, default_template
 
-CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR})
+CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR,
+                           m.QUOTE, m.CODE})
 
 
 def file_name(chapter: int, article: m.Article) -> str:
@@ -54,20 +55,33 @@ def article_blocks(article: m.Article) -> list[dict]:
     sidebar: list[dict] | None = None
     pending_list: tuple[int, list] | None = None       # consecutive evidence paragraphs
     pending_bullets: list | None = None
+    pending_quote: list | None = None                  # consecutive paragraphs of one quotation
 
     def flush() -> None:
-        nonlocal pending_list, pending_bullets
+        nonlocal pending_list, pending_bullets, pending_quote
         target = sidebar if sidebar is not None else blocks
         if pending_list:
             target.append(ast.ordered_list(pending_list[0], pending_list[1]))
         if pending_bullets:
             target.append(ast.bullet_list(pending_bullets))
-        pending_list, pending_bullets = None, None
+        if pending_quote:
+            target.append(ast.block_quote(pending_quote))
+        pending_list, pending_bullets, pending_quote = None, None, None
 
     for block in article.blocks:
         if block.kind not in CHAPTER_KINDS:
             continue
+        if block.kind == m.CODE:
+            flush()
+            (sidebar if sidebar is not None else blocks).append(ast.code_block(block.text))
+            continue
         inlines = ast.inlines_with_notes(block.text, notes)
+        if block.kind == m.QUOTE:
+            if pending_quote is None:
+                flush()
+                pending_quote = []
+            pending_quote.append(ast.para(inlines))
+            continue
         if block.kind == m.NUMBERED:
             if pending_list is None:
                 flush()

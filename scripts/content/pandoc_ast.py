@@ -86,6 +86,15 @@ def bullet_list(items: list[list[Node]]) -> Node:
     return {"t": "BulletList", "c": items}
 
 
+def block_quote(blocks: list[Node]) -> Node:
+    return {"t": "BlockQuote", "c": blocks}
+
+
+def code_block(text: str) -> Node:
+    """Preformatted text: pandoc's writers escape it and keep its lines and spaces."""
+    return {"t": "CodeBlock", "c": [["", [], []], text]}
+
+
 def div(classes: list[str], blocks: list[Node], identifier: str = "") -> Node:
     return {"t": "Div", "c": [[identifier, classes, []], blocks]}
 

@@ -12,9 +12,26 @@ from scripts.core.config import Field, Validator
 from scripts.core.errors import UserError
 
 REQUIRED = ("title", "author", "language", "publisher", "rights", "identifier", "date")
-OPTIONAL = ("subtitle", "description", "subjects", "sources", "chapter_order")
+OPTIONAL = ("subtitle", "description", "subjects", "sources", "chapter_order", "select")
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
+SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
+SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
+               "(lists) and from, to (dates, YYYY-MM-DD)")
+
+
+@dataclass
+class Selection:
+    """Which posts of a WordPress export or a folder of posts make the book.  Empty lists
+    select everything; a post must pass every filter given.  `posts` and `leave_out` name
+    posts by their slug (the source's own, e.g. WordPress's post name) or their title."""
+    pages: bool = False                   # WordPress pages too, not only posts
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    posts: list[str] = field(default_factory=list)
+    leave_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -32,6 +49,7 @@ class Book:
     subjects: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     chapter_order: str | list[str] = "chronological"
+    select: Selection = field(default_factory=Selection)
 
     @property
     def lang_short(self) -> str:
@@ -74,7 +92,29 @@ def load_book(path: Path | str = "manuscript/book.yaml") -> Book:
         description=optional_text("description"),
         subjects=texts("subjects"), sources=texts("sources"),
         chapter_order=_chapter_order(check, fields.get("chapter_order")),
+        select=_selection(check, fields.get("select")),
     )
+
+
+def _selection(check: Validator, given: Field | None) -> Selection:
+    if given is None:
+        return Selection()
+    parts = check.mapping(given.value, "'select'", SELECT_KEYS, hint=SELECT_HINT)
+
+    def texts(key: str) -> list[str]:
+        return check.texts(parts[key].value, f"'select: {key}'",
+                           hint=f"write one '- item' per line under '{key}:'") if key in parts else []
+
+    def date(key: str) -> dt.date | None:
+        return check.date(parts[key].value, f"'select: {key}'") if key in parts else None
+
+    selection = Selection(pages=check.boolean(parts["pages"].value, "'select: pages'") if "pages" in parts else False,
+                          categories=texts("categories"), tags=texts("tags"), since=date("from"),
+                          until=date("to"), posts=texts("posts"), leave_out=texts("leave_out"))
+    if selection.since and selection.until and selection.since > selection.until:
+        raise check.fail("'select: from' is after 'select: to'", parts["from"].value,
+                         hint="swap the two dates")
+    return selection
 
 
 def _author(check: Validator, node: yaml.Node) -> tuple[str, str]:

@@ -43,6 +43,8 @@ class Kind(StrEnum):
     SIDEBAR_HEADING = "sidebar_heading"  # "Side box" and the headings inside it
     SIDEBAR = "sidebar"                # a paragraph of a side box
     PULL_QUOTE = "pull_quote"
+    QUOTE = "quote"                    # a paragraph of a block quotation (structured sources)
+    CODE = "code"                      # preformatted text, kept line for line (structured sources)
 
 
 # The stages name kinds by these module constants (m.PARAGRAPH reads well in rules).
@@ -51,11 +53,19 @@ CAPTION, BIO, HEADING, PARAGRAPH = Kind.CAPTION, Kind.BIO, Kind.HEADING, Kind.PA
 NUMBERED, BULLET, NOTES_HEADING, NOTE = Kind.NUMBERED, Kind.BULLET, Kind.NOTES_HEADING, Kind.NOTE
 LINK_DEFINITION, BACKMATTER_HEADING, CONTRIBUTOR = Kind.LINK_DEFINITION, Kind.BACKMATTER_HEADING, Kind.CONTRIBUTOR
 SIDEBAR_HEADING, SIDEBAR, PULL_QUOTE = Kind.SIDEBAR_HEADING, Kind.SIDEBAR, Kind.PULL_QUOTE
+QUOTE, CODE = Kind.QUOTE, Kind.CODE
 
 BLOCK_KINDS = frozenset(Kind)
 
 # Blocks that carry the article's running text (what dedupe and notes work on).
-BODY_KINDS = frozenset({PARAGRAPH, NUMBERED, BULLET, HEADING, SIDEBAR, SIDEBAR_HEADING, PULL_QUOTE})
+BODY_KINDS = frozenset({PARAGRAPH, NUMBERED, BULLET, HEADING, SIDEBAR, SIDEBAR_HEADING, PULL_QUOTE,
+                        QUOTE, CODE})
+
+# Where an article came from.  A text scrape has lost its structure, and the text stages
+# rebuild it (paragraphs broken by the scraper, drop caps, note numbers glued to words);
+# the structured formats keep theirs, so those repairs must not touch them.
+TEXT_SCRAPE = "text"
+STRUCTURED_ORIGINS = frozenset({"wxr", "markdown", "html"})
 
 # Inside block text a note reference is written NOTE_OPEN + number + NOTE_CLOSE.
 # Private-use code points cannot come from the scrape: the normaliser strips them.
@@ -128,6 +138,13 @@ class Article:
     fixes: list[Fix] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     also_in: list[SourceRef] = field(default_factory=list)   # the same post found in another archive
+    origin: str = TEXT_SCRAPE      # the adapter that read it: text, wxr, markdown, html
+    date: str = ""                 # publication date, ISO 8601 (YYYY-MM-DD), when the source gives one
+
+    @property
+    def structured(self) -> bool:
+        """Read from a format that marks paragraphs, lists and notes (not a text scrape)."""
+        return self.origin != TEXT_SCRAPE
 
     def first(self, kind: str) -> Block | None:
         return next((b for b in self.blocks if b.kind == kind), None)
@@ -182,6 +199,7 @@ def article_from_dict(d: dict[str, Any]) -> Article:
                          similarity=r.get("similarity"))
                  for r in d.get("removed", [])],
         also_in=[SourceRef(**s) for s in d.get("also_in", [])],
+        origin=d.get("origin", TEXT_SCRAPE), date=d.get("date", ""),
     )
 
 
@@ -209,6 +227,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "removed": [{"block": _block_dict(r.block), "reason": r.reason, "detail": r.detail,
                      "twin": r.twin, "similarity": r.similarity} for r in article.removed],
         "also_in": [_source_dict(s) for s in article.also_in],
+        "origin": article.origin, "date": article.date,
     }
 
 

@@ -70,6 +70,15 @@ CHARACTER_RULES = (
 )
 
 
+# A structured source's note references arrive as model.note_ref sentinels, placed by its
+# adapter (which strips private-use characters from the source text): keep those, and
+# take out any other private-use character.
+STRAY_PRIVATE_USE = re.compile("[\ue002-\uf8ff]")
+STRUCTURED_CHARACTER_RULES = (
+    ("private-use-character", lambda t: STRAY_PRIVATE_USE.sub("", t), lambda t: max(t, default=" ") >= "\ue002"),
+) + CHARACTER_RULES[1:]
+
+
 # ---------------------------------------------------------------- block-level rules
 
 TERMINAL_END = re.compile(r"[.!?:;…][”’\"')\]]*$|[”’\"')\]]$")
@@ -192,7 +201,21 @@ def _record(article: m.Article, kind: str, block: m.Block, before: str, after: s
 
 
 def normalise_article(article: m.Article, corpus: Corpus) -> m.Article:
-    """Apply every rule to one article, recording each change.  Returns the same article."""
+    """Apply every rule to one article, recording each change.  Returns the same article.
+
+    A structured source (WXR, Markdown, HTML) kept its paragraphs, lists and notes, so
+    only the character rules apply to it; the repairs of a scrape's lost structure
+    (joined lines and paragraphs, drop caps, numbering, capitals) would damage it."""
+    if article.structured:
+        for block in article.blocks:
+            if block.kind == m.CODE:
+                continue               # preformatted: every character as the author typed it
+            for kind, rule, may_apply in STRUCTURED_CHARACTER_RULES:
+                if may_apply(block.text):
+                    fixed = rule(block.text)
+                    _record(article, kind, block, block.text, fixed)
+                    block.text = fixed
+        return article
     for block in article.blocks:
         if "\n" in block.text:
             joined = " ".join(line.strip() for line in block.text.split("\n"))
@@ -289,12 +312,18 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
         } for n, a in enumerate(articles, 1)],
         "merged_posts": extra.get("merged", []),
         "page_chrome": extra.get("chrome", []),
+        "left_out": extra.get("left_out", []),
     }
     lines = ["# Split and normalisation report", "",
              f"{len(articles)} articles; {sum(len(a.fixes) for a in articles)} fixes.", ""]
     if data["page_chrome"]:
         lines += ["Page chrome (not book content):", ""]
         lines += [f"- `{c['file']}:{c['line']}` {c['text']}" for c in data["page_chrome"]] + [""]
+    if data["left_out"]:
+        counts = Counter(item["what"] for item in data["left_out"])
+        lines += ["Left out of the book (" + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "):", ""]
+        lines += [f"- `{i['file']}:{i['line']}` **{i['what']}** {_md(i['text'])} — {i['reason']}"
+                  for i in data["left_out"]] + [""]
     if data["merged_posts"]:
         lines += ["Posts found more than once (kept the first):", ""]
         lines += [f"- {p['title']}: kept {p['kept']}, dropped {p['dropped']}" for p in data["merged_posts"]] + [""]

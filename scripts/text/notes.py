@@ -56,11 +56,12 @@ AFTER_ACRONYM = "after-acronym"      # "G7", "C5": usually a name, not a marker
 AFTER_NUMBER = "after-number"        # "in 1998.40": a year, a full stop, then the marker (or a decimal)
 SPLIT = "split"                      # "201665": the year 2016 and note 65 with no gap
 EDITOR = "editor"                    # placed by manuscript/notes.yaml
+LINKED = "linked"                    # a structured source's own link from the text to the note
 
-MATCH_COST = {BRACKET: 0, AFTER_PUNCTUATION: 0, EDITOR: 0, AFTER_WORD: 2, AFTER_NUMBER: 4,
+MATCH_COST = {BRACKET: 0, AFTER_PUNCTUATION: 0, EDITOR: 0, LINKED: 0, AFTER_WORD: 2, AFTER_NUMBER: 4,
               AFTER_ACRONYM: 6, SPLIT: 8}
 # Forms that are markers whatever the notes say: one left over is a marker without a note.
-SURE_FORMS = frozenset({BRACKET, AFTER_PUNCTUATION, EDITOR})
+SURE_FORMS = frozenset({BRACKET, AFTER_PUNCTUATION, EDITOR, LINKED})
 SKIP_SURE = 10        # leaving a sure-looking marker as text
 MISSING = 20          # a note with no marker at all
 REPEAT_EXTRA = 2      # a marker repeated by a duplicated passage: referenced once
@@ -75,6 +76,7 @@ DIGITS = re.compile(r"\d+")
 BRACKET_MARKER = re.compile(r"\[(\d{1,3})\](?![(:\[])")
 LINK_DEFINITION = re.compile(r"^\s*\[(\d+)\]:\s*(.*?)\s*$", re.S)
 YEAR = re.compile(r"(1[89]|20)\d\d")
+LINKED_MARKER = re.compile(f"{m.NOTE_OPEN}(\\d+){m.NOTE_CLOSE}")
 
 
 @dataclass
@@ -142,6 +144,12 @@ def find_slots(article: m.Article) -> list[Slot]:
         if block.kind not in m.BODY_KINDS:
             continue
         text = block.text
+        if article.structured:
+            # The source linked each reference to its note: its adapter wrote the link as a
+            # sentinel, and a number in the text is only ever a number.
+            slots += [Slot(index, match.end(), [Reading(int(match.group(1)), LINKED, match.start())])
+                      for match in LINKED_MARKER.finditer(text)]
+            continue
         in_brackets = []
         for match in BRACKET_MARKER.finditer(text):
             start = match.start() - (text[match.start() - 1:match.start()] == " ")
@@ -474,7 +482,9 @@ def _passage(text: str, end: int) -> str:
 def _convention(article: m.Article) -> str:
     kinds = {b.kind for b in article.blocks}
     parts = []
-    if m.NOTE in kinds:
+    if m.NOTE in kinds and article.structured:
+        parts.append(f"notes linked in the source ({article.origin})")
+    elif m.NOTE in kinds:
         parts.append("numbered notes" + (" under a heading" if m.NOTES_HEADING in kinds else ""))
     if m.LINK_DEFINITION in kinds:
         parts.append("bracketed markers with link definitions")

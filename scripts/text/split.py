@@ -1,12 +1,15 @@
-"""Stage 1: split raw archive scrapes into articles.
+"""Stage 1: read every source into articles (build/model/split.json).
 
-Input: WordPress archive pages scraped to text (manuscript/sources/*.txt).
-Output: build/model/split.json, the articles in book order, every source line
-accounted for as a block with its role.
+Each source file is read by the adapter of its format (scripts/ingest/formats.py):
+a WordPress export, Markdown posts or saved HTML pages by their adapters in
+scripts/ingest/, and a blog archive page scraped to plain text by the rules in
+this module.  The articles come out in book order, every source line accounted
+for as a block with its role, or recorded as left out (with why) for the split
+report.
 
-An archive page has no separators between posts.  What marks a post is its
-shape: the blogger's short introduction (written about the piece: "a piece
-for ...", "more catch-up posting", first person), then the republished
+A text scrape of an archive page has no separators between posts.  What marks a
+post is its shape: the blogger's short introduction (written about the piece: "a
+piece for ...", "more catch-up posting", first person), then the republished
 article's title (a short line without a full stop), then the article.  The
 rules below look for that shape; nothing in them knows the seeds.
 """
@@ -17,7 +20,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +29,9 @@ from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, load_book
 from scripts.core.errors import UserError
+from scripts.core.config import did_you_mean
+from scripts.ingest import formats, select
+from scripts.ingest.common import LeftOut, Post, slugify
 
 # ---------------------------------------------------------------- reading
 
@@ -329,19 +335,6 @@ def classify_post(units: list[Unit]) -> list[tuple[str, Unit, int | None]]:
     return roles
 
 
-def slugify(title: str, taken: set[str]) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    stop = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "its", "it", "s", "is"}
-    kept = [w for w in words if w not in stop][:6] or ["article"]
-    slug = "-".join(kept)
-    candidate, n = slug, 2
-    while candidate in taken:
-        candidate, n = f"{slug}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def build_article(roles: list[tuple[str, Unit, int | None]], file: str, taken: set[str]) -> m.Article:
     blocks = []
     for i, (kind, unit, number) in enumerate(roles):
@@ -405,51 +398,123 @@ class SplitResult:
     articles: list[m.Article]
     merged: list[dict]          # posts found again in another archive (or twice in one)
     chrome: list[dict]          # page-chrome lines that are not book content
+    left_out: list[LeftOut] = field(default_factory=list)   # what the structured adapters left out
 
 
-def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml") -> SplitResult:
-    """Split every archive, merge posts found twice, and put the articles in book order.
-    `book_file` is the book.yaml the errors name (the sources folder is beside it)."""
-    sources_dir = f"{Path(book_file).parent / 'sources'}/"
-    by_name = {p.name: p for p in paths}
-    order = book.sources or sorted(by_name)
-    unknown = [name for name in order if name not in by_name]
-    if unknown:
-        raise UserError(f"book.yaml lists '{unknown[0]}' under sources, but no such file was given",
-                        file=book_file,
-                        hint=f"add the file to {sources_dir} or remove it from 'sources'")
+def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
+                  sources_dir: Path | None = None) -> SplitResult:
+    """Read every source with its format's adapter, merge posts found twice, and put the
+    articles in book order.  `book_file` is the book.yaml the errors name; a source is
+    named by its path under `sources_dir` (by its file name when none is given)."""
+    sources_label = f"{Path(book_file).parent / 'sources'}/"
+    by_name = {_source_name(p, sources_dir): p for p in paths}
+    order = _listed_order(book, by_name, book_file, sources_label)
+    taken: set[str] = set()
+    seen: dict[str, m.Article] = {}
+    articles: list[m.Article] = []
+    merged, chrome, left_out = [], [], []
+    selected: list[tuple[Post, m.Article]] = []
+    for fmt, names in _runs_of_one_format(order, by_name):
+        if fmt == formats.TEXT:
+            name = names[0]
+            lines = read_source(by_name[name])
+            units = to_units(lines)
+            if units and PAGE_CHROME.match(units[0].clean):
+                chrome.append({"file": name, "line": units[0].first, "text": units[0].clean})
+            posts = split_archive(lines, name, taken)
+            if book.chapter_order == "chronological":
+                posts.reverse()            # archive pages list the newest post first
+        else:
+            read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
+            left_out += read.left_out
+            selected += read.posts
+            posts, not_selected = select.apply(read.posts, book.select)
+            left_out += not_selected
+            if book.chapter_order == "chronological":
+                posts.sort(key=lambda a: a.date or "9999")     # undated last, in source order
+        for post in posts:
+            key = post_key(post)
+            if key in seen:
+                kept = seen[key]
+                kept.also_in.append(m.SourceRef(post.source_file, post.first_line, post.last_line))
+                taken.discard(post.slug)
+                merged.append({"title": post.title, "kept": f"{kept.source_file}:{kept.first_line}",
+                               "dropped": f"{post.source_file}:{post.first_line}-{post.last_line}"})
+                continue
+            seen[key] = post
+            articles.append(post)
+    _check_selection_names(book, selected, book_file)
+    if not articles:
+        raise UserError("no post is left for the book: book.yaml's 'select:' leaves out every one",
+                        file=book_file, hint="loosen 'select:' (see build/reports/split.md for why each post was left out)")
+    if book.chapter_order == "chronological" and all(a.date for a in articles):
+        articles.sort(key=lambda a: a.date)        # every post is dated: one timeline across sources
+    if isinstance(book.chapter_order, list):
+        articles = _explicit_order(articles, book.chapter_order, book_file)
+    return SplitResult(articles, merged, chrome, left_out)
+
+
+def _runs_of_one_format(order: list[str], by_name: dict[str, Path]) -> list[tuple[str, list[str]]]:
+    """The sources in order, consecutive files of one structured format together: an
+    adapter reads a folder of Markdown posts in one go (one pandoc run, not hundreds).
+    A text scrape is always read alone."""
+    runs: list[tuple[str, list[str]]] = []
+    for name in order:
+        fmt = formats.detect(by_name[name], name)
+        if runs and runs[-1][0] == fmt and fmt != formats.TEXT:
+            runs[-1][1].append(name)
+        else:
+            runs.append((fmt, [name]))
+    return runs
+
+
+def _source_name(path: Path, sources_dir: Path | None) -> str:
+    if sources_dir is not None:
+        try:
+            return path.relative_to(sources_dir).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _listed_order(book: Book, by_name: dict[str, Path], book_file: str, sources_label: str) -> list[str]:
+    """The source files in book.yaml's order.  A listed folder stands for every file under
+    it, in name order (a Jekyll _posts/ folder names its files by date)."""
+    if not book.sources:
+        return sorted(by_name)
+    order: list[str] = []
+    for entry in book.sources:
+        entry = entry.strip("/")
+        inside = sorted(n for n in by_name if n.startswith(entry + "/"))
+        if entry in by_name:
+            order.append(entry)
+        elif inside:
+            order += [n for n in inside if n not in order]
+        else:
+            raise UserError(f"book.yaml lists '{entry}' under sources, but no such file was given",
+                            file=book_file,
+                            hint=f"add the file to {sources_label} or remove it from 'sources'")
     unlisted = sorted(set(by_name) - set(order))
     if unlisted:
         raise UserError(f"'{unlisted[0]}' is in the sources but book.yaml does not list it",
                         file=book_file,
                         hint="add it under 'sources:' in the order its posts were written "
-                             f"(or move the file out of {sources_dir})")
-    taken: set[str] = set()
-    seen: dict[str, m.Article] = {}
-    articles: list[m.Article] = []
-    merged, chrome = [], []
-    for name in order:
-        lines = read_source(by_name[name])
-        units = to_units(lines)
-        if units and PAGE_CHROME.match(units[0].clean):
-            chrome.append({"file": name, "line": units[0].first, "text": units[0].clean})
-        posts = split_archive(lines, name, taken)
-        if book.chapter_order == "chronological":
-            posts.reverse()            # archive pages list the newest post first
-        for post in posts:
-            key = post_key(post)
-            if key in seen:
-                kept = seen[key]
-                kept.also_in.append(m.SourceRef(name, post.first_line, post.last_line))
-                taken.discard(post.slug)
-                merged.append({"title": post.title, "kept": f"{kept.source_file}:{kept.first_line}",
-                               "dropped": f"{name}:{post.first_line}-{post.last_line}"})
-                continue
-            seen[key] = post
-            articles.append(post)
-    if isinstance(book.chapter_order, list):
-        articles = _explicit_order(articles, book.chapter_order, book_file)
-    return SplitResult(articles, merged, chrome)
+                             f"(or move the file out of {sources_label})")
+    return order
+
+
+def _check_selection_names(book: Book, posts: list[tuple[Post, m.Article]], book_file: str) -> None:
+    """A post named under select: posts or leave_out must exist: a typo there would
+    otherwise leave a post out (or in) silently."""
+    known = set().union(*(select.names_of(p, a) for p, a in posts)) if posts else set()
+    for key, names in (("posts", book.select.posts), ("leave_out", book.select.leave_out)):
+        for name in names:
+            if name.casefold() not in known:
+                suggestion = did_you_mean(name.casefold(), sorted(known))
+                raise UserError(f"'select: {key}' names '{name}', which is no post's slug or title",
+                                file=book_file,
+                                hint=(suggestion + " " if suggestion else "")
+                                + "see build/reports/split.md for every post's slug")
 
 
 def _explicit_order(articles: list[m.Article], slugs: list[str], book_file: str) -> list[m.Article]:
@@ -467,21 +532,25 @@ def _explicit_order(articles: list[m.Article], slugs: list[str], book_file: str)
 
 
 def source_files(paths: BookPaths) -> list[Path]:
-    """Every file in the book's sources folder (hidden ones aside): split checks them
-    against book.yaml, so a file left out of the book is an error rather than silently
-    missing, whatever its name ends in."""
+    """Every file under the book's sources folder (hidden ones aside, and those in hidden
+    folders): split checks them against book.yaml, so a file left out of the book is an
+    error rather than silently missing, whatever its name ends in."""
     if not paths.sources_dir.is_dir():
         return []
-    return sorted(p for p in paths.sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in paths.sources_dir.rglob("*")
+                  if p.is_file() and not any(part.startswith(".")
+                                             for part in p.relative_to(paths.sources_dir).parts))
 
 
 def run(paths: BookPaths) -> str:
     """The split stage: the book's archives -> build/model/split.json (+ what else was found)."""
     book = load_book(paths.book_yaml)
     sources = source_files(paths)
-    result = split_sources(sources, book, str(paths.book_yaml))
+    result = split_sources(sources, book, str(paths.book_yaml), paths.sources_dir)
     m.save_articles(paths.split_model, result.articles)
-    write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome},
+    write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome,
+                                              "left_out": [item.to_dict() for item in result.left_out]},
                                              ensure_ascii=False, indent=1) + "\n")
-    return (f"{len(result.articles)} articles from {len(sources)} archives"
-            + (f", {len(result.merged)} repeated posts merged" if result.merged else ""))
+    return (f"{len(result.articles)} articles from {len(sources)} sources"
+            + (f", {len(result.merged)} repeated posts merged" if result.merged else "")
+            + (f", {len(result.left_out)} items left out (reports/split.md)" if result.left_out else ""))

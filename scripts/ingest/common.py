@@ -1,0 +1,110 @@
+"""What every adapter shares: reading a source file safely, the posts it found, and
+the record of what it left out of the book."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.core import model as m
+from scripts.core.errors import UserError
+
+# Private-use code points carry the model's note sentinels: none may come from a source.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# C0 controls other than tab and newline are never text (a NUL says "binary file").
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class LeftOut:
+    """Something in a source that is not in the book, and why.  The split report lists
+    every one, so nothing leaves the book silently."""
+    file: str
+    line: int
+    what: str            # "draft", "page", "embed", "image", "shortcode", "page-chrome"...
+    text: str            # the item's title or its first words, for the editor to find it
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "what": self.what, "text": self.text,
+                "reason": self.reason}
+
+
+@dataclass
+class Post:
+    """One post as an adapter found it, before it becomes an article: what the book's
+    selection (categories, tags, dates) is decided on."""
+    title: str
+    date: str = ""                     # ISO 8601 date, "" when the source gives none
+    slug: str = ""                     # the source's own slug (WordPress post_name, file name)
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    line: int = 1
+
+
+@dataclass
+class Site:
+    """What a source says about the blog as a whole (for the report and `anthology new`)."""
+    title: str = ""
+    link: str = ""
+    language: str = ""
+    authors: dict[str, str] = field(default_factory=dict)        # login -> display name
+
+
+@dataclass
+class Read:
+    """An adapter's result: the posts with their articles, what it left out, the site."""
+    posts: list[tuple[Post, m.Article]] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    site: Site = field(default_factory=Site)
+
+
+def read_text(path: Path, what: str, hint: str) -> str:
+    """A source file's text: UTF-8 (a byte-order mark is dropped), newlines normalised.
+    `what` names the format for the errors ("WordPress export"), `hint` says how to re-save."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read the file: {error.strerror}", file=str(path)) from None
+    if not data.strip():
+        raise UserError(f"the file is empty: expected a {what}", file=str(path),
+                        hint="remove it from the book's sources or save it again")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise UserError(f"this is a binary file, not a {what}", file=str(path),
+                        line=data[:data.index(b"\x00")].count(b"\n") + 1, hint=hint)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise UserError(f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)",
+                        file=str(path), line=line, hint=hint) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_text(text: str) -> str:
+    """Source text as the model holds it: no private-use or control characters."""
+    return CONTROLS.sub("", PRIVATE_USE.sub("", text))
+
+
+def number_blocks(blocks: list[m.Block]) -> list[m.Block]:
+    for i, block in enumerate(blocks):
+        block.id = f"b{i}"
+    return blocks
+
+
+def slugify(title: str, taken: set[str]) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    stop = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "its", "it", "s", "is"}
+    kept = [w for w in words if w not in stop][:6] or ["article"]
+    slug = "-".join(kept)
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    taken.add(candidate)
+    return candidate

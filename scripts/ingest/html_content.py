@@ -1,0 +1,490 @@
+"""A post's HTML body -> the model's blocks, with its footnotes linked.
+
+Shared by the structured adapters: a WordPress export's `content:encoded`, the HTML
+pandoc makes of a Markdown post, and the post found in a saved page all arrive here.
+lxml's HTML parser reads the markup (it repairs what browsers repair); the walk
+below gives every piece of text a role:
+
+- paragraphs, headings, list items, quotations and preformatted text become blocks;
+- a table keeps its text, one paragraph per row (the book has no table layout yet);
+- images, embeds, scripts and forms are left out, each recorded with its line;
+- a note reference is a link from the text to a later element (`<a href="#fn1">1</a>`,
+  WordPress footnotes, Word's `_ftn1`, pandoc's `footnote-ref`), or a bare `<sup>2</sup>`
+  when a numbered list under a "Notes" heading ends the post.  The referenced items
+  become NOTE blocks numbered in reading order, and the reference a sentinel
+  (model.note_ref) that the notes stage reads as a sure link.
+
+Text is only ever text: no markup from the source reaches the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from scripts.core import model as m
+from scripts.ingest.common import LeftOut, clean_text
+
+CONTAINERS = frozenset({"div", "section", "article", "main", "header", "footer", "center", "body",
+                        "address", "details", "summary", "hgroup", "figure", "span", "font", "html"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+BLOCK_TAGS = (CONTAINERS - {"span", "font"}) | HEADINGS | frozenset({
+    "p", "ul", "ol", "li", "blockquote", "pre", "table", "dl", "dt", "dd", "hr", "figcaption",
+    "aside", "nav", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"})
+# Never text: markup whose content is code or styling.
+UNREAD = {"script": "a script", "style": "a style sheet", "noscript": "a no-script fallback",
+          "template": "a template", "head": "the page head", "title": "the page title"}
+# Media and widgets: left out with their address, since the book cannot play them.
+MEDIA = frozenset({"iframe", "embed", "object", "video", "audio", "canvas", "svg", "map", "form",
+                   "input", "button", "select", "textarea", "math", "picture", "source"})
+WHITESPACE = re.compile(r"[ \t\n\r\f\v\u200b]+")
+NOTE_LABEL = re.compile(r"[\[(]?(\d{1,3}|[*†‡§])[\])]?\.?")
+NOTES_HEADINGS = re.compile(r"^(?:notes?|end ?notes|foot ?notes|references|sources|citations)\s*:?$", re.I)
+BACK_LINK = re.compile(r"^\s*(?:↩\ufe0e?\ufe0f?|⤴|\^|↑|back|return(?: to text)?)\s*$", re.I)
+LEADING_LABEL = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?|[*†‡§])(?=\s|$)\s*")
+SENTINEL = re.compile(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}")
+SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def table_keys(table: dict[int, str]) -> set[str]:
+    return {chr(code) for code in table}
+
+
+@dataclass
+class Content:
+    """A post body as the model holds it: blocks (notes last), and what was left out."""
+    blocks: list[m.Block] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    @property
+    def notes(self) -> int:
+        return sum(1 for b in self.blocks if b.kind == m.NOTE)
+
+
+def parse_fragment(markup: str) -> etree._Element:
+    """A fragment of HTML as one element tree (a <div> around it).  The HTML parser
+    never fetches anything and never expands entities beyond HTML's own."""
+    markup = clean_text(markup)
+    if not markup.strip():
+        return lxml_html.fragment_fromstring("<div></div>")
+    return lxml_html.fragment_fromstring(markup, create_parent="div")
+
+
+def convert(markup: str, file: str, first_line: int = 1) -> Content:
+    """The HTML of one post body (its first line is `first_line` of `file`) as blocks."""
+    return _Converter(file, first_line).run(parse_fragment(markup))
+
+
+def convert_element(root: etree._Element, file: str, first_line: int = 1) -> Content:
+    """Like `convert`, for an element already parsed (a saved page's article)."""
+    return _Converter(file, first_line).run(root)
+
+
+def normalise_space(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def _tag(element) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _classes(element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+
+
+class _Converter:
+    def __init__(self, file: str, first_line: int):
+        self.file = file
+        self.offset = first_line - 1
+        self.content = Content()
+        self.refs: dict[etree._Element, etree._Element] = {}     # reference -> note item
+        self.note_items: set[etree._Element] = set()
+        self.skip: set[etree._Element] = set()                   # the notes' containers and items
+        self.numbered: list[tuple[int, etree._Element]] = []     # (note number, item), reading order
+        self.item_heads: set[int] = set()                        # ids of the blocks that open a list item
+
+    # ------------------------------------------------------------ helpers
+
+    def line(self, element) -> int:
+        return self.offset + (getattr(element, "sourceline", None) or 1)
+
+    def add(self, kind: m.Kind, text: str, element, number: int | None = None) -> None:
+        text = _tidy_markers(normalise_space(text))
+        if not SENTINEL.sub("", text).strip():
+            for ref in SENTINEL.findall(text):      # a reference alone on a line: keep it on
+                if self.content.blocks:              # the text before it
+                    self.content.blocks[-1].text += ref
+            return
+        line = self.line(element)
+        self.content.blocks.append(m.Block(kind=kind, text=text, number=number,
+                                           source=m.SourceRef(self.file, line, line)))
+
+    def leave_out(self, element, what: str, text: str, reason: str) -> None:
+        self.content.left_out.append(LeftOut(self.file, self.line(element), what,
+                                             normalise_space(text)[:120], reason))
+
+    # ------------------------------------------------------------ the walk
+
+    def run(self, root) -> Content:
+        self.find_notes(root)
+        self.walk(root, m.PARAGRAPH)
+        blocks = self.content.blocks
+        if self.numbered and blocks and blocks[-1].kind == m.HEADING and NOTES_HEADINGS.match(blocks[-1].text):
+            blocks[-1].kind = m.NOTES_HEADING       # "Notes" over the list: the notes stage accounts it
+        for number, item in self.numbered:
+            text = self.note_text(item)
+            line = self.line(item)
+            blocks.append(m.Block(kind=m.NOTE, text=text or "(empty note)", number=number,
+                                  source=m.SourceRef(self.file, line, line)))
+        return self.content
+
+    def walk(self, element, kind: m.Kind) -> None:
+        """Give the text directly inside `element` the role `kind`; block children get theirs."""
+        buffer: list[str] = [element.text or ""]
+        anchor = [element]                            # where the pending run of text starts
+
+        def flush() -> None:
+            self.add(kind, "".join(buffer), anchor[0])
+            buffer.clear()
+
+        for child in element:
+            tag = _tag(child)
+            if child in self.skip:
+                pass
+            elif not tag:                              # a comment or processing instruction
+                pass
+            elif tag in BLOCK_TAGS or tag in UNREAD:
+                flush()
+                self.block(child, tag, kind)
+                anchor[0] = child
+            else:
+                if not "".join(buffer).strip():
+                    anchor[0] = child
+                buffer.append(self.inline(child))
+            buffer.append(child.tail or "")
+        flush()
+
+    def block(self, element, tag: str, kind: m.Kind) -> None:
+        inner = kind if kind in (m.QUOTE, m.BULLET, m.NUMBERED, m.CAPTION, m.PULL_QUOTE) else m.PARAGRAPH
+        if tag in UNREAD:
+            if tag not in ("head", "title") and element.text_content().strip():
+                self.leave_out(element, "markup", UNREAD[tag], f"{UNREAD[tag]} is code, not text")
+        elif tag in HEADINGS:
+            self.add(m.HEADING, self.inline_children(element), element)
+        elif tag == "blockquote":
+            pull = "pullquote" in _classes(element) or "pull-quote" in _classes(element)
+            self.walk(element, m.PULL_QUOTE if pull else m.QUOTE)
+        elif tag in ("ul", "ol"):
+            self.list(element, tag)
+        elif tag == "li":
+            self.walk(element, m.BULLET)
+        elif tag == "pre":
+            self.preformatted(element)
+        elif tag == "table":
+            self.table(element)
+        elif tag == "figure":
+            if element.find(".//img") is not None or element.find(".//video") is not None:
+                self.figure(element)
+            else:
+                self.walk(element, inner)
+        elif tag == "figcaption":
+            self.walk(element, inner)
+        elif tag in ("nav", "aside") and kind == m.PARAGRAPH and self.is_chrome(element):
+            self.leave_out(element, "page-chrome", element.text_content(), "navigation, not the post")
+        elif tag == "hr":
+            pass                                       # a section break: the headings carry structure
+        else:                                          # p, div, section, dd, dt, caption, td...
+            self.walk(element, inner)
+
+    def list(self, element, tag: str) -> None:
+        number = _int(element.get("start"), 1)
+        for child in element:
+            if child in self.skip or not _tag(child):
+                continue
+            if _tag(child) == "li":
+                if tag == "ol":
+                    self.walk_list_item(child, m.NUMBERED, number)
+                    number += 1
+                else:
+                    self.walk_list_item(child, m.BULLET)
+            elif _tag(child) in BLOCK_TAGS:
+                self.block(child, _tag(child), m.BULLET)
+            else:                                      # text straight inside the list
+                self.add(m.BULLET, self.inline(child), child)
+
+    def walk_list_item(self, item, kind: m.Kind, number: int | None = None) -> None:
+        """One list item is one block: a second paragraph inside the item joins the first
+        (the model's list items are single paragraphs), so the numbering stays right."""
+        before = len(self.content.blocks)
+        self.walk(item, kind)
+        # Items of a list nested in this one are items of their own, not paragraphs of this one.
+        own = [b for b in self.content.blocks[before:] if b.kind == kind and id(b) not in self.item_heads]
+        if own:
+            self.item_heads.add(id(own[0]))
+            own[0].number = number
+            for extra in own[1:]:
+                own[0].text += " " + extra.text
+                own[0].source.last_line = max(own[0].source.last_line, extra.source.last_line)
+            merged = {id(b) for b in own[1:]}
+            self.content.blocks[before:] = [b for b in self.content.blocks[before:] if id(b) not in merged]
+
+    def preformatted(self, element) -> None:
+        text = element.text_content().strip("\n")
+        if text.strip():
+            line = self.line(element)
+            self.content.blocks.append(m.Block(kind=m.CODE, text=text, source=m.SourceRef(
+                self.file, line, line + text.count("\n"))))
+
+    def table(self, element) -> None:
+        rows = [row for row in element.iter("tr")]
+        if not rows:
+            self.walk(element, m.PARAGRAPH)
+            return
+        caption = element.find("caption")
+        if caption is not None:
+            self.add(m.PARAGRAPH, self.inline_children(caption), caption)
+        for row in rows:
+            cells = [normalise_space(self.inline_children(cell)) for cell in row
+                     if _tag(cell) in ("td", "th")]
+            self.add(m.PARAGRAPH, " · ".join(c for c in cells if c), row)
+        self.leave_out(element, "table-layout", " · ".join(
+            normalise_space(self.inline_children(c)) for c in rows[0] if _tag(c) in ("td", "th")),
+            f"a table of {len(rows)} rows: its text is kept, one paragraph per row, not its grid")
+
+    def figure(self, element) -> None:
+        """A figure with a picture: the book has no pictures, so the caption goes too."""
+        captions = [c for c in element.iter() if _tag(c) == "figcaption"
+                    or "wp-caption-text" in _classes(c)]
+        for caption in captions:
+            self.skip.add(caption)
+            self.add(m.CAPTION, self.inline_children(caption), caption)
+        for image in element.iter("img"):
+            self.leave_out(image, "image", image.get("alt") or image.get("src") or "",
+                           f"a picture ({image.get('src', 'no address')}): the book has no pictures")
+        for child in element:
+            tag = _tag(child)
+            if tag and child not in self.skip and tag not in ("img", "a", "picture") and tag in BLOCK_TAGS:
+                self.block(child, tag, m.PARAGRAPH)
+
+    def is_chrome(self, element) -> bool:
+        return bool(re.search(r"share|social|related|nav|menu|breadcrumb|widget|comment",
+                              _classes(element))) or _tag(element) == "nav"
+
+    # ------------------------------------------------------------ inline text
+
+    def inline_children(self, element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if child not in self.skip:
+                parts.append(self.inline(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def inline(self, element) -> str:
+        """The text of an inline element (its tail is the caller's), references as sentinels."""
+        tag = _tag(element)
+        if not tag or element in self.skip:
+            return ""
+        if element in self.refs:
+            return m.note_ref(self.number_for(self.refs[element]))
+        if tag == "br":
+            return " "
+        if tag == "img":
+            self.leave_out(element, "image", element.get("alt") or element.get("src") or "",
+                           f"a picture ({element.get('src', 'no address')}): the book has no pictures")
+            return ""
+        if tag in UNREAD:
+            if element.text_content().strip():
+                self.leave_out(element, "markup", UNREAD[tag], f"{UNREAD[tag]} is code, not text")
+            return ""
+        if tag in MEDIA:
+            source = element.get("src") or element.get("data") or element.get("href") or tag
+            self.leave_out(element, "embed", source, f"embedded {tag}: the book cannot show it")
+            return ""
+        if tag in ("sup", "sub"):
+            text = self.inline_children(element)
+            table = SUPERSCRIPTS if tag == "sup" else SUBSCRIPTS
+            # m², CO₂, 1ˢᵗ: the model has no markup, so digits and signs take their
+            # Unicode forms; anything else stays as written.
+            return text.translate(table) if text and all(c in table_keys(table) for c in text) else text
+        if tag in BLOCK_TAGS:                          # a block inside inline text: keep its words
+            return " " + self.inline_children(element) + " "
+        return self.inline_children(element)
+
+    # ------------------------------------------------------------ notes
+
+    def number_for(self, item) -> int:
+        """Notes are numbered in the order the text first cites them.  A note cited twice
+        is printed at each place (the book's notes are per reference)."""
+        number = len(self.numbered) + 1
+        self.numbered.append((number, item))
+        return number
+
+    def find_notes(self, root) -> None:
+        order = {el: i for i, el in enumerate(root.iter())}
+        targets: dict[str, etree._Element] = {}
+        for el in root.iter():
+            if not _tag(el):
+                continue
+            for key in ("id", "name"):
+                if el.get(key):
+                    targets.setdefault(el.get(key), el)
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            if not href.startswith("#") or len(href) < 2:
+                continue
+            target = targets.get(href[1:])
+            if target is None or order.get(target, -1) <= order[anchor]:
+                continue                               # back-links point up the page
+            label = normalise_space(anchor.text_content())
+            classes = _classes(anchor)
+            if not (NOTE_LABEL.fullmatch(label) or ("footnote" in classes and label)
+                    or anchor.get("role") == "doc-noteref"):
+                continue
+            item = _note_item(target, root)
+            if item is None or any(a is anchor for a in item.iter("a")):
+                continue
+            self.refs[self._reference(anchor)] = item
+        if not self.refs:
+            self.find_unlinked_notes(root)
+        self.note_items = set(self.refs.values())
+        self.skip |= self.note_items
+        for container in {item.getparent() for item in self.note_items if item.getparent() is not None}:
+            self.skip_notes_container(container)
+
+    def _reference(self, anchor):
+        """The element to replace by the sentinel: the link, or the <sup> that is only the link."""
+        parent = anchor.getparent()
+        if (parent is not None and _tag(parent) in ("sup", "span")
+                and normalise_space(parent.text_content()).strip("[]()") ==
+                normalise_space(anchor.text_content()).strip("[]()")):
+            return parent
+        return anchor
+
+    def skip_notes_container(self, container) -> None:
+        """The list holding the notes leaves the running text; anything else in it that is
+        not a cited note is recorded as left out."""
+        if container is None or _tag(container) not in ("ol", "ul", "div", "section", "aside", "footer"):
+            return
+        for child in container:
+            if not _tag(child) or child in self.note_items:
+                continue
+            text = normalise_space(child.text_content())
+            if text and not NOTES_HEADINGS.match(text):
+                self.leave_out(child, "unreferenced-note", text,
+                               "in the post's notes list, but nothing in the text refers to it")
+        self.skip.add(container)
+        parent = container.getparent()
+        # A wrapper that holds only the notes list (and a heading or rule) goes with it.
+        if parent is not None and _tag(parent) in ("div", "section", "aside", "footer") \
+                and "footnote" in _classes(parent):
+            for child in parent:
+                if child is container or not _tag(child):
+                    continue
+                text = normalise_space(child.text_content())
+                if text and not NOTES_HEADINGS.match(text):
+                    self.leave_out(child, "unreferenced-note", text, "in the post's notes section")
+            self.skip.add(parent)
+
+    def find_unlinked_notes(self, root) -> None:
+        """Superscript numbers with no links, and a numbered list under a "Notes" heading at
+        the end of the post: linked by number when every superscript has its note."""
+        notes_heading = None
+        for el in root.iter():
+            if _tag(el) in HEADINGS | {"p", "strong", "b"} and NOTES_HEADINGS.match(
+                    normalise_space(el.text_content())):
+                notes_heading = el
+        if notes_heading is None:
+            return
+        order = {el: i for i, el in enumerate(root.iter())}
+        block = notes_heading
+        while block.getparent() is not None and block.getparent() is not root and _tag(block) not in HEADINGS | {"p"}:
+            block = block.getparent()
+        items: dict[int, etree._Element] = {}
+        for sibling in block.itersiblings():
+            if _tag(sibling) == "ol":
+                start = _int(sibling.get("start"), 1)
+                for k, li in enumerate(li for li in sibling if _tag(li) == "li"):
+                    items.setdefault(start + k, li)
+            elif _tag(sibling) == "p":
+                match = re.match(r"\s*\[?(\d{1,3})[\].)]?\s", sibling.text_content())
+                if match:
+                    items.setdefault(int(match.group(1)), sibling)
+        sups = [s for s in root.iter("sup") if order[s] < order[block]
+                and re.fullmatch(r"\[?\d{1,3}\]?", normalise_space(s.text_content()))]
+        # The references cite 1, 2, ... N in order; a superscript out of that sequence is
+        # text (m², a footnote-style ordinal), and every note must be cited.
+        cited: list[tuple[etree._Element, int]] = []
+        for sup in sups:
+            if int(normalise_space(sup.text_content()).strip("[]")) == len(cited) + 1:
+                cited.append((sup, len(cited) + 1))
+        if not cited or sorted(items) != list(range(1, len(cited) + 1)):
+            return
+        for sup, number in cited:
+            self.refs[sup] = items[number]
+        self.skip.add(block)
+        for item in items.values():
+            if item not in self.refs.values():
+                self.leave_out(item, "unreferenced-note", item.text_content(),
+                               "in the post's notes list, but nothing in the text refers to it")
+                self.skip.add(item)
+
+    def note_text(self, item) -> str:
+        """A note's text without its number label and its link back to the text.  A link's
+        address is kept after its words: in a note it is usually the source."""
+        parts: list[str] = [item.text or ""]
+        for child in item:
+            parts.append(self.note_inline(child))
+            parts.append(child.tail or "")
+        text = normalise_space("".join(parts))
+        text = LEADING_LABEL.sub("", text, count=1)
+        return normalise_space(re.sub(r"\s*(?:↩\ufe0e?\ufe0f?|⤴)\s*", " ", text))
+
+    def note_inline(self, element) -> str:
+        tag = _tag(element)
+        if not tag or tag in UNREAD or tag in MEDIA or tag == "img":
+            return ""
+        if tag == "br":
+            return " "
+        if tag == "a":
+            href = element.get("href", "")
+            words = normalise_space(element.text_content())
+            if href.startswith("#") or BACK_LINK.match(words):
+                return "" if (BACK_LINK.match(words) or NOTE_LABEL.fullmatch(words) or not words) else words
+            if re.match(r"https?://", href) and href.rstrip("/") not in (words.rstrip("/"), f"http://{words}",
+                                                                          f"https://{words}"):
+                return f"{words}, {href}" if words else href
+            return words
+        parts = [element.text or ""]
+        for child in element:
+            parts.append(self.note_inline(child))
+            parts.append(child.tail or "")
+        text = "".join(parts)
+        return f" {text} " if tag in BLOCK_TAGS else text
+
+
+def _note_item(target, root):
+    """The element holding the note a reference points to: its list item or paragraph."""
+    el = target
+    while el is not None and el is not root:
+        if _tag(el) in ("li", "p", "dd", "aside") or (_tag(el) == "div" and el is not target.getparent()):
+            return el
+        el = el.getparent()
+    return target if target is not root else None
+
+
+def _tidy_markers(text: str) -> str:
+    """'word [¹]' -> 'word¹': brackets and the space before a reference were its typography."""
+    text = re.sub(f"[\\[(]({SENTINEL.pattern})[\\])]", r"\1", text)
+    return re.sub(f"\\s+(?={m.NOTE_OPEN})", "", text)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

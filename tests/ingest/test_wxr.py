@@ -1,0 +1,118 @@
+"""The WordPress export adapter on a small export written to cover WordPress's own
+habits (classic and block-editor posts, [ref] and block-editor footnotes, [caption],
+a draft, a page, comments), and on damaged files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.core import model as m
+from scripts.core.book import Book, Selection
+from scripts.core.errors import UserError
+from scripts.ingest import wxr
+from scripts.text.split import split_sources
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "wxr-small.xml"
+
+
+def a_book(**select) -> Book:
+    import datetime as dt
+    return Book(title="T", author="Jane Writer", author_file_as="Writer, Jane", language="en",
+                publisher="P", rights="R", identifier="urn:x", date=dt.date(2021, 3, 1),
+                select=Selection(**select))
+
+
+def test_published_posts_become_articles_oldest_first_with_their_notes():
+    result = split_sources([FIXTURE], a_book())
+    assert [a.title for a in result.articles] == ["First post", "Second post’s title"]
+    assert [a.date for a in result.articles] == ["2020-01-01", "2021-02-02"]
+    assert all(a.origin == "wxr" for a in result.articles)
+    first, second = result.articles
+    assert [(b.kind, b.number, b.text) for b in first.blocks if b.kind == m.NOTE] == [
+        ("note", 1, "A block-editor note.")]
+    assert m.note_ref(1) in second.blocks[1].text
+    assert [b.text for b in second.blocks if b.kind == m.NOTE] == ["The note text, a source, https://example.org/x."]
+    assert [b.kind for b in second.blocks].count(m.CAPTION) == 1
+
+
+def test_what_stays_out_is_each_recorded_with_its_line():
+    result = split_sources([FIXTURE], a_book())
+    left = {(item.what, item.text) for item in result.left_out}
+    assert ("draft", "A draft") in left and ("page", "About") in left
+    assert {"comments", "image"} <= {item.what for item in result.left_out}
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n")
+    draft = next(i for i in result.left_out if i.what == "draft")
+    assert "<item>" in lines[draft.line - 1]
+
+
+def test_pages_come_in_when_book_yaml_asks():
+    result = split_sources([FIXTURE], a_book(pages=True))
+    assert "About" in [a.title for a in result.articles]
+
+
+def test_selection_by_category_and_an_unknown_name_is_an_error():
+    result = split_sources([FIXTURE], a_book(categories=["news"]))
+    assert [a.title for a in result.articles] == ["Second post’s title"]
+    assert any(i.what == "not-selected" and i.text == "First post" for i in result.left_out)
+    with pytest.raises(UserError, match="no post's slug or title"):
+        split_sources([FIXTURE], a_book(posts=["secnd-post"]))
+
+
+def test_block_lines_point_into_the_export():
+    result = split_sources([FIXTURE], a_book())
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n")
+    for article in result.articles:
+        for block in article.blocks:
+            if block.kind in (m.PARAGRAPH, m.TITLE):
+                words = block.text.replace("’", "&#8217;").split(m.NOTE_OPEN)[0].split()[:3]
+                assert " ".join(words) in lines[block.source.first_line - 1], block
+
+
+def test_auto_paragraphs_keep_the_line_count_and_leave_pre_alone():
+    content = "One\ntwo\n\n<pre>a\n\nb</pre>\n\nThree"
+    out = wxr.autop(content)
+    assert out.count("\n") == content.count("\n")
+    assert "<p>One<br>\ntwo</p>" in out and "<pre>a\n\nb</pre>" in out and "<p>Three</p>" in out
+
+
+def test_shortcodes_media_out_layout_text_kept_and_brackets_in_prose_untouched():
+    markup, left = wxr.prepare_content('[gallery ids="1,2"]\n\n[column]Kept text[/column] and [sic] too', "f", 1)
+    assert "Kept text" in markup and "[sic]" in markup and "gallery" not in markup
+    assert [item.what for item in left].count("shortcode") >= 2
+
+
+def damaged(tmp_path: Path, text: str, name: str = "site.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, message", [
+    (FIXTURE.read_text(encoding="utf-8")[:1500], "ends before the export does|damaged"),
+    ('<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title><item><title>x</title></item>'
+     '</channel></rss>', "RSS feed, not a WordPress export"),
+    ('<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+     '<wp:wxr_version>1.2</wp:wxr_version></channel></rss>', "no published posts"),
+    ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss><channel/></rss>', "entities"),
+    ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', "Atom feed"),
+])
+def test_damaged_or_wrong_files_stop_with_one_clear_error(tmp_path, text, message):
+    with pytest.raises(UserError, match=message) as error:
+        split_sources([damaged(tmp_path, text)], a_book())
+    assert error.value.hint
+
+
+def test_an_export_in_a_txt_file_is_named_as_such(tmp_path):
+    path = damaged(tmp_path, FIXTURE.read_text(encoding="utf-8"), "site.txt")
+    with pytest.raises(UserError, match="is a WordPress export"):
+        split_sources([path], a_book())
+
+
+def test_posts_without_a_title_take_their_first_words(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("<title>First post</title>", "<title></title>")
+    result = split_sources([damaged(tmp_path, text)], a_book())
+    assert result.articles[0].title == "The first post opens here."
+    assert any(i.what == "untitled" for i in result.left_out)
