@@ -352,14 +352,19 @@ TEXT_STAGE_NAMES = [s.name for s in TEXT_STAGES]
 def budgets(runs: list[dict]) -> list[dict]:
     synthetic = [r for r in runs if r["posts"] is not None and r["label"] != "seeds"]
     checks = []
-    big = max(synthetic, key=lambda r: r["posts"], default=None)
-    if big:
+    # The largest archive of each kind: text scrapes ("1000") and WordPress exports ("wxr-1000").
+    kinds: dict[str, list[dict]] = {}
+    for r in synthetic:
+        kinds.setdefault(r["label"].split("-")[0] if "-" in r["label"] else "text", []).append(r)
+    for kind, group in kinds.items():
+        big = max(group, key=lambda r: r["posts"])
         by_name = {s["stage"]: s for s in big["stages"]}
         done = [by_name[n] for n in TEXT_STAGE_NAMES if by_name.get(n, {}).get("status") == "ok"]
         total = sum(s["wall_s"] for s in done)
         missing = [n for n in TEXT_STAGE_NAMES if by_name.get(n, {}).get("status") != "ok"]
+        source = "" if kind == "text" else f" ({kind.upper()})"
         checks.append({
-            "budget": f"split+normalise+dedupe+notes, {big['posts']} posts < {BUDGET_TEXT_S:.0f} s",
+            "budget": f"split+normalise+dedupe+notes, {big['posts']} posts{source} < {BUDGET_TEXT_S:.0f} s",
             "measured": "-" if not done else f"{total:.2f} s" + (
                 f" for {', '.join(s['stage'] for s in done)}" if missing else ""),
             "verdict": ("not measurable" if not done else
@@ -368,7 +373,7 @@ def budgets(runs: list[dict]) -> list[dict]:
                         else "within")})
         epub = by_name.get("epub", {})
         checks.append({
-            "budget": f"EPUB, {big['posts']} posts < {BUDGET_EPUB_S:.0f} s",
+            "budget": f"EPUB, {big['posts']} posts{source} < {BUDGET_EPUB_S:.0f} s",
             "measured": f"{epub['wall_s']:.2f} s" if epub.get("status") == "ok" else epub.get("status", "-"),
             "verdict": ("within" if epub["wall_s"] < BUDGET_EPUB_S else "over")
             if epub.get("status") == "ok" else "not measurable"})
@@ -430,21 +435,29 @@ def _num(value: float | None, digits: int) -> str:
 
 # ---------------------------------------------------------------- main
 
-def synth_run(size: int, seed: int, work: Path, timeout: float) -> tuple[Run, Result]:
-    root = work / str(size)
-    command = [sys.executable, "-m", "scripts.dev.synth", "--articles", str(size), "--seed", str(seed),
-               "--out", str(root)]
+def synth_run(size: int, seed: int, work: Path, timeout: float, fmt: str = "text") -> tuple[Run, Result]:
+    """Generate a synthetic book of `size` posts: text-scrape archives, or (fmt "wxr") one
+    WordPress export of the same prose."""
+    label = str(size) if fmt == "text" else f"{fmt}-{size}"
+    root = work / label
+    if fmt == "wxr":
+        command = [sys.executable, "-m", "scripts.dev.synth_wxr", "--posts", str(size), "--seed", str(seed),
+                   "--out", str(root)]
+    else:
+        command = [sys.executable, "-m", "scripts.dev.synth", "--articles", str(size), "--seed", str(seed),
+                   "--out", str(root)]
     code, wall, rss, error = run_measured(command, root / "logs" / "synth.log", timeout)
     if code:
         raise UserError(f"generating the {size}-post archive failed: {error}",
                         hint=f"see {root / 'logs' / 'synth.log'}")
     manifest = json.loads((root / "synth.json").read_text(encoding="utf-8"))
-    run = Run(str(size), root, root,
+    run = Run(label, root, root,
               [root / "sources" / name for name in manifest["files"]], posts=manifest["articles"])
     words = sum(p["words"] for p in manifest["posts"])
     return run, Result("synth", "ok", round(wall, 3), round(rss, 1), units=manifest["articles"],
                        unit_name="posts", rate=round(manifest["articles"] / wall, 1),
-                       note=f"{words:,} words in {len(manifest['files'])} archive files",
+                       note=f"{words:,} words in {len(manifest['files'])} "
+                            + ("archive files" if fmt == "text" else f"{fmt} file(s)"),
                        command=shlex.join(command))
 
 
@@ -472,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,1000",
                         help="comma-separated numbers of posts (default 10,100,1000)")
+    parser.add_argument("--wxr-sizes", default="1000",
+                        help="comma-separated numbers of posts in synthetic WordPress exports "
+                             "(default 1000; '' for none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pdf-max", type=int, default=None,
                         help="skip the PDF stage for archives with more posts than this")
@@ -500,8 +516,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+        wxr_sizes = sorted({int(s) for s in args.wxr_sizes.split(",") if s.strip()})
     except ValueError:
-        raise UserError(f"--sizes must be numbers separated by commas, not '{args.sizes}'") from None
+        raise UserError(f"--sizes and --wxr-sizes must be numbers separated by commas, "
+                        f"not '{args.sizes}' / '{args.wxr_sizes}'") from None
     if args.profile not in ("auto", "none") and args.profile not in {s.name for s in BUILD_STAGES}:
         raise UserError(f"--profile: no stage called '{args.profile}'",
                         hint="use one of " + ", ".join(s.name for s in BUILD_STAGES) + ", auto or none")
@@ -515,6 +533,11 @@ def main(argv: list[str] | None = None) -> int:
             runs.append((seeds, measure_run(seeds, None, args.timeout)))
         for size in sizes:
             run, synth = synth_run(size, args.seed, args.work, args.timeout)
+            fresh(run.root)
+            run.logs.mkdir(parents=True, exist_ok=True)
+            runs.append((run, [synth, *measure_run(run, args.pdf_max, args.timeout)]))
+        for size in wxr_sizes:
+            run, synth = synth_run(size, args.seed, args.work, args.timeout, fmt="wxr")
             fresh(run.root)
             run.logs.mkdir(parents=True, exist_ok=True)
             runs.append((run, [synth, *measure_run(run, args.pdf_max, args.timeout)]))

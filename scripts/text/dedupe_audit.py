@@ -17,11 +17,19 @@ if TYPE_CHECKING:                      # the stage imports this module: no cycle
     from scripts.text.dedupe import Outcome
 
 
+_NON_WORD = re.compile(r"[^\w\x00]+")
+
+
+def _folded(words: list[str]) -> list[str]:
+    """Each word without punctuation, case folded: one regex pass over the joined text
+    (a report of ten thousand rows spent most of its time in per-word regex calls)."""
+    return _NON_WORD.sub("", "\x00".join(words).casefold()).split("\x00") if words else []
+
+
 def word_diff(removed: str, kept: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Both texts as (class, text) runs: 'same', 'case' (differs only in capitals), 'changed'."""
     left, right = removed.split(), kept.split()
-    folded_left = [re.sub(r"\W", "", w).casefold() for w in left]
-    folded_right = [re.sub(r"\W", "", w).casefold() for w in right]
+    folded_left, folded_right = _folded(left), _folded(right)
     matcher = difflib.SequenceMatcher(None, folded_left, folded_right, autojunk=False)
     out_left: list[tuple[str, str]] = []
     out_right: list[tuple[str, str]] = []
