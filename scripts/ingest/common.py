@@ -24,7 +24,7 @@ class LeftOut:
     file: str
     line: int
     what: str            # "draft", "page", "embed", "image", "shortcode", "page-chrome"...
-    text: str            # the item's title or its first words, for the editor to find it
+    text: str            # the item's title, or its whole text (the report shows the start)
     reason: str
 
     def to_dict(self) -> dict:

@@ -125,7 +125,7 @@ class _Converter:
 
     def leave_out(self, element, what: str, text: str, reason: str) -> None:
         self.content.left_out.append(LeftOut(self.file, self.line(element), what,
-                                             normalise_space(text)[:120], reason))
+                                             normalise_space(text), reason))
 
     # ------------------------------------------------------------ the walk
 

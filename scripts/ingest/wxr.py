@@ -323,7 +323,7 @@ def _shortcodes(content: str, name: str, line_at, left_out: list[LeftOut]) -> st
         if shortcode in MEDIA_SHORTCODES:
             return _left(mt, name, line_at, left_out, "shortcode")
         if not mt.group(1):
-            left_out.append(LeftOut(name, line_at(mt.start()), "shortcode", mt.group(0)[:120],
+            left_out.append(LeftOut(name, line_at(mt.start()), "shortcode", mt.group(0),
                                     f"the [{shortcode}] shortcode is WordPress markup; its text, if any, is kept"))
         return ""
 
@@ -331,7 +331,7 @@ def _shortcodes(content: str, name: str, line_at, left_out: list[LeftOut]) -> st
 
 
 def _left(mt: re.Match, name: str, line_at, left_out: list[LeftOut], what: str) -> str:
-    left_out.append(LeftOut(name, line_at(mt.start()), what, html_content.normalise_space(mt.group(0))[:120],
+    left_out.append(LeftOut(name, line_at(mt.start()), what, html_content.normalise_space(mt.group(0)),
                             "a media or widget shortcode: the book cannot show it"))
     return "\n" * mt.group(0).count("\n")
 
@@ -342,7 +342,7 @@ def _auto_embeds(content: str, name: str, first_line: int, left_out: list[LeftOu
     for i, line in enumerate(lines):
         bare = re.sub(r"</?p>", "", line)
         if URL_LINE.match(bare):
-            left_out.append(LeftOut(name, first_line + i, "embed", bare.strip()[:120],
+            left_out.append(LeftOut(name, first_line + i, "embed", bare.strip(),
                                     "a web address on its own line, which WordPress shows as an embed"))
             lines[i] = ""
     return "\n".join(lines)

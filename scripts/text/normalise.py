@@ -322,7 +322,7 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
     if data["left_out"]:
         counts = Counter(item["what"] for item in data["left_out"])
         lines += ["Left out of the book (" + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "):", ""]
-        lines += [f"- `{i['file']}:{i['line']}` **{i['what']}** {_md(i['text'])} — {i['reason']}"
+        lines += [f"- `{i['file']}:{i['line']}` **{i['what']}** {_md(_start(i['text']))} — {i['reason']}"
                   for i in data["left_out"]] + [""]
     if data["merged_posts"]:
         lines += ["Posts found more than once (kept the first):", ""]
@@ -342,6 +342,10 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
                 lines.append(f"- **{f.kind}** ({f.block}): `{_md(f.before)}` → `{_md(f.after)}`")
         lines.append("")
     return data, "\n".join(lines) + "\n"
+
+
+def _start(text: str, length: int = 160) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
 
 
 def _md(text: str) -> str:
