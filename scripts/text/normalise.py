@@ -318,7 +318,8 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
              f"{len(articles)} articles; {sum(len(a.fixes) for a in articles)} fixes.", ""]
     if data["page_chrome"]:
         lines += ["Page chrome (not book content):", ""]
-        lines += [f"- `{c['file']}:{c['line']}` {c['text']}" for c in data["page_chrome"]] + [""]
+        lines += [f"- `{c['file']}:{c['line']}` {c['text']}" + (f" — {c['reason']}" if c.get("reason") else "")
+                  for c in data["page_chrome"]] + [""]
     if data["left_out"]:
         counts = Counter(item["what"] for item in data["left_out"])
         lines += ["Left out of the book (" + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "):", ""]
