@@ -199,3 +199,20 @@ def test_a_malformed_split_yaml_names_its_line(tmp_path, text, line):
     with pytest.raises(UserError) as raised:
         load_split_decisions(path)
     assert raised.value.line == line
+
+
+# ---------------------------------------------------------------- through normalise and notes
+
+def test_the_pages_notes_are_all_matched_and_no_complete_block_is_glued():
+    from scripts.text.normalise import normalise
+    from scripts.text.notes import assemble_article
+
+    articles = normalise([a for page in PAGES for a in split(page)[0]])
+    assert not [f for a in articles for f in a.fixes if f.kind == "broken-paragraph"]
+    for chapter, article in enumerate(articles, 1):
+        expected = len(article.of_kind(m.NOTE))
+        record = assemble_article(article, chapter, [])
+        assert (record.matched, record.problems) == (expected, []), article.slug
+        assert all("↩" not in note.text for note in article.notes)
+    governance = next(a for a in articles if a.slug == "governance-update")
+    assert any(b.text.endswith("the text is otherwise unaltered." + m.note_ref(1)) for b in governance.blocks)
