@@ -57,6 +57,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("split", "find each post in the archives and the role of every block",
           "scripts.text.split", "run",
           inputs=lambda p: [p.book_yaml, *_sources(p)],
+          optional=lambda p: [p.split_decisions],
           outputs=lambda p: [p.split_model, p.split_extra]),
     Stage("normalise", "repair scraping damage, recording every fix (reports/split.md)",
           "scripts.text.normalise", "run",

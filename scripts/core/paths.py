@@ -62,6 +62,11 @@ class BookPaths:
         return self.book / "sources"
 
     @property
+    def split_decisions(self) -> Path:
+        """Where posts begin in a text scrape, when the text alone does not say (optional)."""
+        return self.book / "split.yaml"
+
+    @property
     def dedupe_overrides(self) -> Path:
         return self.book / "dedupe.yaml"
 

@@ -82,7 +82,9 @@ STRUCTURED_CHARACTER_RULES = (
 # ---------------------------------------------------------------- block-level rules
 
 TERMINAL_END = re.compile(r"[.!?:;…][”’\"')\]]*$|[”’\"')\]]$")
-TRAILING_NOTE = re.compile(r"(?<=[.!?”’\"'),;:])\d{1,3}$")
+# A note marker at the end of a sentence: glued ("forces.1"), after a space ("Beijing. 1",
+# a superscript the theme set apart), or an asterisk ("the plan.*").
+TRAILING_NOTE = re.compile(r"(?<=[.!?”’\"'),;:])\s?(?:\d{1,3}|\*{1,3}|†)$")
 LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[•·▪●◦‣∙])\s+")
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
                "on", "or", "over", "the", "to", "up", "with", "vs"}
@@ -216,6 +218,7 @@ def normalise_article(article: m.Article, corpus: Corpus) -> m.Article:
                     _record(article, kind, block, block.text, fixed)
                     block.text = fixed
         return article
+    table_rows = {block.id for block in article.blocks if is_table_row(block.text)}
     for block in article.blocks:
         if "\n" in block.text:
             joined = " ".join(line.strip() for line in block.text.split("\n"))
@@ -233,22 +236,66 @@ def normalise_article(article: m.Article, corpus: Corpus) -> m.Article:
             _record(article, kind, block, block.text, fixed)
             block.text = fixed
 
-    _restore_drop_caps(article, corpus)
+    _strip_back_links(article)
+    _restore_drop_caps(article, corpus, table_rows)
     _join_broken_paragraphs(article)
     _number_testimony(article)
     for block in article.blocks:
-        if block.kind in (m.HEADING, m.SIDEBAR_HEADING) and is_all_caps(block.text):
+        if (block.kind in (m.HEADING, m.SIDEBAR_HEADING) and is_all_caps(block.text)
+                and block.id not in table_rows):
             fixed = title_case(block.text, corpus)
             _record(article, "all-caps-heading", block, block.text, fixed)
             block.text = fixed
     return article
 
 
-def _restore_drop_caps(article: m.Article, corpus: Corpus) -> None:
+FIGURE = re.compile(r"(?<!\S)[-+(]?[\d.,]+%?\)?(?!\S)")
+
+
+def is_table_row(text: str) -> bool:
+    """A row of a table copied as text: cells apart by tabs, or a run of figures.  Its
+    first word in lower case and its capitals are the table's own, not scraping damage."""
+    return "\t" in text or len(FIGURE.findall(text)) >= 3 and len(FIGURE.findall(text)) * 3 >= len(text.split())
+
+
+def _restore_drop_caps(article: m.Article, corpus: Corpus, table_rows: set[str]) -> None:
     for block in article.blocks:
-        if block.kind in TEXT_KINDS | {m.STANDFIRST} and block.text[:1].islower():
+        if (block.kind in TEXT_KINDS | {m.STANDFIRST} and block.text[:1].islower()
+                and block.id not in table_rows):
             fixed = restore_drop_cap(block.text, corpus)
             _record(article, "drop-cap", block, block.text, fixed)
+            block.text = fixed
+
+
+# Words a sentence cannot stop on: a block ending with one was cut mid-sentence.
+CONTINUING_WORDS = SMALL_WORDS | {"is", "are", "was", "were", "be", "been", "has", "have", "had", "that",
+                                  "which", "who", "whose", "their", "its", "his", "her", "our", "this",
+                                  "these", "than", "if", "so", "not", "will", "would", "can", "could"}
+# Kinds whose blocks are complete by themselves: a list item that stops short ("We look
+# forward to") is how its author wrote it, not a paragraph the scraper broke.
+NEVER_JOINED = {m.BULLET, m.NUMBERED}
+
+
+def reads_as_cut(first: str, second: str) -> bool:
+    """Whether a block that does not end a sentence was cut mid-sentence, rather than being a
+    heading, a line of an address or a paragraph ending in a link: the next block opens in
+    lower case, or this one stops on a word no sentence stops on ("of", "the", "Uzbekistan’s")."""
+    last = re.sub(r"[^\w’'-]", "", first.split()[-1]).lower() if first.split() else ""
+    return (second[:1].islower() or last in CONTINUING_WORDS or last.endswith(("’s", "'s"))
+            or first.rstrip().endswith((",", "-", "–", "—")))
+
+
+# A notes list's links back to the text: "↩", "↩︎" (with its variation selector), and
+# "↩ 2" or "↩2" for a note cited twice.
+BACK_LINK = re.compile(r"\s*↩\ufe0e?\ufe0f?(?:\s?\d{1,2}(?!\d))?")
+
+
+def _strip_back_links(article: m.Article) -> None:
+    """A note's back-link arrows are the web page's navigation, not the note's words."""
+    for block in article.blocks:
+        if block.kind == m.NOTE and "↩" in block.text:
+            fixed = BACK_LINK.sub("", block.text).strip()
+            _record(article, "note-back-link", block, block.text, fixed)
             block.text = fixed
 
 
@@ -259,8 +306,9 @@ def _join_broken_paragraphs(article: m.Article) -> None:
     i = 0
     while i + 1 < len(blocks):
         first, second = blocks[i], blocks[i + 1]
-        if (first.kind == second.kind and first.kind in TEXT_KINDS
-                and len(first.text.split()) >= 12 and not ends_like_sentence(first.text)):
+        if (first.kind == second.kind and first.kind in TEXT_KINDS - NEVER_JOINED
+                and len(first.text.split()) >= 12 and not ends_like_sentence(first.text)
+                and reads_as_cut(first.text, second.text)):
             joined = f"{first.text} {second.text}"
             article.fixes.append(m.Fix(kind="broken-paragraph", block=first.id,
                                        before=f"{_context(first.text, len(first.text), len(first.text))} ¶ "
@@ -318,7 +366,8 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
              f"{len(articles)} articles; {sum(len(a.fixes) for a in articles)} fixes.", ""]
     if data["page_chrome"]:
         lines += ["Page chrome (not book content):", ""]
-        lines += [f"- `{c['file']}:{c['line']}` {c['text']}" for c in data["page_chrome"]] + [""]
+        lines += [f"- `{c['file']}:{c['line']}` {c['text']}" + (f" — {c['reason']}" if c.get("reason") else "")
+                  for c in data["page_chrome"]] + [""]
     if data["left_out"]:
         counts = Counter(item["what"] for item in data["left_out"])
         lines += ["Left out of the book (" + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "):", ""]

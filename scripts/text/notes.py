@@ -55,11 +55,12 @@ AFTER_WORD = "after-word"            # "Tashkent8", "security32"
 AFTER_ACRONYM = "after-acronym"      # "G7", "C5": usually a name, not a marker
 AFTER_NUMBER = "after-number"        # "in 1998.40": a year, a full stop, then the marker (or a decimal)
 SPLIT = "split"                      # "201665": the year 2016 and note 65 with no gap
+AFTER_SPACE = "after-space"          # "Beijing. 1 The": a superscript the page set apart by a space
 EDITOR = "editor"                    # placed by manuscript/notes.yaml
 LINKED = "linked"                    # a structured source's own link from the text to the note
 
 MATCH_COST = {BRACKET: 0, AFTER_PUNCTUATION: 0, EDITOR: 0, LINKED: 0, AFTER_WORD: 2, AFTER_NUMBER: 4,
-              AFTER_ACRONYM: 6, SPLIT: 8}
+              AFTER_SPACE: 4, AFTER_ACRONYM: 6, SPLIT: 8}
 # Forms that are markers whatever the notes say: one left over is a marker without a note.
 SURE_FORMS = frozenset({BRACKET, AFTER_PUNCTUATION, EDITOR, LINKED})
 SKIP_SURE = 10        # leaving a sure-looking marker as text
@@ -112,6 +113,26 @@ def _is_acronym(word: str) -> bool:
     return word.isupper() and len(word) <= 4
 
 
+def _names_a_thing(text: str, end: int) -> bool:
+    """"EC2 instances", "S3 bucket", "G7 leaders": capitals and a digit followed by a word in
+    lower case (or by more figures) are a name in use, not a word and its note marker."""
+    return bool(re.match(r"\s+(?:[a-z]|\d)", text[end:end + 3]))
+
+
+def _ends_sentence_before_space(text: str, start: int) -> bool:
+    """The digits follow "<sentence end><space>", the sentence ending after a word ("Beijing. 1"),
+    not after a figure: "in 2019. 3" or a run of figures "12 14 16" is numbers."""
+    return (start >= 3 and text[start - 2] in ".!?”’\")" and not text[start - 3].isdigit()
+            and not text[start - 3].isspace())
+
+
+def _opens_or_ends_after(text: str, end: int) -> bool:
+    """A marker set apart by a space ends its paragraph or comes before a new sentence; a
+    count is followed by what it counts ("3 people")."""
+    rest = text[end:end + 3]
+    return not rest.strip() or bool(re.match(r"\s+[A-Z“‘\"(]", rest))
+
+
 def readings_of_digits(text: str, start: int, end: int) -> list[Reading]:
     """The ways the digit run text[start:end] could be (or end with) a note marker."""
     digits = text[start:end]
@@ -129,7 +150,13 @@ def readings_of_digits(text: str, start: int, end: int) -> list[Reading]:
             readings.append(Reading(int(digits), form, start))
         elif before.isalpha():
             word = re.search(r"[^\W\d_]+$", text[:start]).group(0)
-            readings.append(Reading(int(digits), AFTER_ACRONYM if _is_acronym(word) else AFTER_WORD, start))
+            if not _is_acronym(word):
+                readings.append(Reading(int(digits), AFTER_WORD, start))
+            elif not _names_a_thing(text, end):
+                readings.append(Reading(int(digits), AFTER_ACRONYM, start))
+    elif (len(digits) <= MAX_NOTE_DIGITS and not digits.startswith("0") and before == " "
+          and _ends_sentence_before_space(text, start) and _opens_or_ends_after(text, end)):
+        readings.append(Reading(int(digits), AFTER_SPACE, start - 1))
     # A year immediately followed by a note number: "in 201665 and" (2016, note 65).
     if (YEAR.match(digits) and 5 <= len(digits) <= 4 + MAX_NOTE_DIGITS
             and not digits[4] == "0" and (not before or before.isspace() or before in "(")):

@@ -101,3 +101,69 @@ def test_normalising_twice_changes_nothing_more(normalised):
         article.fixes = []
         normalise_article(article, corpus)
         assert article.fixes == [], article.slug
+
+
+# ---------------------------------------------------------------- text scrapes of other blogs
+# Passages from tests/fixtures/scrapes/ (real posts; see its SOURCE.md).
+
+def test_list_items_are_never_joined():
+    """A list item that stops short is how its author wrote it (Kubernetes blog)."""
+    article = article_of(
+        (m.BULLET, "Steering Committee Member Emeritus Quinton Hoole for his service to the community "
+                   "over the past year. We look forward to"),
+        (m.BULLET, "The candidates that came forward to run for election."))
+    normalise_article(article, CORPUS)
+    assert len(article.blocks) == 2 and not article.fixes
+
+
+def test_a_paragraph_ending_in_a_link_or_a_heading_is_not_joined():
+    article = article_of(
+        (m.PARAGRAPH, "There's only one way to find out: Welcome to discuss.kubernetes.io"),
+        (m.PARAGRAPH, "Right off the bat we have categories that users can browse."),
+        (m.PARAGRAPH, "Lack of accountability for when a lack of policy might be causing issues in the teams"),
+        (m.PARAGRAPH, "Project structure documentation: the structure of the project is not documented."))
+    article.blocks[0].text = ("So what if we could use this tool to bring our discussions together under a "
+                              "modern roof? There's only one way to find out: Welcome to discuss.kubernetes.io")
+    normalise_article(article, CORPUS)
+    assert len(article.blocks) == 4 and not [f for f in article.fixes if f.kind == "broken-paragraph"]
+
+
+def test_a_paragraph_ending_in_a_spaced_or_starred_marker_is_not_joined():
+    for ending in ("the text is otherwise unaltered. 1", "the text is otherwise unaltered.*"):
+        article = article_of(
+            (m.PARAGRAPH, "While typos and grammatical fixes have been made since the original post, " + ending),
+            (m.PARAGRAPH, "As is noted in the summary, the next step is to write an RFC."))
+        normalise_article(article, CORPUS)
+        assert len(article.blocks) == 2, ending
+
+
+def test_a_paragraph_cut_mid_sentence_is_still_joined():
+    article = article_of(
+        (m.PARAGRAPH, "Each of these top level teams, as defined in the RFC, has chosen a representative who "
+                      "collectively form the"),
+        (m.PARAGRAPH, "Council, which meets every other week."))
+    normalise_article(article, CORPUS)
+    assert len(article.blocks) == 1
+
+
+def test_back_links_leave_the_notes():
+    article = article_of(
+        (m.NOTE, "The RFC defines the launching pad team as a temporary umbrella team.↩︎"),
+        (m.NOTE, "Quote from a post: “Hey, you’re Jane right?” ↩ 2"),
+        (m.NOTE, "See issue 974 for the history. ↩"))
+    normalise_article(article, CORPUS)
+    assert [b.text for b in article.blocks] == [
+        "The RFC defines the launching pad team as a temporary umbrella team.",
+        "Quote from a post: “Hey, you’re Jane right?”", "See issue 974 for the history."]
+    assert [f.kind for f in article.fixes if f.kind == "note-back-link"] == ["note-back-link"] * 3
+
+
+def test_table_rows_keep_their_case():
+    article = article_of((m.PARAGRAPH, "rustc\t1.70\t1.71\t1.72"),
+                         (m.PARAGRAPH, "he narrative of China’s engagement"),
+                         (m.HEADING, "CRATE\tDOWNLOADS\tVERSIONS"),
+                         (m.PARAGRAPH, "x86_64 12 14 16 18 20"))
+    normalise_article(article, CORPUS)
+    texts = [b.text for b in article.blocks]
+    assert texts[0].startswith("rustc") and texts[2].startswith("CRATE") and texts[3].startswith("x86_64")
+    assert texts[1].startswith("The narrative")           # an ordinary paragraph is still repaired

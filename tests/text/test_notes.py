@@ -96,7 +96,17 @@ def test_9_11_and_5g_are_text():
 
 
 @pytest.mark.parametrize("passage, digits, expected", [
-    ("the G7 summit", "7", [(7, "after-acronym")]),          # a name: note 7 only if nothing likelier is
+    # Capitals and a digit before a word in lower case are a name in use, never a marker.
+    ("the G7 summit", "7", []),
+    ("launch EC2 instances in", "2", []),
+    ("an S3 bucket and", "3", []),
+    ("the G7.", "7", [(7, "after-acronym")]),                # a name: note 7 only if nothing likelier is
+    # A superscript set apart by a space, at a sentence's end (a real blog: "unaltered. 1").
+    ("the text is otherwise unaltered. 1", "1", [(1, "after-space")]),
+    ("the talks in Beijing. 1 The next day", "1", [(1, "after-space")]),
+    ("sold out. 3 days later", "3", []),                     # a count: what it counts follows
+    ("in 2019. 3 The", "3", []),                             # after a figure: numbers
+    ("rose 12 14 16 18", "14", []),                          # a run of figures
     ("ministers (C+C5) met", "5", [(5, "after-acronym")]),
     ("now 5G networks", "5", []),
     ("Council, S/2022/419, May 26", "419", []),
