@@ -1,7 +1,7 @@
 """Stage 4: reassemble each article's footnotes into one note model.
 
 Input: the deduplicated model (build/model/deduped.json; normalised.json until
-the dedupe stage exists) and the editor's decisions in manuscript/notes.yaml.
+the dedupe stage exists) and the editor's decisions in the book's notes.yaml.
 Output: build/model/noted.json, where every note reference in the running
 text is a `model.note_ref(n)` sentinel and `article.notes` holds the notes,
 plus build/reports/notes.json and notes.md.
@@ -20,7 +20,7 @@ a bracket or a number glued after punctuation is almost surely a marker; one
 glued to a word or after a year's full stop less so; a note number split off
 the end of a longer run of digits only when nothing else can be that note.
 When two readings are equally good the text does not decide, and the stage
-stops and asks the editor (manuscript/notes.yaml) rather than guess.
+stops and asks the editor (notes.yaml) rather than guess.
 
 Why one module of some 700 lines: scoring a marker, lining markers up with notes
 and the editor's decisions are one algorithm over the same records; the report at
@@ -43,7 +43,7 @@ from scripts.core.console import progress
 from scripts.core.config import Validator, did_you_mean, line_of
 from scripts.core.errors import UserError
 
-OVERRIDES_FILE = "manuscript/notes.yaml"
+OVERRIDES_FILE = "notes.yaml"       # in the book folder; errors name the real path when known
 
 # ---------------------------------------------------------------- how marker-like a number is
 
@@ -56,7 +56,7 @@ AFTER_ACRONYM = "after-acronym"      # "G7", "C5": usually a name, not a marker
 AFTER_NUMBER = "after-number"        # "in 1998.40": a year, a full stop, then the marker (or a decimal)
 SPLIT = "split"                      # "201665": the year 2016 and note 65 with no gap
 AFTER_SPACE = "after-space"          # "Beijing. 1 The": a superscript the page set apart by a space
-EDITOR = "editor"                    # placed by manuscript/notes.yaml
+EDITOR = "editor"                    # placed by notes.yaml
 LINKED = "linked"                    # a structured source's own link from the text to the note
 
 MATCH_COST = {BRACKET: 0, AFTER_PUNCTUATION: 0, EDITOR: 0, LINKED: 0, AFTER_WORD: 2, AFTER_NUMBER: 4,
@@ -204,13 +204,14 @@ class Override:
     action: str               # one of ACTIONS
     passage: str              # the context string (or the reason, for "unreferenced")
     line: int | None = None
+    file: str = OVERRIDES_FILE  # the notes.yaml it was read from
 
 
 DECISION_EXAMPLE = '  my-article-slug:\n    - note: 65\n      marker: "in Uzbekistan in 201665"'
 
 
 def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
-    """Read manuscript/notes.yaml: {slug: [{note: N, marker|not_marker|drop_marker|unreferenced: text}]}."""
+    """Read notes.yaml: {slug: [{note: N, marker|not_marker|drop_marker|unreferenced: text}]}."""
     if not path.exists():
         return []
     check = Validator(str(path))
@@ -230,6 +231,8 @@ def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
         decisions = check.sequence(given.value, f"the decisions under '{slug}'",
                                    hint=f"write them as lines starting with '- ', like this:\n{DECISION_EXAMPLE}")
         overrides += [_override(check, slug, node) for node in decisions]
+    for override in overrides:
+        override.file = str(path)
     return overrides
 
 
@@ -253,7 +256,7 @@ def _locate(article: m.Article, override: Override) -> tuple[int, int, int]:
     """Where the override's passage is, and the marker digits in it: (block index, start, end)."""
     hits = [(i, match.start()) for i, b in enumerate(article.blocks) if b.kind in m.BODY_KINDS
             for match in re.finditer(re.escape(override.passage), b.text)]
-    where = dict(file=OVERRIDES_FILE, line=override.line)
+    where = dict(file=override.file, line=override.line)
     if not hits:
         raise UserError(f"{override.slug}: the passage “{override.passage}” is not in the article's text",
                         hint="copy a few words just before the marker from build/reports/notes.md; "
@@ -284,7 +287,7 @@ def apply_overrides(article: m.Article, slots: list[Slot], overrides: list[Overr
     """Apply the editor's decisions to the candidate slots; return them and the notes accepted unreferenced."""
     accepted: set[int] = set()
     for override in overrides:
-        where = dict(file=OVERRIDES_FILE, line=override.line)
+        where = dict(file=override.file, line=override.line)
         if override.action in ("marker", "unreferenced") and override.note not in note_numbers:
             raise UserError(f"{override.slug}: there is no note {override.note} "
                             f"(the article has notes {_ranges(note_numbers) or 'none'})", **where)
@@ -499,7 +502,7 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def _passage(text: str, end: int) -> str:
-    """A few words ending with the marker: what the editor copies into manuscript/notes.yaml."""
+    """A few words ending with the marker: what the editor copies into notes.yaml."""
     start = max(0, end - 28)
     if start:
         start = text.find(" ", start, end - 1) + 1 or start
@@ -596,7 +599,7 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
         if slot.drop:
             reading = slot.readings[0]
             record.dropped.append({"note": reading.value, **where(slot, reading.start),
-                                   "reason": "taken out of the text by manuscript/notes.yaml"})
+                                   "reason": "taken out of the text by notes.yaml"})
             edits.append((slot.block, reading.start, slot.end, ""))
     record.markers.sort(key=lambda d: d["note"])
     for block_index, start, end, replacement in sorted(edits, key=lambda e: (e[0], -e[1])):
@@ -609,7 +612,7 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
     for number in sorted(accepted):
         record.problems.append({"kind": "accepted-unreferenced", "note": number,
                                 "reason": "the editor accepts this note without a marker "
-                                          "(manuscript/notes.yaml); the book does not show it"})
+                                          "(notes.yaml); the book does not show it"})
     for block in article.blocks:
         if block.kind == m.NOTES_HEADING:
             article.removed.append(m.Removal(block=block, reason="notes-heading",
@@ -644,7 +647,7 @@ def reassemble(articles: list[m.Article], overrides: list[Override]) -> list[Art
             for chapter, article in progress(list(enumerate(articles, 1)), "notes")]
 
 
-def check(records: list[ArticleNotes], articles: list[m.Article]) -> None:
+def check(records: list[ArticleNotes], articles: list[m.Article], overrides_file: str = OVERRIDES_FILE) -> None:
     """Stop the build if a marker or a note is left unexplained, naming every one."""
     problems = [(r, p) for r in records for p in r.problems if p["kind"] in BLOCKING]
     if not problems:
@@ -666,7 +669,7 @@ def check(records: list[ArticleNotes], articles: list[m.Article]) -> None:
     # wherever the sources live (manuscript/sources/ for the book, elsewhere for a benchmark).
     raise UserError("\n  ".join(lines), file=article.source_file,
                     line=first.get("line"),
-                    hint=f"check build/reports/notes.md, then settle it in {OVERRIDES_FILE}:\n"
+                    hint=f"check build/reports/notes.md, then settle it in {overrides_file}:\n"
                          f"    {record.slug}:\n      - note: {first['note']}\n        {example}")
 
 
@@ -714,7 +717,7 @@ def run(paths: BookPaths) -> str:
     data, text = report(records)
     write_text(paths.reports / "notes.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     write_text(paths.reports / "notes.md", text)
-    check(records, articles)
+    check(records, articles, str(paths.notes_overrides))
     m.save_articles(paths.noted_model, articles)
     return (f"{sum(r.matched for r in records)} notes referenced in "
             f"{sum(1 for r in records if r.notes_found)} of {len(records)} articles")

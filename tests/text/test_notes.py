@@ -191,7 +191,7 @@ def test_marker_without_a_note_fails_naming_article_note_and_overrides():
         notes.check([record], [a])
     message = str(error.value)
     assert "kz: note 1: marker-without-note" in message and "there is no note 1" in message
-    assert "manuscript/notes.yaml" in message and "not_marker" in message
+    assert "notes.yaml" in message and "not_marker" in message
 
 
 def test_note_never_referenced_fails_unless_the_editor_accepts_it(tmp_path):
@@ -466,3 +466,16 @@ def test_documented_override_file_loads_and_places_the_marker(tmp_path):
     assert "in Uzbekistan in 2016{65} and Kazakhstan in 2017.66 In" in text[0]
     assert problems(record) == [("accepted-unreferenced", 66)]
     assert notes.load_overrides(tmp_path / "absent.yaml", ["test-article"]) == []
+
+
+def test_errors_name_the_books_own_notes_yaml(tmp_path):
+    """A user's book keeps notes.yaml in its own folder: the error names that file."""
+    path = tmp_path / "mybook" / "notes.yaml"
+    path.parent.mkdir()
+    path.write_text('kz:\n  - note: 9\n    marker: "nowhere9"\n', encoding="utf-8")
+    overrides = notes.load_overrides(path, ["kz"])
+    article = m.Article(slug="kz", source_file="seed.txt", first_line=1, last_line=2, blocks=[
+        m.Block(m.PARAGRAPH, "Text with no such passage.", m.SourceRef("seed.txt", 1, 1), id="b0")])
+    with pytest.raises(UserError) as error:
+        notes.apply_overrides(article, notes.find_slots(article), overrides, {9})
+    assert error.value.file == str(path) and error.value.line == 2
