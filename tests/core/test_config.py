@@ -256,7 +256,9 @@ def test_documented_notes_and_bibliography_files_load_as_before(tmp_path):
     (tmp_path / "dedupe.yaml").write_text(DEDUPE_YAML, encoding="utf-8")
     blocks = dedupe.load_overrides(tmp_path / "dedupe.yaml")
     check_golden("config/dedupe.json", {"keep": blocks.keep, "drop": as_json(blocks.drop)})
-    check_golden("config/notes.json", as_json([asdict(d) for d in decisions]))
+    assert {d.file for d in decisions} == {str(tmp_path / "notes.yaml")}
+    check_golden("config/notes.json", as_json([{k: v for k, v in asdict(d).items() if k != "file"}
+                                               for d in decisions]))
     check_golden("config/bibliography.json", {
         "notes": as_json([[list(key), asdict(value)] for key, value in corrections.notes.items()]),
         "names": corrections.names})
