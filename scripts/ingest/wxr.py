@@ -110,8 +110,35 @@ def read(path: Path, name: str, taken: set[str], book: Book) -> Read:
     return result
 
 
+DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding=[\"']([\w.:-]+)[\"']", re.I)
+
+
+def _decoded(path: Path, name: str) -> str:
+    """The export's text.  WordPress writes UTF-8, but an old or hand-made export may
+    declare another encoding in its XML declaration: that declaration is obeyed."""
+    try:
+        head = path.open("rb").read(200)
+    except OSError as error:
+        raise UserError(f"cannot read the file: {error.strerror}", file=name) from None
+    declared = DECLARED_ENCODING.match(head)
+    encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    if encoding.replace("-", "").replace("_", "") in ("utf8", "utf16") or encoding == "utf-8":
+        return read_text(path, "WordPress export", HINT)
+    try:
+        text = path.read_bytes().decode(encoding)
+    except LookupError:
+        raise UserError(f"the export declares an encoding this machine does not know ('{encoding}')",
+                        file=name, line=1, hint="save it as UTF-8, or " + HINT) from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"the export is not the '{encoding}' its first line declares "
+                        f"(byte 0x{error.object[error.start]:02x})", file=name,
+                        line=error.object[:error.start].count(b"\n") + 1, hint=HINT) from None
+    # The text is decoded now: the declaration must not make the parser decode it again.
+    return re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding=[\"'][\w.:-]+[\"']", r"\1", text.replace("\r\n", "\n"), count=1)
+
+
 def _parse(path: Path, name: str) -> etree._Element:
-    text = read_text(path, "WordPress export", HINT)
+    text = _decoded(path, name)
     if re.search(r"<!DOCTYPE[^>]*\[|<!ENTITY", text[:20000], re.I):
         raise UserError("the file declares its own XML entities, which a WordPress export never does",
                         file=name, line=text[:text.find("<!")].count("\n") + 1, hint=HINT)

@@ -116,3 +116,21 @@ def test_posts_without_a_title_take_their_first_words(tmp_path):
     result = split_sources([damaged(tmp_path, text)], a_book())
     assert result.articles[0].title == "The first post opens here."
     assert any(i.what == "untitled" for i in result.left_out)
+
+
+def test_an_export_declaring_latin_1_is_read_as_latin_1(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    text = text.replace("First post", "Première note")
+    path = tmp_path / "old.xml"
+    path.write_bytes(text.replace("’", "'").encode("iso-8859-1"))
+    result = split_sources([path], a_book())
+    assert "Première note" in [a.title for a in result.articles]
+
+
+def test_an_export_that_is_not_the_utf_8_it_claims_names_the_line(tmp_path):
+    path = tmp_path / "bad.xml"
+    text = FIXTURE.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("First post", "Premi\u00e8re").encode("utf-8").replace("Premi\u00e8re".encode(), b"Premi\xe8re"))
+    with pytest.raises(UserError, match="not UTF-8") as error:
+        split_sources([path], a_book())
+    assert error.value.line == text[:text.index("First post")].count("\n") + 1
