@@ -1,0 +1,130 @@
+"""Nothing is lost from a structured source either: every word of every published post of
+a WordPress export ends up in the book (a chapter block, its front matter, a note) or in
+a report (a block dedupe took out, an item the adapter left out, with its reason).
+
+The source is read here independently of the adapter (lxml over the export, the post's
+HTML text as a browser would show it, scripts and styles aside), so an adapter that
+drops text without a LeftOut fails the test."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from scripts.core import model as m
+from scripts.core.paths import BookPaths
+from scripts.dev.synth_wxr import write_export
+from scripts.stages import TEXT_STAGES
+from tests.conftest import SOURCES, run_stages
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "wxr-small.xml"
+WP = "{http://wordpress.org/export/1.2/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+WORD = re.compile(r"\w+")
+BOOK_YAML = """title: "T"
+author: "Jordan Avery"
+language: "en"
+publisher: "P"
+rights: "R"
+identifier: "urn:uuid:00000000-0000-4000-8000-000000000001"
+date: "2026-01-01"
+"""
+
+
+def words(text: str) -> Counter:
+    return Counter(w.casefold() for w in WORD.findall(text))
+
+
+def published_words(export: Path) -> Counter:
+    """The words a reader of the site sees in its published posts: titles and bodies."""
+    total: Counter = Counter()
+    root = etree.parse(str(export)).getroot()
+    for item in root.iter("item"):
+        if item.findtext(f"{WP}post_type") != "post" or item.findtext(f"{WP}status") != "publish":
+            continue
+        total += words(lxml_html.fromstring(f"<p>{item.findtext('title') or ''}</p>").text_content())
+        body = item.findtext(CONTENT) or ""
+        body = re.sub(r"\[/?\w[^\]]*\]", " ", body)           # shortcode tags are markup
+        if body.strip():
+            tree = lxml_html.fragment_fromstring(body, create_parent="div")
+            for element in list(tree.iter("script", "style")):
+                element.drop_tree()
+            # A note reference's number becomes the book's own note mark, not a word.
+            for anchor in list(tree.iter("a")):
+                if anchor.get("href", "").startswith("#") and re.fullmatch(r"\W*\d{1,3}\W*", anchor.text_content()):
+                    anchor.drop_tree()
+            total += words(tree.text_content())
+        for meta in item.iter(f"{WP}postmeta"):                # block-editor footnotes
+            if meta.findtext(f"{WP}meta_key") == "footnotes":
+                for note in json.loads(meta.findtext(f"{WP}meta_value") or "[]"):
+                    total += words(lxml_html.fromstring(f"<p>{note['content']}</p>").text_content())
+    return total
+
+
+def accounted_words(build: Path) -> Counter:
+    total: Counter = Counter()
+    for article in m.load_articles(build / "model" / "noted.json"):
+        for block in article.blocks:
+            total += words(m.NOTE_OPEN.join(re.split(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}", block.text)))
+        for note in article.notes:
+            total += words(note.text)
+        for removal in article.removed:
+            total += words(removal.block.text)
+    extra = json.loads((build / "model" / "split-extra.json").read_text(encoding="utf-8"))
+    for item in extra["left_out"]:
+        total += words(item["text"])
+    return total
+
+
+def run_text_stages(book: Path, build: Path) -> None:
+    assert run_stages(book, build, *(s.name for s in TEXT_STAGES)) == 0
+
+
+def missing_words(book: Path, build: Path, export: Path) -> Counter:
+    run_text_stages(book, build)
+    return published_words(export) - accounted_words(build)
+
+
+def a_book(tmp_path: Path, export: Path | None = None) -> Path:
+    book = tmp_path / "book"
+    (book / "sources").mkdir(parents=True)
+    if export is not None:
+        shutil.copy(export, book / "sources" / "export.xml")
+    (book / "book.yaml").write_text(BOOK_YAML, encoding="utf-8")
+    return book
+
+
+def test_every_word_of_the_small_export_is_in_the_book_or_a_report(tmp_path):
+    book = a_book(tmp_path, FIXTURE)
+    assert not missing_words(book, tmp_path / "build", book / "sources" / "export.xml")
+
+
+def test_every_word_of_a_generated_export_is_in_the_book_or_a_report(tmp_path):
+    corpus = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))]
+    book = tmp_path / "book"
+    write_export(40, 7, corpus, book)
+    missing = missing_words(book, tmp_path / "build", book / "sources" / "export.xml")
+    assert not missing, f"words that went nowhere: {missing.most_common(10)}"
+
+
+def test_the_check_can_fail(tmp_path):
+    """Lose one left-out record and its words are missing."""
+    book = a_book(tmp_path, FIXTURE)
+    build = tmp_path / "build"
+    run_text_stages(book, build)
+    extra_path = build / "model" / "split-extra.json"
+    extra = json.loads(extra_path.read_text(encoding="utf-8"))
+    extra["left_out"] = [i for i in extra["left_out"] if i["what"] != "unreferenced-note"]
+    caption_lost = build / "model" / "noted.json"
+    articles = m.load_articles(caption_lost)
+    for article in articles:
+        article.removed = []                      # the caption dedupe took out, forgotten
+    m.save_articles(caption_lost, articles)
+    assert published_words(book / "sources" / "export.xml") - accounted_words(build)
