@@ -221,3 +221,21 @@ def test_an_edit_rebuilds_exactly_what_depends_on_it(built_book, edited, rebuilt
     assert result.returncode == 0, result.stderr
     touched = re.findall(r"^touch (\S+)$", result.stdout, re.M)
     assert {stage_of[(ROOT / path).resolve()] for path in touched} == rebuilt, touched
+
+
+@poppler
+def test_no_printed_line_breaks_a_name_an_acronym_a_number_or_an_address(built_book):
+    """A break the book made (U+2010 at a line end) is never inside a capitalised word,
+    a URL or a number, and leaves three letters on each side."""
+    text = subprocess.run(["pdftotext", str(built_book / "anthology.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # A word broken at a page's foot continues overleaf: pdftotext puts the folio between.
+    breaks = [(a, b) for a, b in re.findall(r"(\S+)\u2010\n\s*(\S+)", text) if not b.isdigit()]
+    assert breaks, "the book hyphenates nothing: the check would pass vacuously"
+    wrong = []
+    for a, b in breaks:
+        rest = re.match(r"[^\W\d_]*", b).group(0)          # a note number may follow the word
+        if (re.search(r"[A-Z\d/@]", a) or len(re.search(r"[^\W\d_]*$", a).group(0)) < 3
+                or len(rest) < 3 or re.search(r"[\d/@]", b[:len(rest) + 1].rstrip(".,;:”’)"))):
+            wrong.append(f"{a}‐{b}")
+    assert not wrong, f"{len(wrong)} bad breaks: {wrong[:10]}"

@@ -31,6 +31,7 @@ from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.books.backmatter import back_matter_sections
+from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, load_book
 from scripts.core.errors import UserError
@@ -106,6 +107,23 @@ def _break_url(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
 
 
+def _mark_urls(wrapper) -> None:
+    """Printed URLs get break points after their slashes (and the class `url`, which the
+    stylesheet never hyphenates), so a long address breaks inside the text block."""
+    for link in wrapper.xpath(".//a[contains(@class, 'uri')] | .//a[starts-with(@href, 'http')]"):
+        text = link.text_content()
+        if not text.startswith(("http://", "https://", "www.")) or len(link):
+            continue
+        parts = _break_url(text)
+        link.text = parts[0]
+        for part in parts[1:]:
+            wbr = lxml_html.Element("wbr")
+            wbr.tail = part
+            link.append(wbr)
+        classes = set((link.get("class") or "").split()) | {"url"}
+        link.set("class", " ".join(sorted(classes)))
+
+
 def prepare_fragment(fragment: str, prefix: str | None = None, *, where: str = "",
                      dropped: list[Dropped] | None = None) -> str:
     """Make one chapter's pandoc HTML safe and unique inside a whole book.
@@ -156,19 +174,7 @@ def prepare_fragment(fragment: str, prefix: str | None = None, *, where: str = "
             first.insert(0, label)
         notes.set("role", "doc-endnotes")
 
-    for link in wrapper.xpath(".//a[contains(@class, 'uri')] | .//a[starts-with(@href, 'http')]"):
-        text = link.text_content()
-        if not text.startswith(("http://", "https://", "www.")) or len(link):
-            continue
-        parts = _break_url(text)
-        link.text = parts[0]
-        for part in parts[1:]:
-            wbr = lxml_html.Element("wbr")
-            wbr.tail = part
-            link.append(wbr)
-        classes = set((link.get("class") or "").split()) | {"url"}
-        link.set("class", " ".join(sorted(classes)))
-
+    _mark_urls(wrapper)
     # libxml2 predates <wbr> and writes an end tag for it.
     return "".join(lxml_html.tostring(child, encoding="unicode")
                    for child in wrapper).replace("<wbr></wbr>", "<wbr>")
@@ -184,7 +190,9 @@ def load_bibliography(path: Path | None, dropped: list[Dropped] | None = None) -
     # heading of the fragment's own would print a second one, as the EPUB drops it too.
     if len(wrapper) and wrapper[0].tag in ("h1", "h2"):
         wrapper.remove(wrapper[0])
-    return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
+    _mark_urls(wrapper)
+    return "".join(lxml_html.tostring(child, encoding="unicode")
+                   for child in wrapper).replace("<wbr></wbr>", "<wbr>")
 
 
 # ---------------------------------------------------------------- the index hook
@@ -297,6 +305,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
             marked.append(replace(chapter, body=body))
             occurrences.extend(found)
         chapters = marked
+    # Break points go in after the index has found its words (see hyphenation.py).
+    language = book.language
+    chapters = [replace(c, body=hyphenate_html(c.body, language),
+                        subtitle=hyphenate_html(c.subtitle, language),
+                        headnote=hyphenate_html(c.headnote, language)) for c in chapters]
+    bibliography = hyphenate_html(bibliography, language)
+    contributors = [replace(p, bio=[hyphenate_text(paragraph, language) for paragraph in p.bio])
+                    for p in contributors]
 
     page_of: dict[str, str] = {}
     for passes in range(1, MAX_PASSES + 1):
@@ -388,10 +404,28 @@ def screen_finisher(book: Book, first_body_page: int):
     return finish
 
 
+def blank_page(document):
+    """One empty page of the book's page size, bleed included (the stylesheet's default
+    @page carries no running head or folio)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    fonts = FontConfiguration()
+    return HTML(string="<!DOCTYPE html><html><body></body></html>").render(
+        stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts).pages[0]
+
+
+def for_print(document):
+    """A printed book is sheets folded in two: its page count is even.  An odd count
+    gets a blank verso at the end (the screen PDF keeps the pages it has)."""
+    if len(document.pages) % 2 == 0:
+        return document
+    return document.copy(document.pages + [blank_page(document)])
+
+
 def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
     document = layout.document
     identifier = hashlib.sha1(book.identifier.encode()).hexdigest().encode()
-    print_bytes = document.write_pdf(
+    print_bytes = for_print(document).write_pdf(
         pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=identifier,
         finisher=print_finisher(book, layout.first_body_page))
     screen_bytes = document.write_pdf(
@@ -399,7 +433,8 @@ def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) 
         finisher=screen_finisher(book, layout.first_body_page))
     write_bytes(print_path, print_bytes)
     write_bytes(screen_path, screen_bytes)
-    return {"print_bytes": len(print_bytes), "screen_bytes": len(screen_bytes)}
+    return {"print_bytes": len(print_bytes), "screen_bytes": len(screen_bytes),
+            "print_pages": len(document.pages) + len(document.pages) % 2}
 
 
 # ---------------------------------------------------------------- CLI
@@ -433,10 +468,12 @@ class PdfReport:
     screen_bytes: int
     dropped: list[Dropped]
     index: list[dict] | None = None   # entry by entry: term, key, variants, locators, sub-entries
+    print_pages: int = 0              # the print PDF's pages: `pages`, made even with a blank verso
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
                 "chapters": [asdict(c) for c in self.chapters], "left_out": [asdict(x) for x in self.left_out],
+                "print_pages": self.print_pages,
                 "print_bytes": self.print_bytes, "screen_bytes": self.screen_bytes,
                 "dropped": [d.as_dict() for d in self.dropped]}
         if self.index is not None:
@@ -472,6 +509,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
         chapters=[ChapterPlacement(c.id, c.slug, c.title_text, running_head(c.title_text),
                                    layout.labels[first_pages[c.id]]) for c in chapters],
         left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
+        print_pages=sizes["print_pages"],
         dropped=dropped)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
@@ -491,4 +529,6 @@ def run(paths: BookPaths) -> str:
     """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
     report = build(paths.book_yaml, paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms)
-    return f"{report.pages} pages in {report.passes} pass(es) -> {paths.print_pdf}, {paths.screen_pdf}"
+    blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
+    return (f"{report.pages} pages{blank} in {report.passes} pass(es) -> "
+            f"{paths.print_pdf}, {paths.screen_pdf}")
