@@ -74,9 +74,11 @@ def parse_fragment(markup: str) -> etree._Element:
     return lxml_html.fragment_fromstring(markup, create_parent="div")
 
 
-def convert(markup: str, file: str, first_line: int = 1) -> Content:
-    """The HTML of one post body (its first line is `first_line` of `file`) as blocks."""
-    return _Converter(file, first_line).run(parse_fragment(markup))
+def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = False) -> Content:
+    """The HTML of one post body (its first line is `first_line` of `file`) as blocks.
+    `positions`: the HTML was written by pandoc with `sourcepos`, and each element's
+    `data-pos` gives its line in the source (the HTML's own lines do not)."""
+    return _Converter(file, first_line, positions).run(parse_fragment(markup))
 
 
 def convert_element(root: etree._Element, file: str, first_line: int = 1) -> Content:
@@ -97,9 +99,10 @@ def _classes(element) -> str:
 
 
 class _Converter:
-    def __init__(self, file: str, first_line: int):
+    def __init__(self, file: str, first_line: int, positions: bool = False):
         self.file = file
         self.offset = first_line - 1
+        self.positions = positions
         self.content = Content()
         self.refs: dict[etree._Element, etree._Element] = {}     # reference -> note item
         self.note_items: set[etree._Element] = set()
@@ -110,7 +113,26 @@ class _Converter:
     # ------------------------------------------------------------ helpers
 
     def line(self, element) -> int:
+        if self.positions:
+            return self.offset + self.source_lines.get(element, 1)
         return self.offset + (getattr(element, "sourceline", None) or 1)
+
+    def map_positions(self, root) -> None:
+        """Each element's source line from pandoc's `data-pos` ranges: its own, else its
+        first descendant's; raw HTML, which pandoc does not position, takes the line
+        where the element before it ended."""
+        self.source_lines: dict = {}
+        after_previous = 1
+        for element in root.iter():
+            if not _tag(element):
+                continue
+            own = element.get("data-pos")
+            if own:
+                self.source_lines[element] = _position_line(own)
+                after_previous = max(after_previous, _position_end(own))
+                continue
+            inner = next((d.get("data-pos") for d in element.iterdescendants() if d.get("data-pos")), None)
+            self.source_lines[element] = _position_line(inner) if inner else after_previous
 
     def add(self, kind: m.Kind, text: str, element, number: int | None = None) -> None:
         text = _tidy_markers(normalise_space(text))
@@ -130,6 +152,8 @@ class _Converter:
     # ------------------------------------------------------------ the walk
 
     def run(self, root) -> Content:
+        if self.positions:
+            self.map_positions(root)
         self.find_notes(root)
         self.walk(root, m.PARAGRAPH)
         blocks = self.content.blocks
@@ -465,6 +489,17 @@ class _Converter:
             parts.append(child.tail or "")
         text = "".join(parts)
         return f" {text} " if tag in BLOCK_TAGS else text
+
+
+def _position_line(position: str) -> int:
+    """The first line of a pandoc sourcepos range ("file@3:1-4:7" or "3:1-4:7")."""
+    match = re.search(r"(?:^|@)(\d+):\d+", position)
+    return int(match.group(1)) if match else 1
+
+
+def _position_end(position: str) -> int:
+    match = re.search(r"-(\d+):(\d+)$", position)
+    return int(match.group(1)) if match else _position_line(position)
 
 
 def _note_item(target, root):

@@ -1,0 +1,240 @@
+"""The Markdown adapter: posts of a static blog (Jekyll, Hugo, Eleventy, Astro) -> articles.
+
+One file is one post: front matter (YAML between `---` lines, or TOML between `+++`)
+then Markdown.  pandoc reads the Markdown as CommonMark with its extensions
+(`commonmark_x`: footnotes `[^1]`, tables, raw HTML), which is what Hugo, Astro and
+Eleventy render and what Jekyll's kramdown mostly agrees with; `sourcepos` makes
+pandoc record the source line of every element, so every block names its line.
+All the files of a run go through one pandoc batch, not one process per post.
+
+The HTML pandoc writes then goes the way of every structured source
+(html_content.py): footnotes become linked notes, images and embeds are left out
+and reported.  Generator markup is not Markdown: Liquid tags (`{% ... %}`,
+`{{ ... }}`) and Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are taken out and
+reported, a figure shortcode's caption becomes a caption, and the text between a
+paired shortcode's tags stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from scripts.content.pandoc_batch import Document, convert_many
+from scripts.core import model as m
+from scripts.core.book import Book
+from scripts.core.errors import UserError
+from scripts.ingest import html_content
+from scripts.ingest.common import LeftOut, Post, Read, clean_text, number_blocks, read_text, slugify
+
+HINT = "save the post as UTF-8 Markdown with its front matter between '---' lines"
+READER = "commonmark_x+sourcepos-smart"      # the author's own quotes and dashes, with their lines
+FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")       # Jekyll: _posts/2021-03-04-title.md
+LIQUID = re.compile(r"\{%-?\s*(\w+)[^%]*?-?%\}|\{\{-?[^{}<>%]*?-?\}\}", re.S)
+SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w/-]+)(.*?)\s*[>%]\}\}", re.S)
+ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+DRAFT_KEYS = ("draft",)
+TITLE_KEYS = ("title", "Title", "name")
+DATE_KEYS = ("date", "Date", "pubDate", "published", "publishDate", "pubdate", "created")
+SUMMARY_KEYS = ("description", "summary", "excerpt", "subtitle", "lede")
+
+
+def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
+    """Every post of the run, its body converted in one pandoc batch."""
+    result = Read()
+    parsed = []
+    for path, name in sources:
+        post = _front(path, name, result)
+        if post is not None:
+            parsed.append(post)
+    bodies = convert_many([Document(p.body, name=p.name) for p in parsed], reader=READER, writer="html")
+    for post, html in zip(parsed, bodies):
+        _article(post, html, taken, book, result)
+    return result
+
+
+class _Parsed:
+    """A post's front matter and body, with the line the body starts on."""
+
+    def __init__(self, name: str, meta: dict, body: str, body_line: int, title_line: int):
+        self.name, self.meta, self.body, self.body_line, self.title_line = name, meta, body, body_line, title_line
+        self.left_out: list[LeftOut] = []
+
+
+def _front(path: Path, name: str, result: Read) -> _Parsed | None:
+    text = clean_text(read_text(path, "Markdown post", HINT)).lstrip("\ufeff")
+    lines = text.split("\n")
+    meta: dict = {}
+    body_line = 1
+    fence = lines[0].strip() if lines else ""
+    if fence in ("---", "+++"):
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in (fence, "...")), None)
+        if end is None:
+            raise UserError(f"the front matter opened by '{fence}' on line 1 never closes", file=name,
+                            line=1, hint=f"end the front matter with a line holding only '{fence}'")
+        raw = "\n".join(lines[1:end])
+        meta = _meta(raw, fence, name)
+        body_line = end + 2
+        lines = lines[end + 1:]
+    body = "\n".join(lines)
+    parsed = _Parsed(name, meta, body, body_line, 1)
+    title = _first(meta, TITLE_KEYS)
+    if not title:
+        heading = FIRST_HEADING.search(body)
+        if heading:
+            # "# Title" opening the post is its title, not a heading of the chapter.
+            title = heading.group(1)
+            parsed.title_line = body_line + body.count("\n", 0, heading.start())
+            parsed.body = body[:heading.start()] + body[heading.end():]
+    if _is_draft(meta):
+        result.left_out.append(LeftOut(name, 1, "draft", str(title or name), "marked as a draft in its front matter"))
+        return None
+    parsed.meta["title"] = title
+    parsed.body = _generator_markup(parsed.body, name, body_line, parsed.left_out)
+    return parsed
+
+
+def _meta(raw: str, fence: str, name: str) -> dict:
+    if fence == "+++":
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as error:
+            line = re.search(r"line (\d+)", str(error))
+            raise UserError(f"the TOML front matter is not valid: {error}", file=name,
+                            line=int(line.group(1)) + 1 if line else 1,
+                            hint="check the quoting on that line (TOML strings need quotes)") from None
+    else:
+        try:
+            data = yaml.safe_load(raw) if raw.strip() else {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            raise UserError(f"the front matter is not valid YAML: {getattr(error, 'problem', None) or error}",
+                            file=name, line=mark.line + 2 if mark else 1,
+                            hint="quote values that contain ': ' or start with a symbol") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UserError("the front matter is not a list of 'key: value' lines", file=name, line=2,
+                        hint="write one 'key: value' per line, e.g. 'title: My post'")
+    return data
+
+
+def _first(meta: dict, keys: tuple[str, ...]):
+    return next((meta[k] for k in keys if meta.get(k) not in (None, "")), None)
+
+
+def _is_draft(meta: dict) -> bool:
+    draft = meta.get("draft")
+    published = meta.get("published")
+    return draft is True or str(draft).lower() == "true" or published is False or str(published).lower() == "false"
+
+
+def _date(meta: dict, name: str) -> str:
+    value = _first(meta, DATE_KEYS)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d{4})-(\d\d)-(\d\d)", value)
+        if match:
+            return "-".join(match.groups())
+        for form in ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d"):
+            try:
+                return dt.datetime.strptime(value.strip(), form).date().isoformat()
+            except ValueError:
+                continue
+    match = FILE_DATE.match(Path(name).name)
+    return "-".join(match.groups()) if match else ""
+
+
+def _terms(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [t.strip() for t in re.split(r"[,\s]+" if "," not in value else r",", value) if t.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value)]
+
+
+def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut]) -> str:
+    """Hugo shortcodes and Liquid tags out, each reported; a figure's caption kept as a
+    caption.  Replacements keep the line count, so sourcepos lines stay the file's."""
+
+    def line_at(position: int) -> int:
+        return first_line + body.count("\n", 0, position)
+
+    def shortcode(match: re.Match) -> str:
+        closing, kind, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        keep = "\n" * match.group(0).count("\n")
+        if closing:
+            return keep
+        values = {a.group(1).lower(): next(v for v in a.groups()[1:] if v is not None)
+                  for a in ATTRIBUTE.finditer(attributes)}
+        if kind == "figure" and (values.get("caption") or values.get("title")):
+            # A figure for the HTML walk, which reports the picture and keeps the caption.
+            caption = html_content.normalise_space(values.get("caption") or values.get("title"))
+            return f'<figure><img src="{_escape(values.get("src", ""))}"><figcaption>{_escape(caption)}' \
+                   f"</figcaption></figure>" + keep
+        left_out.append(LeftOut(name, line_at(match.start()), "shortcode", match.group(0),
+                                f"the Hugo shortcode '{kind}' is the site's markup, not text"))
+        return keep
+
+    def liquid(match: re.Match) -> str:
+        left_out.append(LeftOut(name, line_at(match.start()), "shortcode", match.group(0),
+                                "a Liquid tag (Jekyll's template markup), not text"))
+        return "\n" * match.group(0).count("\n")
+
+    body = SHORTCODE.sub(shortcode, body)
+    # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
+    body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",
+                  lambda mt: liquid(mt), body, flags=re.S)
+    return LIQUID.sub(liquid, body)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read) -> None:
+    name = post.name
+    result.left_out.extend(post.left_out)
+    body = html_content.convert(html, name, post.body_line, positions=True)
+    result.left_out.extend(body.left_out)
+    title = post.meta.get("title")
+    if not any(b.kind in m.BODY_KINDS for b in body.blocks):
+        result.left_out.append(LeftOut(name, 1, "empty", str(title or name),
+                                       "the post has no text (only front matter, pictures or embeds)"))
+        return
+    if not title:
+        stem = FILE_DATE.sub("", Path(name).stem if Path(name).stem != "index" else Path(name).parent.name)
+        title = re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled"
+        result.left_out.append(LeftOut(name, 1, "untitled", title,
+                                       "the post has no title: the book uses its file name"))
+    title = html_content.normalise_space(str(title))
+    date = _date(post.meta, name)
+    authors = _terms(_first(post.meta, ("author", "authors")))
+    blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
+    summary = _first(post.meta, SUMMARY_KEYS)
+    if isinstance(summary, str) and summary.strip():
+        opening = " ".join(html_content.SENTINEL.sub("", b.text) for b in body.blocks[:3])
+        key = re.sub(r"\W+", " ", summary.rstrip(".…[] ")).lower().strip()
+        if key and key not in re.sub(r"\W+", " ", opening).lower():
+            blocks.append(m.Block(kind=m.STANDFIRST, text=html_content.normalise_space(summary),
+                                  source=m.SourceRef(name, 1, 1)))
+    blocks += body.blocks
+    last = max(b.source.last_line for b in blocks)
+    others = [a for a in authors if a != book.author]
+    article = m.Article(slug=slugify(title, taken), source_file=name, first_line=1, last_line=last,
+                        blocks=number_blocks(blocks), origin="markdown", date=date,
+                        authors=authors if others else [])
+    post_info = Post(title=title, date=date, slug=str(post.meta.get("slug") or Path(name).stem),
+                     authors=authors, categories=_terms(post.meta.get("categories") or post.meta.get("category")),
+                     tags=_terms(post.meta.get("tags") or post.meta.get("tag")), line=1)
+    result.posts.append((post_info, article))
