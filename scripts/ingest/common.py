@@ -13,8 +13,11 @@ from scripts.core.errors import UserError
 
 # Private-use code points carry the model's note sentinels: none may come from a source.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-# C0 controls other than tab and newline are never text (a NUL says "binary file").
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls other than tab and newline are never text (a NUL says "binary file"), nor
+# are the bidirectional embeddings and overrides (U+202A-U+202E): they make a line show
+# its letters in an order other than the one it stores ("Trojan Source").  The isolates
+# (U+2066-U+2069), which right-to-left text does use, stay.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
 
 
 @dataclass

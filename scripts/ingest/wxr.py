@@ -35,10 +35,11 @@ from scripts.ingest import html_content
 from scripts.ingest.common import LeftOut, Post, Read, Site, clean_text, number_blocks, read_text, slugify
 
 HINT = "export the site again from WordPress (Tools → Export → All content) and use that file as it is"
-WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/\d+\.\d+/$")
+# WordPress.com writes https:// namespaces, self-hosted WordPress http://.
+WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-EXCERPT_NS = re.compile(r"^http://wordpress\.org/export/\d+\.\d+/excerpt/$")
+EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
 
 STATUS_REASONS = {
     "draft": "a draft, not published", "pending": "waiting for review, not published",
@@ -72,10 +73,6 @@ URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
 
 
-def looks_like_wxr(head: str) -> bool:
-    return "<rss" in head and "wordpress.org/export/" in head
-
-
 def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
     """Every export in turn (each file is checked on its own: an export with no
     published post is an error even beside a good one)."""
@@ -101,8 +98,12 @@ def read(path: Path, name: str, taken: set[str], book: Book) -> Read:
     items = channel.findall("item")
     for item in items:
         _read_item(item, wp, name, taken, pages, book_author, result)
+    if not items:
+        raise UserError("the export holds no posts or pages at all, only the site's settings "
+                        "(authors, categories, tags)", file=name, line=channel.sourceline,
+                        hint="export 'All content' (Tools → Export in WordPress), not only the settings")
     if not result.posts:
-        counted = ", ".join(f"{n} {what}" for what, n in _count(result.left_out).items()) or "no items"
+        counted = ", ".join(f"{n} {what}" for what, n in _count(result.left_out).items())
         raise UserError(f"the export has no published posts ({counted})", file=name,
                         hint="export 'All content' or 'Posts' from a site with published posts"
                              + ("; to use pages, add 'pages: true' under 'select:' in book.yaml"
@@ -158,8 +159,12 @@ def _parse(path: Path, name: str) -> etree._Element:
 
 
 def _wp_namespace(root, channel, name: str) -> str:
-    spaces = set(root.nsmap.values()) | set(channel.nsmap.values())
-    wp = next((ns for ns in spaces if ns and WP_NAMESPACE.match(ns)), None)
+    # The namespace bound to "wp" on the channel, else any WordPress export namespace
+    # declared (the newest version first, so the choice never depends on set order).
+    bound = channel.nsmap.get("wp")
+    spaces = sorted({ns for ns in (*root.nsmap.values(), *channel.nsmap.values()) if ns}, reverse=True)
+    wp = bound if bound and WP_NAMESPACE.match(bound) else next(
+        (ns for ns in spaces if WP_NAMESPACE.match(ns)), None)
     if wp is None:
         raise UserError("this is an RSS feed, not a WordPress export: it has no wp: elements",
                         file=name, line=root.sourceline,

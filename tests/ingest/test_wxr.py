@@ -95,7 +95,7 @@ def damaged(tmp_path: Path, text: str, name: str = "site.xml") -> Path:
     ('<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title><item><title>x</title></item>'
      '</channel></rss>', "RSS feed, not a WordPress export"),
     ('<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
-     '<wp:wxr_version>1.2</wp:wxr_version></channel></rss>', "no published posts"),
+     '<wp:wxr_version>1.2</wp:wxr_version></channel></rss>', "no posts or pages at all"),
     ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss><channel/></rss>', "entities"),
     ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', "Atom feed"),
 ])
@@ -134,3 +134,45 @@ def test_an_export_that_is_not_the_utf_8_it_claims_names_the_line(tmp_path):
     with pytest.raises(UserError, match="not UTF-8") as error:
         split_sources([path], a_book())
     assert error.value.line == text[:text.index("First post")].count("\n") + 1
+
+
+IMPORTER = Path(__file__).resolve().parent.parent / "fixtures" / "wordpress-importer"
+
+
+def test_wordpress_importer_small_export_posts_pages_and_private_post():
+    result = split_sources([IMPORTER / "small-export.xml"], a_book())
+    assert [a.title for a in result.articles] == [
+        "Hello world!", "Foo-child", "Top-level Foo", "Non-standard post format", "Many Categories"]
+    assert all(a.date == "2011-01-18" for a in result.articles)
+    left = sorted((i.what, i.text) for i in result.left_out if i.what in ("page", "private"))
+    assert left == [("page", "1-col page"), ("page", "Child Page"), ("page", "Draft Page"),
+                    ("page", "Parent Page"), ("page", "Sample Page"), ("private", "Private Post")]
+
+
+def test_wordpress_importer_wxr_1_0_export():
+    result = split_sources([IMPORTER / "valid-wxr-1.0.xml"], a_book())
+    assert [a.title for a in result.articles] == ["Hello world!", "Alpha post", "Child post"]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("malformed-simple.xml", "ends before the export does"),
+    ("crazy-cdata.xml", "damaged"),
+    ("term-meta.xml", "no posts or pages at all"),
+])
+def test_wordpress_importer_broken_files_each_get_one_clear_error(name, message):
+    with pytest.raises(UserError, match=message) as error:
+        split_sources([IMPORTER / name], a_book())
+    assert error.value.hint and error.value.file == name
+
+
+def test_bidi_overrides_never_reach_the_model():
+    result = split_sources([IMPORTER / "wxr-utf-8-challenges.xml"], a_book())
+    (article,) = result.articles
+    assert article.title == "\"The Road Not Taken\" by Robert Frost 🌲"
+    assert not any(c in b.text for b in article.blocks for c in "\u202a\u202b\u202c\u202d\u202e")
+
+
+def test_a_wordpress_com_export_with_https_namespaces_is_an_export(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("http://wordpress.org/export/", "https://wordpress.org/export/")
+    result = split_sources([damaged(tmp_path, text)], a_book())
+    assert [a.title for a in result.articles] == ["First post", "Second post’s title"]
