@@ -400,9 +400,9 @@ def run(noted: Path, out_dir: Path, reports: Path, overrides_path: Path, lang: s
 
 def run_stage(paths: BookPaths) -> str:
     """The bibliography stage: the notes -> CSL-JSON -> citeproc HTML, and its report."""
-    from scripts.core.book import load_book
+    from scripts.core.book import book_for
 
-    lang = load_book(paths.book_yaml).language
+    lang = book_for(paths).language
     items, report = run(paths.noted_model, paths.build, paths.reports, paths.bibliography_overrides,
                         lang)
     return (f"{report.notes} notes, {len(report.citations)} references, "

@@ -160,8 +160,8 @@ def cover_alt_text(book: Book) -> str:
 def run(paths: BookPaths) -> str:
     """The typographic cover on its own, as build/cover.jpg (the EPUB draws its own copy)."""
     from scripts.core.atomic import write_bytes
-    from scripts.core.book import load_book
+    from scripts.core.book import book_for
 
     out = paths.build / "cover.jpg"
-    write_bytes(out, cover_jpeg(load_book(paths.book_yaml)))
+    write_bytes(out, cover_jpeg(book_for(paths)))
     return str(out)

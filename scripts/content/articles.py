@@ -20,7 +20,7 @@ from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.content import pandoc_ast as ast
 from scripts.core.atomic import write_text
-from scripts.core.book import Book, load_book
+from scripts.core.book import Book, book_for
 from scripts.content.pandoc_batch import Document, convert_many, default_template
 
 CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR,
@@ -147,7 +147,7 @@ def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list
 
 def run(paths: BookPaths) -> str:
     """The articles stage: noted.json -> build/articles/NN-slug.md, one per chapter."""
-    written = write_articles(m.load_articles(paths.noted_model), load_book(paths.book_yaml),
+    written = write_articles(m.load_articles(paths.noted_model), book_for(paths),
                              paths.articles)
     paths.articles_stamp.touch()
     return f"{len(written)} chapters in {paths.articles}/"

@@ -1,8 +1,22 @@
-"""Read and validate manuscript/book.yaml (the book's metadata and chapter order)."""
+"""Read and validate a book's book.yaml (its metadata, sources and chapter order).
+
+Only `title` and `author` are required.  The rest has a default a publisher would
+accept, and the report says which were defaulted:
+
+- language `en`; publisher: the author;
+- identifier: a UUID derived from title and author, so it stays the same between
+  builds (give one of your own, and never change it between editions);
+- date (the edition's date, which also fixes every timestamp inside the books): the
+  newest post's date, which only the sources know, so the split stage records the
+  posts' dates (build/model/split-extra.json) and `book_for` reads them back;
+- rights: "© <years of the posts> <author>. All rights reserved."
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,8 +25,10 @@ import yaml
 from scripts.core.config import Field, Validator
 from scripts.core.errors import UserError
 
-REQUIRED = ("title", "author", "language", "publisher", "rights", "identifier", "date")
-OPTIONAL = ("subtitle", "description", "subjects", "sources", "chapter_order", "select")
+REQUIRED = ("title", "author")
+DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
+OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select")
+IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
@@ -43,20 +59,56 @@ class Book:
     publisher: str
     rights: str
     identifier: str
-    date: dt.date
+    date: dt.date | None              # None only before the split stage has dated the posts
     subtitle: str = ""
     description: str = ""
     subjects: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     chapter_order: str | list[str] = "chronological"
     select: Selection = field(default_factory=Selection)
+    defaulted: dict[str, str] = field(default_factory=dict)   # key -> where its value came from
 
     @property
     def lang_short(self) -> str:
         return self.language.split("-")[0]
 
 
-def load_book(path: Path | str = "manuscript/book.yaml") -> Book:
+@dataclass
+class PostDates:
+    """What the sources say that book.yaml may leave out: the posts' dates, the site's language."""
+    newest: str = ""          # ISO date
+    oldest: str = ""
+    language: str = ""
+
+    @property
+    def years(self) -> str:
+        if not self.newest:
+            return ""
+        first, last = self.oldest[:4] or self.newest[:4], self.newest[:4]
+        return first if first == last else f"{first}–{last}"
+
+    def to_dict(self) -> dict:
+        return {"newest": self.newest, "oldest": self.oldest, "language": self.language}
+
+
+def book_for(paths) -> Book:
+    """The book as every stage after split sees it: book.yaml, with the defaults the
+    sources decide (the posts' dates, recorded by the split stage) filled in.  A book
+    whose date cannot be known stops here with what to add."""
+    posts = PostDates()
+    if paths.split_extra.exists():
+        recorded = json.loads(paths.split_extra.read_text(encoding="utf-8")).get("book", {})
+        posts = PostDates(**{k: recorded.get(k, "") for k in ("newest", "oldest", "language")})
+    book = load_book(paths.book_yaml, posts)
+    if book.date is None:
+        raise UserError("the book has no date: book.yaml gives none and no post is dated",
+                        file=str(paths.book_yaml),
+                        hint="add the edition's date, e.g. 'date: \"" + dt.date.today().isoformat() + "\"'")
+    return book
+
+
+def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None = None) -> Book:
+    """book.yaml as written, defaults filled in (from `posts` where the sources decide)."""
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -84,11 +136,33 @@ def load_book(path: Path | str = "manuscript/book.yaml") -> Book:
         return check.texts(fields[key].value, f"'{key}'", hint=f"write one '- item' per line under '{key}:'")
 
     author, file_as = _author(check, fields["author"].value)
+    title = text("title")
+    defaulted: dict[str, str] = {}
+    posts = posts or PostDates()
+
+    def given_or(key: str, value: str, why: str) -> str:
+        if key in fields:
+            return text(key)
+        defaulted[key] = why
+        return value
+
+    if "date" in fields:
+        date = check.date(fields["date"].value, "'date'")
+    else:
+        date = dt.date.fromisoformat(posts.newest) if posts.newest else None
+        defaulted["date"] = f"the newest post's date ({posts.newest})" if posts.newest else "not known yet"
+    years = posts.years or (str(date.year) if date else "")
     return Book(
-        title=text("title"), subtitle=optional_text("subtitle"),
-        author=author, author_file_as=file_as, language=text("language"),
-        publisher=text("publisher"), rights=text("rights"),
-        identifier=text("identifier"), date=check.date(fields["date"].value, "'date'"),
+        title=title, subtitle=optional_text("subtitle"),
+        author=author, author_file_as=file_as,
+        language=given_or("language", posts.language or "en",
+                          f"the site's language ({posts.language})" if posts.language else "English, the default"),
+        publisher=given_or("publisher", author, "the author"),
+        rights=given_or("rights", f"© {years + ' ' if years else ''}{author}. All rights reserved.",
+                        "the author and the years of the posts"),
+        identifier=given_or("identifier", f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{title}|{author}')}",
+                            "derived from the title and the author"),
+        date=date, defaulted=defaulted,
         description=optional_text("description"),
         subjects=texts("subjects"), sources=texts("sources"),
         chapter_order=_chapter_order(check, fields.get("chapter_order")),

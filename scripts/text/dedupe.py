@@ -571,9 +571,9 @@ TEMPLATES = resources.TEMPLATES / "reports"
 
 def run(paths: BookPaths) -> str:
     """The dedupe stage: normalised.json -> deduped.json, the contributors, the audit."""
-    from scripts.core.book import load_book
+    from scripts.core.book import book_for
 
-    book = load_book(paths.book_yaml)
+    book = book_for(paths)
     articles = m.load_articles(paths.normalised_model)
     outcome = dedupe(articles, book.author, load_overrides(paths.dedupe_overrides))
     m.save_articles(paths.deduped_model, outcome.articles)

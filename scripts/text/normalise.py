@@ -361,6 +361,7 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
         "merged_posts": extra.get("merged", []),
         "page_chrome": extra.get("chrome", []),
         "left_out": extra.get("left_out", []),
+        "book_defaults": extra.get("book", {}).get("defaulted", {}),
     }
     lines = ["# Split and normalisation report", "",
              f"{len(articles)} articles; {sum(len(a.fixes) for a in articles)} fixes.", ""]
@@ -368,6 +369,9 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
         lines += ["Page chrome (not book content):", ""]
         lines += [f"- `{c['file']}:{c['line']}` {c['text']}" + (f" — {c['reason']}" if c.get("reason") else "")
                   for c in data["page_chrome"]] + [""]
+    if data["book_defaults"]:
+        lines += ["Not in book.yaml, so filled in (write the key in book.yaml to choose yourself):", ""]
+        lines += [f"- `{key}`: {why}" for key, why in data["book_defaults"].items()] + [""]
     if data["left_out"]:
         counts = Counter(item["what"] for item in data["left_out"])
         lines += ["Left out of the book (" + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "):", ""]

@@ -33,7 +33,7 @@ from pathlib import Path
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
-from scripts.core.book import Book, load_book
+from scripts.core.book import Book, PostDates, load_book
 from scripts.core.errors import UserError
 from scripts.core.config import Validator, did_you_mean, line_of
 from scripts.ingest import formats, select
@@ -800,6 +800,13 @@ class SplitResult:
     merged: list[dict]          # posts found again in another archive (or twice in one)
     chrome: list[dict]          # page-chrome lines that are not book content
     left_out: list[LeftOut] = field(default_factory=list)   # what the structured adapters left out
+    language: str = ""          # the site's language, when a structured source gives it
+
+    def post_dates(self) -> PostDates:
+        """What book.yaml may leave to the sources: the posts' dates, the site's language."""
+        dates = sorted(a.date for a in self.articles if a.date)
+        return PostDates(newest=dates[-1] if dates else "", oldest=dates[0] if dates else "",
+                         language=self.language)
 
 
 def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
@@ -816,6 +823,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
     seen: dict[str, m.Article] = {}
     articles: list[m.Article] = []
     merged, chrome, left_out = [], [], []
+    language = ""
     selected: list[tuple[Post, m.Article]] = []
     for fmt, names in _runs_of_one_format(order, by_name):
         if fmt == formats.TEXT:
@@ -829,6 +837,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
                 posts.reverse()            # archive pages list the newest post first
         else:
             read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
+            language = language or read.site.language
             left_out += read.left_out
             selected += read.posts
             posts, not_selected = select.apply(read.posts, book.select)
@@ -855,7 +864,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
         articles.sort(key=lambda a: a.date)        # every post is dated: one timeline across sources
     if isinstance(book.chapter_order, list):
         articles = _explicit_order(articles, book.chapter_order, book_file)
-    return SplitResult(articles, merged, chrome, left_out)
+    return SplitResult(articles, merged, chrome, left_out, language)
 
 
 def _runs_of_one_format(order: list[str], by_name: dict[str, Path]) -> list[tuple[str, list[str]]]:
@@ -953,8 +962,11 @@ def run(paths: BookPaths) -> str:
     result = split_sources(sources, book, str(paths.book_yaml), paths.sources_dir,
                            load_split_decisions(paths.split_decisions))
     m.save_articles(paths.split_model, result.articles)
+    posts = result.post_dates()
+    resolved = load_book(paths.book_yaml, posts)
     write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome,
-                                              "left_out": [item.to_dict() for item in result.left_out]},
+                                              "left_out": [item.to_dict() for item in result.left_out],
+                                              "book": {**posts.to_dict(), "defaulted": resolved.defaulted}},
                                              ensure_ascii=False, indent=1) + "\n")
     return (f"{len(result.articles)} articles from {len(sources)} sources"
             + (f", {len(result.merged)} repeated posts merged" if result.merged else "")

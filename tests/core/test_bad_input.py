@@ -81,7 +81,7 @@ def test_unlisted_source_is_an_error_not_a_silent_omission(tmp_path):
     ("title: [unclosed\n", "not valid YAML", 2),
     ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier: I\ndate: someday\n",
      "is not a date", 7),
-    ("title: A\nauthor: B\n", "required key 'language'", 1),   # the mapping it is missing from
+    ("title: A\n", "required key 'author'", 1),   # the mapping it is missing from
 ])
 def test_book_yaml_errors_name_file_line_and_fix(tmp_path, yaml_text, message, line):
     path = tmp_path / "book.yaml"

@@ -284,7 +284,7 @@ BOOK = ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier:
     (BOOK.replace("title:", "titel:"), 1, "unknown key 'titel' in the file", "did you mean 'title'?"),
     (BOOK + "subjets: [x]\n", 8, "unknown key 'subjets'", "did you mean 'subjects'?"),
     (BOOK + "title: Again\n", 8, "key 'title' is given twice in the file (first on line 1)", "keep one"),
-    ("# the book\n\n" + BOOK.replace("rights: R\n", ""), 3, "required key 'rights' is missing", "add 'rights: ...'"),
+    ("# the book\n\n" + BOOK.replace("title: A\n", ""), 3, "required key 'title' is missing", "add 'title: ...'"),
     (BOOK.replace("publisher: P", "publisher:"), 4, "'publisher' is empty", "write the text"),
     (BOOK.replace("title: A", "title: [A, B]"), 1, "'title' must be a text, not a list", "write the text"),
     (BOOK.replace("2026-11-23", "23/11/2026"), 7, "'date' is not a date: '23/11/2026'", "YYYY-MM-DD"),

@@ -27,7 +27,7 @@ from scripts.books import fonts as epub_fonts
 from scripts.core.atomic import write_bytes, write_text
 from scripts.books.backmatter import BackMatterSection, back_matter_sections
 from scripts.books.contributors import Person, load_people
-from scripts.core.book import Book, load_book
+from scripts.core.book import Book, book_for, load_book
 from scripts.content.chapters import Chapter, checked, load_chapters
 from scripts.books.epub.package import COVER_IMAGE, CSS_NAME, all_text, font_css, package_epub
 from scripts.core.console import progress
@@ -339,9 +339,10 @@ def nav_page(env: Environment, book: Book, pages: list[Page]) -> Page:
 
 # ---------------------------------------------------------------- the whole book
 
-def build(articles_dir: Path, book_path: Path, *, bibliography: Path | None = None,
+def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | None = None,
           contributors: Path | None = None, index_terms: Path | None = None) -> BuildResult:
-    book = load_book(book_path)
+    """`book_path`: the book.yaml, or the book already read (with its defaults resolved)."""
+    book = book_path if isinstance(book_path, Book) else load_book(book_path)
     env = _environment()
     dropped: list[Dropped] = []
     articles = load_articles(articles_dir)
@@ -410,7 +411,7 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
 
 def run(paths: BookPaths) -> str:
     """The epub stage: the chapters and the back matter -> build/anthology.epub."""
-    result = build(paths.articles, paths.book_yaml, bibliography=paths.bibliography_html,
+    result = build(paths.articles, book_for(paths), bibliography=paths.bibliography_html,
                    contributors=paths.contributors, index_terms=paths.index_terms)
     write_bytes(paths.epub, result.epub)
     write_report(result, paths.reports, paths.epub)

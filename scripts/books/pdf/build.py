@@ -33,7 +33,7 @@ from scripts.core.atomic import write_bytes, write_text
 from scripts.books.backmatter import back_matter_sections
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.contributors import Person, load_people
-from scripts.core.book import Book, load_book
+from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
 from scripts.content.sanitise import Dropped, sanitise
 
@@ -481,10 +481,10 @@ class PdfReport:
         return data
 
 
-def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Path,
+def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_path: Path,
           reports_dir: Path, contributors_path: Path | None = None,
           bibliography_path: Path | None = None, index_terms: Path | None = None) -> PdfReport:
-    book = load_book(book_path)
+    book = book_path if isinstance(book_path, Book) else load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
     dropped = [d for chapter in chapters for d in chapter.dropped]
@@ -527,7 +527,7 @@ def build(book_path: Path, articles_dir: Path, print_path: Path, screen_path: Pa
 
 def run(paths: BookPaths) -> str:
     """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
-    report = build(paths.book_yaml, paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
+    report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms)
     blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
     return (f"{report.pages} pages{blank} in {report.passes} pass(es) -> "
