@@ -2,6 +2,7 @@
 #
 #   make                      the demo book (manuscript/ -> build/)
 #   make BOOK=~/my-blog       a book folder of your own (-> ~/my-blog/build/)
+#   make new BOOK=~/my-blog FROM=export.xml   start that folder from a blog
 #   make pdf, make epub, ...  one stage and what it needs; `make help` lists them
 #
 # The stages, their inputs and outputs are one table (scripts/stages.py).  Their rules
@@ -30,7 +31,7 @@ ifneq ($(words $(BOOK) $(BUILD)),2)
 $(error the book folder '$(BOOK)' (or the build folder) has a space in its path, which make cannot handle: rename it, or run .venv/bin/anthology build --book "DIR", which can)
 endif
 
-.PHONY: all books setup check-system test-system clean test check help bench fresh-check kill-trials
+.PHONY: all books setup check-system test-system clean test check help bench fresh-check kill-trials new
 
 all: books
 
@@ -63,8 +64,9 @@ test-system:
 
 # Generated rules: one per stage (split, normalise, dedupe, notes, articles, html,
 # bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, cover).
-# `clean` and `help` need no rules, and must not build the virtualenv to get them.
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+# `clean` and `help` need no rules, and must not build the virtualenv to get them; `new`
+# makes the book folder the rules would be generated from.
+ifeq ($(filter clean help new,$(MAKECMDGOALS)),)
 include $(RULES)
 endif
 
@@ -79,6 +81,12 @@ check-a11y: | test-system
 
 help: | $(STAMP)
 	@$(ANTHOLOGY) --help
+
+# A book of your own from a blog: the export (or folder of posts) is copied into
+# BOOK/sources/, BOOK/book.yaml and BOOK/index.yaml are written for you to edit.
+new: | $(STAMP)
+	@test -n "$(FROM)" || { echo "error: say where the blog is: make new BOOK=DIR FROM=export.xml (or a folder of posts or pages)"; exit 2; }
+	@$(ANTHOLOGY) new "$(BOOK)" --from "$(FROM)"
 
 clean:
 	rm -rf $(BUILD)

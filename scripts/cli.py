@@ -3,6 +3,7 @@
     anthology split                     run one stage on the demo book (manuscript/)
     anthology build --book ~/my-blog    every build stage in order, for another book folder
     anthology make-rules                the Make rules generated from the stage table
+    anthology new ~/my-blog --from export.xml   start a book folder from a blog
 
 Make is the incremental driver (it calls these subcommands only for what changed);
 this command is what it calls, and what a user can run by hand.
@@ -41,6 +42,12 @@ def parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("make-rules", parents=[common],
                                 help="write the Make rules generated from the stage table")
     rules.add_argument("--out", type=Path, required=True, help="the makefile to write")
+    new = commands.add_parser("new", help="start a book folder from a blog (export, posts, pages or scrape)",
+                              description="Copy the blog into DIR/sources/, write DIR/book.yaml from what "
+                                          "the sources say, and seed DIR/index.yaml from the index candidates.")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new book folder")
+    new.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
+                     help="a WordPress export (.xml), a folder of Markdown posts, saved .html pages or a .txt scrape")
     return top
 
 
@@ -57,6 +64,11 @@ def run_stage(stage: Stage, paths: BookPaths) -> None:
 @cli
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "new":
+        from scripts.ingest.starter import new_book
+        with stage_line("new") as line:
+            line.summary = new_book(args.folder, args.source)
+        return 0
     paths = BookPaths.of(args.book, args.build)
     if args.command == "make-rules":
         from scripts.makerules import write_rules

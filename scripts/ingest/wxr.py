@@ -148,8 +148,11 @@ def _parse(path: Path, name: str) -> etree._Element:
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as error:
-        cut = "the file ends before the export does" if "end of data" in str(error).lower() or \
-            "premature end" in str(error).lower() else f"the XML is damaged ({error.msg})"
+        # An error on the file's last lines, or at its end, is a file cut short (a download
+        # or a copy that stopped), whatever libxml2 calls it.
+        at_end = (error.lineno or 0) >= text.count("\n") or "end of data" in str(error).lower() \
+            or "premature end" in str(error).lower()
+        cut = "the file ends before the export does" if at_end else f"the XML is damaged ({error.msg})"
         raise UserError(f"not a readable WordPress export: {cut}", file=name,
                         line=error.lineno or None, hint=HINT) from None
     if etree.QName(root).localname != "rss":
