@@ -1,5 +1,5 @@
 """Nothing is lost from a structured source either: every word of every published post of
-a WordPress export ends up in the book (a chapter block, its front matter, a note) or in
+a WordPress export, and of every Markdown post, ends up in the book (a chapter block, its front matter, a note) or in
 a report (a block dedupe took out, an item the adapter left out, with its reason).
 
 The source is read here independently of the adapter (lxml over the export, the post's
@@ -128,3 +128,45 @@ def test_the_check_can_fail(tmp_path):
         article.removed = []                      # the caption dedupe took out, forgotten
     m.save_articles(caption_lost, articles)
     assert published_words(book / "sources" / "export.xml") - accounted_words(build)
+
+
+MARKDOWN_POSTS = {
+    "2021-03-04-cases.md": "---\ntitle: \"Cases: a study\"\n---\n\nThe opening cites a case.[^1] It goes on\n"
+                           "over two lines.\n\n## A heading\n\n- a point\n- another point[^b]\n\n"
+                           "> Quoted words here.\n\n| Year | Sales |\n|---|---|\n| 2020 | five |\n\n"
+                           "{% include signup.html %}\n\n```\ncode stays code\n```\n\n"
+                           "[^1]: *Smith v Jones*, <https://example.org/case>.\n[^b]: A longer note\n    that wraps.\n",
+    "2021-04-01-second.md": "+++\ntitle = \"Second\"\n+++\n\nPlain text <b>with</b> raw HTML.\n\n"
+                            "{{< figure src=\"a.jpg\" caption=\"The map caption\" >}}\n",
+}
+
+
+def markdown_words(folder: Path) -> Counter:
+    """What a reader of the site sees: the title and the text pandoc renders, generator
+    markup aside (its tags are the site's templates, not the post's words)."""
+    import pypandoc
+    total: Counter = Counter()
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        fence = text.split("\n", 1)[0]
+        front, _, body = text[len(fence) + 1:].partition(f"\n{fence}\n")
+        title = re.search(r"title\s*[:=]\s*\"?(.+?)\"?\s*$", front, re.M).group(1)
+        body = re.sub(r"\{%.*?%\}|\{\{<.*?>\}\}", " ", body, flags=re.S)
+        plain = pypandoc.convert_text(body, "plain", format="commonmark_x")
+        # pandoc's plain text numbers the notes "[1]": the book's own note marks, not words
+        total += words(title) + words(re.sub(r"\[\d+\]", " ", plain))
+    # the shortcode's caption is the post's text too
+    total += words("The map caption")
+    return total
+
+
+def test_every_word_of_markdown_posts_is_in_the_book_or_a_report(tmp_path):
+    book = a_book(tmp_path)
+    posts = book / "sources" / "_posts"
+    posts.mkdir()
+    for name, text in MARKDOWN_POSTS.items():
+        (posts / name).write_text(text, encoding="utf-8")
+    build = tmp_path / "build"
+    run_text_stages(book, build)
+    missing = markdown_words(posts) - accounted_words(build)
+    assert not missing, f"words that went nowhere: {missing.most_common(10)}"
