@@ -13,11 +13,12 @@ from scripts.core.errors import UserError
 
 # Private-use code points carry the model's note sentinels: none may come from a source.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-# C0 controls other than tab and newline are never text (a NUL says "binary file"), nor
+# C0 controls other than tab and newline are never text (a NUL says "binary file"), nor the
+# C1 controls (U+0080-U+009F: what is left of doubly encoded UTF-8, "mojibake"), nor
 # are the bidirectional embeddings and overrides (U+202A-U+202E): they make a line show
 # its letters in an order other than the one it stores ("Trojan Source").  The isolates
 # (U+2066-U+2069), which right-to-left text does use, stay.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Post:
     selection (categories, tags, dates) is decided on."""
     title: str
     date: str = ""                     # ISO 8601 date, "" when the source gives none
+    when: str = ""                     # the full timestamp, when known: orders the posts of one day
     slug: str = ""                     # the source's own slug (WordPress post_name, file name)
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)

@@ -38,6 +38,8 @@ def detect(path: Path, name: str) -> str:
                         file=name, hint=f"name it after its format: {READABLE} "
                                         "(a WordPress export is .xml, a text scrape .txt)")
     fmt = EXTENSIONS[suffix]
+    if fmt == HTML and (head.startswith("---\n") or head.startswith("+++\n")):
+        return MARKDOWN               # a Jekyll or Hugo post written in HTML, with front matter
     if fmt == WXR:
         if head.startswith("<!doctype html") or head.startswith("<html"):
             raise UserError("this .xml file is an HTML page, not a WordPress export", file=name,

@@ -65,6 +65,23 @@ class Content:
         return sum(1 for b in self.blocks if b.kind == m.NOTE)
 
 
+TEXTILE_NOTE = re.compile(r"^(<p>)?fn(\d{1,3})\.[ \t]+(.*?)(</p>)?$", re.M)
+
+
+def textile_notes(content: str) -> str:
+    """Posts written with the Textile plugin keep its notes: "word[1]" in the text and a
+    paragraph "fn1. The note." below (or "<p>fn1. ...</p>" once converted to HTML).  Each
+    cited number with such a paragraph becomes a linked note; a bracketed number with no
+    fn paragraph stays text.  Lines are kept one for one."""
+    numbers = {match.group(2) for match in TEXTILE_NOTE.finditer(content)}
+    if not numbers:
+        return content
+    content = TEXTILE_NOTE.sub(lambda mt: f'<p id="textile-fn{mt.group(2)}">{mt.group(3)}</p>', content)
+    return re.sub(r"(?<=\S)\[(\d{1,3})\]",
+                  lambda mt: f'<sup><a href="#textile-fn{mt.group(1)}">{mt.group(1)}</a></sup>'
+                  if mt.group(1) in numbers else mt.group(0), content)
+
+
 def parse_fragment(markup: str) -> etree._Element:
     """A fragment of HTML as one element tree (a <div> around it).  The HTML parser
     never fetches anything and never expands entities beyond HTML's own."""
@@ -152,6 +169,7 @@ class _Converter:
     # ------------------------------------------------------------ the walk
 
     def run(self, root) -> Content:
+        _wrap_loose_text(root)
         if self.positions:
             self.map_positions(root)
         self.find_notes(root)
@@ -415,47 +433,43 @@ class _Converter:
             self.skip.add(parent)
 
     def find_unlinked_notes(self, root) -> None:
-        """Superscript numbers with no links, and a numbered list under a "Notes" heading at
-        the end of the post: linked by number when every superscript has its note."""
-        notes_heading = None
-        for el in root.iter():
-            if _tag(el) in HEADINGS | {"p", "strong", "b"} and NOTES_HEADINGS.match(
-                    normalise_space(el.text_content())):
-                notes_heading = el
-        if notes_heading is None:
+        """Notes written by hand, without links: superscripts in the text (1, 2 or †, ‡) and,
+        at the end of the post, after a "Notes" heading or a rule (<hr>), a numbered list or
+        paragraphs that open with the same labels.  Linked label by label, in order, and only
+        when every note is cited: otherwise the superscripts stay text (m², 1st)."""
+        start = _hand_notes_start(root)
+        if start is None:
             return
         order = {el: i for i, el in enumerate(root.iter())}
-        block = notes_heading
-        while block.getparent() is not None and block.getparent() is not root and _tag(block) not in HEADINGS | {"p"}:
-            block = block.getparent()
-        items: dict[int, etree._Element] = {}
-        for sibling in block.itersiblings():
+        items: dict[str, etree._Element] = {}
+        for sibling in start.itersiblings():
             if _tag(sibling) == "ol":
-                start = _int(sibling.get("start"), 1)
+                first = _int(sibling.get("start"), 1)
                 for k, li in enumerate(li for li in sibling if _tag(li) == "li"):
-                    items.setdefault(start + k, li)
-            elif _tag(sibling) == "p":
-                match = re.match(r"\s*\[?(\d{1,3})[\].)]?\s", sibling.text_content())
-                if match:
-                    items.setdefault(int(match.group(1)), sibling)
-        sups = [s for s in root.iter("sup") if order[s] < order[block]
-                and re.fullmatch(r"\[?\d{1,3}\]?", normalise_space(s.text_content()))]
-        # The references cite 1, 2, ... N in order; a superscript out of that sequence is
-        # text (m², a footnote-style ordinal), and every note must be cited.
-        cited: list[tuple[etree._Element, int]] = []
+                    items.setdefault(str(first + k), li)
+            elif _tag(sibling) in ("p", "div", "li"):
+                label = _leading_label(sibling)
+                if label:
+                    items.setdefault(label, sibling)
+        labels = list(items)
+        sups = [s for s in root.iter("sup") if order[s] < order[start] and s not in self.skip
+                and HAND_LABEL.fullmatch(normalise_space(s.text_content()).strip("[]"))]
+        cited: list[tuple[etree._Element, str]] = []
         for sup in sups:
-            if int(normalise_space(sup.text_content()).strip("[]")) == len(cited) + 1:
-                cited.append((sup, len(cited) + 1))
-        if not cited or sorted(items) != list(range(1, len(cited) + 1)):
+            if len(cited) < len(labels) and normalise_space(sup.text_content()).strip("[]") == labels[len(cited)]:
+                cited.append((sup, labels[len(cited)]))
+        if not labels or len(cited) != len(labels):
             return
-        for sup, number in cited:
-            self.refs[sup] = items[number]
-        self.skip.add(block)
-        for item in items.values():
-            if item not in self.refs.values():
-                self.leave_out(item, "unreferenced-note", item.text_content(),
-                               "in the post's notes list, but nothing in the text refers to it")
-                self.skip.add(item)
+        # A superscript left over that reads as the next note (the list has N, the text
+        # cites N+1) says the list and the text disagree: then nothing is linked.
+        used = {sup for sup, _ in cited}
+        if labels[-1].isdigit() and any(normalise_space(s.text_content()).strip("[]") == str(len(labels) + 1)
+                                        for s in sups if s not in used):
+            return
+        for sup, label in cited:
+            self.refs[sup] = items[label]
+        if NOTES_HEADINGS.match(normalise_space(start.text_content())):
+            self.skip.add(start)
 
     def note_text(self, item) -> str:
         """A note's text without its number label and its link back to the text.  A link's
@@ -489,6 +503,63 @@ class _Converter:
             parts.append(child.tail or "")
         text = "".join(parts)
         return f" {text} " if tag in BLOCK_TAGS else text
+
+
+def _wrap_loose_text(root) -> None:
+    """Text sitting straight in the post after a block element ("<hr />\n<sup>†</sup> A
+    note", common in hand-written HTML) becomes a paragraph of its own, as a browser shows
+    it, so that it can be recognised (a note) and located (its line)."""
+    for child in list(root):
+        if _tag(child) in ("div", "section", "article", "main", "body"):
+            _wrap_loose_text(child)                    # wrappers (pandoc's positions, a theme's)
+        if not _tag(child) or _tag(child) not in BLOCK_TAGS:
+            continue
+        inline = []
+        for following in child.itersiblings():
+            if not _tag(following) or _tag(following) in BLOCK_TAGS or _tag(following) in UNREAD:
+                break
+            inline.append(following)
+        if not (child.tail or "").strip() and not any(normalise_space(el.text_content()) for el in inline):
+            continue
+        paragraph = lxml_html.Element("p")
+        paragraph.text, child.tail = child.tail, None
+        paragraph.sourceline = child.sourceline
+        for following in inline:
+            paragraph.append(following)          # moves it, its tail with it
+        child.addnext(paragraph)
+
+
+HAND_LABEL = re.compile(r"\d{1,3}|[*†‡§¶]{1,3}")
+
+
+def _leading_label(element) -> str:
+    """The label a hand-written note opens with: <sup>2</sup>, "2.", "[2]", "†"."""
+    first = element[0] if len(element) and not (element.text or "").strip() else None
+    if first is not None and _tag(first) == "sup":
+        label = normalise_space(first.text_content()).strip("[]")
+        return label if HAND_LABEL.fullmatch(label) else ""
+    match = re.match(r"\s*\[?(\d{1,3}|[*†‡§¶]{1,3})[\].)]?\s", element.text_content())
+    return match.group(1) if match else ""
+
+
+def _hand_notes_start(root):
+    """Where hand-written notes begin: the last "Notes" heading (or a paragraph or bold line
+    saying only that), else the last rule after which every paragraph opens with a label."""
+    heading = None
+    for el in root.iter():
+        if _tag(el) in HEADINGS | {"p", "strong", "b"} and NOTES_HEADINGS.match(normalise_space(el.text_content())):
+            heading = el
+    if heading is not None:
+        while heading.getparent() is not None and heading.getparent() is not root \
+                and _tag(heading) not in HEADINGS | {"p"}:
+            heading = heading.getparent()
+        return heading
+    rules = [el for el in root.iter("hr")]
+    for rule in reversed(rules):
+        after = [s for s in rule.itersiblings() if _tag(s) and normalise_space(s.text_content())]
+        if after and all(_tag(s) in ("p", "div", "ol") and (_tag(s) == "ol" or _leading_label(s)) for s in after):
+            return rule
+    return None
 
 
 def _position_line(position: str) -> int:

@@ -18,6 +18,7 @@ paired shortcode's tags stays.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -44,18 +45,71 @@ DATE_KEYS = ("date", "Date", "pubDate", "published", "publishDate", "pubdate", "
 SUMMARY_KEYS = ("description", "summary", "excerpt", "subtitle", "lede")
 
 
+NOT_POSTS = {"readme": "the repository's read-me", "license": "the licence file", "licence": "the licence file",
+             "changelog": "a change log", "contributing": "the contributors' guide",
+             "404": "the site's 'page not found' page", "_index": "a section's list page (Hugo, Zola)"}
+
+
+def not_a_post(name: str, names: set[str]) -> str:
+    """Why a Markdown file of a site is not a post ("" when it is one).  An index.md beside
+    other posts is the folder's list page; alone in its folder it is a page bundle's post."""
+    path = Path(name)
+    stem = path.stem.lower()
+    if stem in NOT_POSTS:
+        return NOT_POSTS[stem]
+    if stem == "index":
+        folder = path.parent.as_posix()
+        siblings = [n for n in names if n != name and Path(n).parent.as_posix() == folder]
+        if siblings:
+            return "the folder's list page (an index beside its posts)"
+    return ""
+
+
 def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
     """Every post of the run, its body converted in one pandoc batch."""
     result = Read()
     parsed = []
+    names = {name for _, name in sources}
     for path, name in sources:
+        reason = not_a_post(name, names)
+        if reason:
+            titled = re.search(r"^title\s*[:=]\s*[\"']?(.+?)[\"']?\s*$", clean_text(read_text(path, "Markdown post", HINT))[:3000], re.M)
+            result.left_out.append(LeftOut(name, 1, "not-a-post", titled.group(1) if titled else name,
+                                           f"{name}: {reason}"))
+            continue
         post = _front(path, name, result)
         if post is not None:
             parsed.append(post)
-    bodies = convert_many([Document(p.body, name=p.name) for p in parsed], reader=READER, writer="html")
+    bodies = to_html([Document(p.body, name=p.name) for p in parsed])
     for post, html in zip(parsed, bodies):
         _article(post, html, taken, book, result)
     return result
+
+
+def to_html(documents: list[Document]) -> list[str]:
+    """Markdown -> HTML whose blocks carry their source lines.  `sourcepos` also wraps every
+    inline in a positioned span, which would cut raw inline HTML apart (`<a href="#fn1">`
+    and its `</a>` in different spans): the spans are unwrapped in the AST between two
+    batched pandoc runs, and the blocks keep their positions."""
+    asts = convert_many(documents, reader=READER, writer="json")
+    unwrapped = [Document(json.dumps(_unwrap_inline_positions(json.loads(ast))), name=d.name)
+                 for ast, d in zip(asts, documents)]
+    return convert_many(unwrapped, reader="json", writer="html")
+
+
+def _unwrap_inline_positions(node):
+    if isinstance(node, list):
+        out = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == "Span" and \
+                    any(key == "wrapper" for key, _ in item["c"][0][2]):
+                out += _unwrap_inline_positions(item["c"][1])
+            else:
+                out.append(_unwrap_inline_positions(item))
+        return out
+    if isinstance(node, dict):
+        return {key: _unwrap_inline_positions(value) for key, value in node.items()}
+    return node
 
 
 class _Parsed:
@@ -95,7 +149,7 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
         result.left_out.append(LeftOut(name, 1, "draft", str(title or name), "marked as a draft in its front matter"))
         return None
     parsed.meta["title"] = title
-    parsed.body = _generator_markup(parsed.body, name, body_line, parsed.left_out)
+    parsed.body = html_content.textile_notes(_generator_markup(parsed.body, name, body_line, parsed.left_out))
     return parsed
 
 
@@ -149,6 +203,12 @@ def _date(meta: dict, name: str) -> str:
                 return dt.datetime.strptime(value.strip(), form).date().isoformat()
             except ValueError:
                 continue
+    # Zola and some Hugo sites date a post only by its permalink: path = "2014/12/12/slug".
+    for key in ("path", "url", "permalink"):
+        link = meta.get(key)
+        found = re.match(r"/?(\d{4})[/-](\d\d)[/-](\d\d)(?:/|-|$)", str(link)) if link else None
+        if found:
+            return "-".join(found.groups())
     match = FILE_DATE.match(Path(name).name)
     return "-".join(match.groups()) if match else ""
 

@@ -69,6 +69,7 @@ BLOCK_START = re.compile(r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|th
                          r"figure|figcaption|hr|dl|dt|dd|section|article|aside|header|footer|nav|"
                          r"address|form|iframe|script|style|!--|\?|center|details|summary|"
                          r"caption|colgroup|video|audio|object|embed|noscript)\b", re.I)
+RULE_THEN_TEXT = re.compile(r"^(\s*<hr\b[^>]*>[ \t]*\n)(?=[ \t]*[^\s<]|[ \t]*<(?:sup|a|em|strong|b|i)\b)", re.I)
 URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
 
@@ -98,6 +99,9 @@ def read(path: Path, name: str, taken: set[str], book: Book) -> Read:
     items = channel.findall("item")
     for item in items:
         _read_item(item, wp, name, taken, pages, book_author, result)
+    # An export lists items by id, not by date: the posts in the order they were written
+    # (to the minute: several posts of one day keep their order).
+    result.posts.sort(key=lambda pair: pair[0].when or pair[0].date or "9999")
     if not items:
         raise UserError("the export holds no posts or pages at all, only the site's settings "
                         "(authors, categories, tags)", file=name, line=channel.sourceline,
@@ -225,7 +229,12 @@ def _read_item(item, wp: str, name: str, taken: set[str], pages: bool, book_auth
     body = html_content.convert(markup, name, content_line)
     result.left_out.extend(body.left_out)
     if not any(b.kind in m.BODY_KINDS for b in body.blocks):
-        leave("empty", "the post has no text (only pictures, embeds or nothing)")
+        pictures = [i for i in body.left_out + left_out if i.what in ("image", "embed", "shortcode")]
+        if pictures:
+            leave("image-only", f"the post is only pictures or embeds ({len(pictures)}), and the book has "
+                                "none: its captions are in the report")
+        else:
+            leave("empty", "the post has no text")
         return
     date = _date(item, wp)
     if not title:
@@ -255,10 +264,15 @@ def _read_item(item, wp: str, name: str, taken: set[str], pages: bool, book_auth
     for category in item.findall("category"):
         terms.setdefault(category.get("domain", "category"), []).append(
             html_content.normalise_space(_entities(category.text or "")))
-    post = Post(title=title, date=date, slug=_text(item, f"{{{wp}}}post_name"),
+    post = Post(title=title, date=date, when=_timestamp(item, wp), slug=_text(item, f"{{{wp}}}post_name"),
                 authors=[author] if author else [], categories=terms["category"],
                 tags=terms["post_tag"], line=line)
     result.posts.append((post, article))
+
+
+def _timestamp(item, wp: str) -> str:
+    value = _text(item, f"{{{wp}}}post_date")
+    return value if re.match(r"\d{4}-\d\d-\d\d", value) and not value.startswith("0000") else ""
 
 
 def _meta(item, wp: str, key: str) -> str:
@@ -330,6 +344,7 @@ def prepare_content(content: str, name: str, first_line: int, footnotes_meta: st
                      flags=re.S | re.I)
     # Footnotes Made Easy writes a note as ((text)) in the post.
     content = re.sub(r"\(\(([^()]+?)\)\)", lambda mt: footnote(mt.group(1)), content)
+    content = html_content.textile_notes(content)
     content = _shortcodes(content, name, line_at, left_out)
     content = _auto_embeds(content, name, first_line, left_out)
     content = autop(content)
@@ -399,6 +414,10 @@ def autop(content: str) -> str:
     for chunk in chunks:
         if not chunk.strip() or chunk.startswith("\n") and not chunk.strip():
             out.append(chunk)
+        elif RULE_THEN_TEXT.match(chunk):
+            # "<hr />" on its own line, then text: the text is a paragraph of its own.
+            rule = RULE_THEN_TEXT.match(chunk).group(1)
+            out.append(rule + autop(chunk[len(rule):]))
         elif BLOCK_START.match(chunk) or chunk.strip().startswith("\x00"):
             out.append(chunk)
         else:

@@ -34,6 +34,7 @@ def _context(text: str, start: int, end: int) -> str:
 
 NO_BREAK_SPACES = re.compile("[\u00a0\u202f\u2007]")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
 
 
 def fix_spaces(text: str) -> str:
@@ -62,6 +63,8 @@ def fix_dashes_and_ellipses(text: str) -> str:
 #  most blocks need none of them, and the test is much cheaper than the rule)
 CHARACTER_RULES = (
     ("private-use-character", lambda t: PRIVATE_USE.sub("", t), lambda t: max(t, default=" ") >= "\ue000"),
+    # Control characters are never text, and the chapter's YAML front matter refuses them.
+    ("control-character", lambda t: CONTROL.sub("", t), lambda t: CONTROL.search(t)),
     ("no-break-space", lambda t: NO_BREAK_SPACES.sub(" ", t), lambda t: NO_BREAK_SPACES.search(t)),
     ("whitespace", fix_spaces, lambda t: "  " in t or "\t" in t or " ," in t or " ;" in t or " :" in t
      or t[:1].isspace() or t[-1:].isspace()),

@@ -167,3 +167,14 @@ def test_table_rows_keep_their_case():
     texts = [b.text for b in article.blocks]
     assert texts[0].startswith("rustc") and texts[2].startswith("CRATE") and texts[3].startswith("x86_64")
     assert texts[1].startswith("The narrative")           # an ordinary paragraph is still repaired
+
+
+def test_control_characters_leave_the_text_and_each_removal_is_recorded():
+    from scripts.core import model as m
+    from scripts.text.normalise import Corpus, normalise_article
+    article = m.Article(slug="s", source_file="f.txt", first_line=1, last_line=1, blocks=[
+        m.Block(m.PARAGRAPH, "Mojibake\u009d ends here, a bell\u0007 and an override \u202eNot\u202c.",
+                m.SourceRef("f.txt", 1, 1), id="b0")])
+    normalise_article(article, Corpus([]))
+    assert article.blocks[0].text == "Mojibake ends here, a bell and an override Not."
+    assert [f.kind for f in article.fixes] == ["control-character"]
