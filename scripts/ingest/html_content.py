@@ -65,7 +65,7 @@ class Content:
         return sum(1 for b in self.blocks if b.kind == m.NOTE)
 
 
-TEXTILE_NOTE = re.compile(r"^(<p>)?fn(\d{1,3})\.[ \t]+(.*?)(</p>)?$", re.M)
+TEXTILE_NOTE = re.compile(r"^[ \t]*(<p>)?fn(\d{1,3})\.[ \t]+(.*?)(</p>)?$", re.M)
 
 
 def textile_notes(content: str) -> str:
@@ -412,6 +412,8 @@ class _Converter:
         not a cited note is recorded as left out."""
         if container is None or _tag(container) not in ("ol", "ul", "div", "section", "aside", "footer"):
             return
+        if _tag(container) not in ("ol", "ul") and not re.search(r"foot|note", _classes(container)):
+            return          # notes that are paragraphs of the post itself: only they leave
         for child in container:
             if not _tag(child) or child in self.note_items:
                 continue
@@ -454,6 +456,12 @@ class _Converter:
         labels = list(items)
         sups = [s for s in root.iter("sup") if order[s] < order[start] and s not in self.skip
                 and HAND_LABEL.fullmatch(normalise_space(s.text_content()).strip("[]"))]
+        if labels and not sups:
+            # No superscripts at all: the references may be the labels themselves, glued to
+            # the text ("relation.†", "excluded1."), as a migration that lost the <sup> leaves
+            # them.  Each label must then be found once, in order, glued after a word or a
+            # stop; the finds become superscripts and are linked below.
+            sups = _glued_references(root, start, labels)
         cited: list[tuple[etree._Element, str]] = []
         for sup in sups:
             if len(cited) < len(labels) and normalise_space(sup.text_content()).strip("[]") == labels[len(cited)]:
@@ -527,6 +535,62 @@ def _wrap_loose_text(root) -> None:
         for following in inline:
             paragraph.append(following)          # moves it, its tail with it
         child.addnext(paragraph)
+
+
+def _text_slots(element, stop, slots: list) -> bool:
+    """(element, "text"|"tail") in reading order up to `stop`; False once `stop` is reached."""
+    if element is stop:
+        return False
+    if _tag(element) in ("pre", "code", "a"):
+        pass                                           # a label inside code or a link is not a reference
+    else:
+        slots.append((element, "text"))
+        for child in element:
+            if not _tag(child):
+                slots.append((child, "tail"))
+                continue
+            if not _text_slots(child, stop, slots):
+                return False
+            slots.append((child, "tail"))
+    return True
+
+
+def _glued_references(root, start, labels: list[str]) -> list:
+    slots: list = []
+    _text_slots(root, start, slots)
+    found = []
+    position = 0                                       # (slot index, offset) of the last find
+    where = [0, 0]
+    for label in labels:
+        pattern = re.compile((r"(?<=[a-z.,;:!?)”’\"'])" if label.isdigit() else r"(?<=[\w.,;:!?)”’\"'])")
+                             + re.escape(label) + r"(?=[\s.,;:!?)]|$)")
+        hit = None
+        for index in range(where[0], len(slots)):
+            element, attribute = slots[index]
+            text = getattr(element, attribute) or ""
+            match = pattern.search(text, where[1] if index == where[0] else 0)
+            if match:
+                hit = (index, match)
+                break
+        if hit is None:
+            return []
+        found.append((slots[hit[0]], hit[1]))
+        where = [hit[0], hit[1].end()]
+    # Every label found, in order: make each find a <sup> of its own (right to left within
+    # one text, so the earlier offsets stay right).
+    sups = []
+    for (element, attribute), match in reversed(found):
+        text = getattr(element, attribute)
+        sup = lxml_html.Element("sup")
+        sup.text = match.group(0)
+        sup.tail = text[match.end():]
+        setattr(element, attribute, text[:match.start()])
+        if attribute == "text":
+            element.insert(0, sup)
+        else:
+            element.addnext(sup)
+        sups.append(sup)
+    return list(reversed(sups))
 
 
 HAND_LABEL = re.compile(r"\d{1,3}|[*†‡§¶]{1,3}")

@@ -22,7 +22,7 @@ from scripts.core import model as m
 from scripts.core.paths import BookPaths
 from scripts.dev.synth_wxr import write_export
 from scripts.stages import TEXT_STAGES
-from tests.conftest import SOURCES, run_stages
+from tests.conftest import ROOT, SOURCES, run_stages
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "wxr-small.xml"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -169,4 +169,24 @@ def test_every_word_of_markdown_posts_is_in_the_book_or_a_report(tmp_path):
     build = tmp_path / "build"
     run_text_stages(book, build)
     missing = markdown_words(posts) - accounted_words(build)
+    assert not missing, f"words that went nowhere: {missing.most_common(10)}"
+
+
+@pytest.mark.parametrize("page", ["cc-techblog-html/entries/draft-metadata-for-public-domain-mark/index.html",
+                                  "buccola-html/the-semantics-of-unless/index.html"])
+def test_every_word_of_a_saved_page_is_in_the_book_or_a_report(tmp_path, page):
+    """The post and everything around it (menus, sidebars, comments, footer) are accounted
+    for: the post in the book, the site in the report, region by region."""
+    source = ROOT / "tests" / "corpus" / page
+    book = a_book(tmp_path)
+    shutil.copy(source, book / "sources" / "page.html")
+    build = tmp_path / "build"
+    run_text_stages(book, build)
+    tree = lxml_html.document_fromstring(source.read_bytes())
+    for element in list(tree.iter("script", "style", "noscript", "template", "head")):
+        element.drop_tree()
+    for anchor in list(tree.iter("a")):          # note numbers become the book's note marks
+        if anchor.get("href", "").startswith("#") and re.fullmatch(r"\W*\d{1,3}\W*", anchor.text_content()):
+            anchor.drop_tree()
+    missing = words(tree.text_content()) - accounted_words(build)
     assert not missing, f"words that went nowhere: {missing.most_common(10)}"
