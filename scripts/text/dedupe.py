@@ -39,33 +39,41 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, combinations
+from itertools import combinations, groupby
 
 
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core import model as m
 from scripts.core.atomic import write_text
+from scripts.core.reports import json_text
 from scripts.core.errors import UserError
 from scripts.text.dedupe_audit import audit, render_html
 from scripts.text.dedupe_keys import BlockKeys, Overrides, block_keys, block_ref, load_overrides, tail_key
 from scripts.text.wording import (MIN_WORDS, comparable, containment, find_run, is_title_case,
-                                  opens_with, shingles_of, similarity, words_at)
+                                  meaning_changes, opens_with, same_characters, shingles_of,
+                                  similarity, words_at)
 
 # A shingle found in more blocks than this is a stock phrase ("at the same time
 # as the"); it cannot tell two blocks apart, so it does not propose pairs.
 RARE_MAX = 30
 # Below this share of shared shingles a pair is not worth comparing word by word.
 CANDIDATE_CONTAINMENT = 0.3
+# A block with this share of its wording in another article's block is a paragraph the
+# author used again (listed for the editor, never removed); below it, shared phrasing.
+REUSED_ELSEWHERE = 0.6
 NEAR_DUPLICATE = 0.9      # difflib ratio of the case-folded words
 PULL_QUOTE_SIMILAR = 0.8  # a Title-Case copy or a pull quote may be reworded a little more
 SIDEBAR_CONTAINED = 0.8   # share of a side-box paragraph's shingles found in one body paragraph
 
 # Running text: the blocks that can be copies of one another.
 TEXT_KINDS = frozenset({m.PARAGRAPH, m.NUMBERED, m.BULLET, m.SIDEBAR, m.PULL_QUOTE})
+# Roles set apart from the body: their copies of body text go whatever the source.
+SET_APART = frozenset({m.SIDEBAR, m.PULL_QUOTE})
 # Which copy stays when two are the same: the body's, then the side box's, then the pull quote's.
 ROLE_RANK = {m.PARAGRAPH: 0, m.NUMBERED: 0, m.BULLET: 0, m.SIDEBAR: 1, m.PULL_QUOTE: 2}
 # Roles that never stay in a chapter, whatever their text.
@@ -121,8 +129,11 @@ class ShingleIndex:
 
     def __init__(self, entries: list[Entry]):
         self.entries = entries
-        counts = Counter(chain.from_iterable(entry.shingles for entry in entries))
-        shared = {shingle for shingle, count in counts.items() if count > 1}
+        seen: set[int] = set()
+        shared: set[int] = set()
+        for entry in entries:                  # set operations in C, no per-shingle Python loop
+            shared |= entry.shingles & seen
+            seen |= entry.shingles
         self.postings: dict[int, list[int]] = defaultdict(list)
         for number, entry in enumerate(entries):
             for shingle in entry.shingles & shared:
@@ -136,15 +147,52 @@ class ShingleIndex:
                 postings.remove(number)
         self.entries[number] = entry
 
+    def _rare(self, postings: list[int]) -> bool:
+        return len(postings) <= RARE_MAX
+
     def candidates(self) -> list[tuple[int, int, int]]:
-        """(a, b, shared) for every pair sharing enough rare shingles that one may copy the other."""
+        """(a, b, shared) for every pair of blocks of ONE article sharing enough rare shingles
+        that one may copy the other (only a copy inside an article is ever taken out)."""
+        article_of = [entry.article for entry in self.entries]
         shared: Counter = Counter()
         for postings in self.postings.values():
-            if len(postings) <= RARE_MAX:
-                shared.update(combinations(postings, 2))     # counted in C, not in a Python loop
+            if self._rare(postings):
+                # Postings are in entry order, and entries in article order: each run of one
+                # article's entries gives that article's pairs, counted in C.
+                for _, run in groupby(postings, key=article_of.__getitem__):
+                    run = list(run)
+                    if len(run) > 1:
+                        shared.update(combinations(run, 2))
         sizes = [len(entry.shingles) for entry in self.entries]
         return sorted((a, b, count) for (a, b), count in shared.items()
                       if count >= CANDIDATE_CONTAINMENT * min(sizes[a], sizes[b]))
+
+    def reused_across_articles(self, share: float) -> list[tuple[int, int]]:
+        """(a, b) for blocks of different articles where `share` of the smaller block's
+        shingles are rare shingles of the other: a paragraph the author used again.
+
+        A prefix filter instead of counting every pair: if the smaller block A shares
+        k >= share*|A| of its rare shingles with B, then B holds at least one of A's
+        len(rare) - k + 1 rarest ones, so only the postings of those few are looked at,
+        and each pair they propose is checked with one set intersection."""
+        rare = {s for s, postings in self.postings.items() if len(postings) <= RARE_MAX}
+        rare_of = [entry.shingles & rare for entry in self.entries]
+        frequency = {s: len(p) for s, p in self.postings.items()}
+        sizes = [len(entry.shingles) for entry in self.entries]
+        found: set[tuple[int, int]] = set()
+        for a, own in enumerate(rare_of):
+            needed = math.ceil(share * sizes[a]) if sizes[a] else 1
+            if len(own) < needed:
+                continue
+            prefix = sorted(own, key=lambda s: (frequency[s], s))[:len(own) - needed + 1]
+            for shingle in prefix:
+                for b in self.postings[shingle]:
+                    if (b == a or self.entries[b].article == self.entries[a].article
+                            or (sizes[b], b) < (sizes[a], a)):      # each pair probed by its smaller
+                        continue
+                    if (a, b) not in found and len(own & rare_of[b]) >= needed:
+                        found.add((a, b))
+        return sorted(found)
 
     def recount(self, pairs: list[tuple[int, int, int]], changed: set[int]) -> list[tuple[int, int, int]]:
         """The candidates again after some entries lost words: cutting text only removes
@@ -196,14 +244,18 @@ class Outcome:
     overridden: list[dict]
 
 
-def glued_copies(index: ShingleIndex, pairs: list[tuple[int, int, int]]) -> list[Decision]:
-    """Paragraphs that end with a full copy of an earlier paragraph of the same article."""
+def glued_copies(index: ShingleIndex, pairs: list[tuple[int, int, int]],
+                 structured: set[int]) -> list[Decision]:
+    """Paragraphs that end with a full copy of an earlier paragraph of the same article.
+    Only a text scrape glues paragraphs together: a source that marks its paragraphs
+    (the articles in `structured`) has none."""
     decisions = []
     cut: set[tuple[int, str]] = set()
     for a, b, _ in pairs:
         for copy, host in ((a, b), (b, a)):
             c, h = index.entries[copy], index.entries[host]
-            if (c.article != h.article or c.position >= h.position or (h.article, h.block.id) in cut
+            if (c.article != h.article or c.article in structured or c.position >= h.position
+                    or (h.article, h.block.id) in cut
                     or c.rank != h.rank or len(c.words) < MIN_WORDS
                     or len(h.words) - len(c.words) < 3 or h.words[-len(c.words):] != c.words):
                 continue
@@ -226,6 +278,10 @@ def copy_decision(x: Entry, y: Entry) -> tuple[Decision | None, KeptRepeat | Non
         return None, None
     if x.words == y.words:
         keep, copy = sorted((x, y), key=lambda e: (e.rank, e.position))
+        if not same_characters(x.block.text, y.block.text):
+            return None, KeptRepeat(copy.article, copy.block, twin_of(keep), 1.0,
+                                    "the same words with different symbols between them "
+                                    "(a formula, a list, a quotation): not a copy")
         reason = _copy_reason(copy, keep, DUPLICATE)
         return Decision(copy.article, copy.block, reason,
                         f"the same words as {keep.block.id}", twin_of(keep), 1.0), None
@@ -249,6 +305,12 @@ def copy_decision(x: Entry, y: Entry) -> tuple[Decision | None, KeptRepeat | Non
                         f"(from word {at + 1})", twin_of(long), 1.0), None
     ratio = similarity(x.words, y.words)
     keep, copy = sorted((x, y), key=lambda e: (e.rank, e.position))
+    if ratio >= min(PULL_QUOTE_SIMILAR, NEAR_DUPLICATE):
+        changes = meaning_changes(keep.words, copy.words)
+        if changes:
+            return None, KeptRepeat(copy.article, copy.block, twin_of(keep), round(ratio, 3),
+                                    f"the words that differ ({', '.join(changes)}) change what "
+                                    "it says: not a copy")
     if copy.rank > keep.rank and copy.block.kind != m.SIDEBAR and ratio >= PULL_QUOTE_SIMILAR:
         return Decision(copy.article, copy.block, PULL_QUOTE,
                         f"{'Title Case ' if copy.title_case else ''}copy of {keep.block.id}, "
@@ -284,7 +346,7 @@ def find_repeats(articles: list[m.Article], keys: BlockKeys, overrides: Override
 
     # Glued copies first: once the copy is cut off, the real part can be compared
     # with the rest (its own twin may be further down, repeated exactly).
-    glued = glued_copies(index, pairs)
+    glued = glued_copies(index, pairs, {n for n, article in enumerate(articles) if article.structured})
     number_of = {(e.article, e.block.id): n for n, e in enumerate(index.entries)}
     changed: set[int] = set()
     for decision in glued:
@@ -304,16 +366,21 @@ def find_repeats(articles: list[m.Article], keys: BlockKeys, overrides: Override
     kept: list[KeptRepeat] = []
     removed: set[tuple[int, str]] = set()
     proposals = []
+    for a, b in index.reused_across_articles(REUSED_ELSEWHERE):
+        x, y = sorted((index.entries[a], index.entries[b]), key=lambda e: (e.article, e.position))
+        if len(x.words) >= MIN_WORDS and len(y.words) >= MIN_WORDS:
+            share = max(containment(x.words, y.words), containment(y.words, x.words))
+            if share >= REUSED_ELSEWHERE:
+                kept.append(KeptRepeat(y.article, y.block, (x.article, x.block), round(share, 3),
+                                       "in a different article: the author's own re-use"))
     for a, b, _ in pairs:
         x, y = index.entries[a], index.entries[b]
-        if x.article != y.article:
-            if len(x.words) >= MIN_WORDS and len(y.words) >= MIN_WORDS:
-                share = max(containment(x.words, y.words), containment(y.words, x.words))
-                if share >= CANDIDATE_CONTAINMENT:
-                    kept.append(KeptRepeat(y.article, y.block, (x.article, x.block), round(share, 3),
-                                           "in a different article: the author's own re-use"))
-            continue
         decision, keep_note = copy_decision(x, y)
+        if decision and articles[x.article].structured and decision.block.kind not in SET_APART:
+            decision, keep_note = None, KeptRepeat(
+                decision.article, decision.block, decision.twin, decision.similarity or 1.0,
+                f"looks like a {decision.reason}, but the source marks its own paragraphs: a repeat "
+                "inside one post is the author's text, not a scraper's copy")
         if keep_note:
             kept.append(keep_note)
         if decision:
@@ -579,7 +646,7 @@ def run(paths: BookPaths) -> str:
     m.save_articles(paths.deduped_model, outcome.articles)
     write_text(paths.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
     report = audit(outcome)
-    write_text(paths.reports / "dedupe.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "dedupe.json", json_text(report))
     write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
     counts = Counter(r.reason for _, r in outcome.removals)
     return f"{len(outcome.removals)} blocks out of the chapters" + (

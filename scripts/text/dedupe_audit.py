@@ -103,9 +103,17 @@ def render_html(report: dict, template_dir: Path) -> str:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     for row in report["removals"]:
         row["diff"] = word_diff(row["text"], row["twin_text"]) if row["twin_text"] else None
+    # A repeat inside one article is shown word by word, as a removal is; a paragraph the
+    # author re-used in another article is listed with its share (a book of a thousand
+    # posts has thousands, and the editor needs to find them, not to read their diffs).
+    inside, across = [], []
     for row in report["kept_repeats"]:
-        row["diff"] = word_diff(row["text"], row["other_text"])
-    html = env.get_template("dedupe.html").render(report=report)
+        if row["other"].partition("#")[0] == row["article"]:
+            row["diff"] = word_diff(row["text"], row["other_text"])
+            inside.append(row)
+        else:
+            across.append(row)
+    html = env.get_template("dedupe.html").render(report=report, kept_inside=inside, kept_across=across)
     for row in report["removals"] + report["kept_repeats"]:
         row.pop("diff", None)
     return html

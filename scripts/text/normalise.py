@@ -20,6 +20,7 @@ from functools import cached_property
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
+from scripts.core.reports import json_text
 
 CONTEXT = 40      # characters of context either side of a change in the report
 
@@ -414,6 +415,6 @@ def run(paths: BookPaths) -> str:
     m.save_articles(paths.normalised_model, articles)
     extra = json.loads(paths.split_extra.read_text(encoding="utf-8"))
     data, text = split_report(articles, extra)
-    write_text(paths.reports / "split.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "split.json", json_text(data))
     write_text(paths.reports / "split.md", text)
     return f"{sum(len(a.fixes) for a in articles)} fixes in {len(articles)} articles"

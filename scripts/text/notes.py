@@ -39,6 +39,7 @@ import yaml
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.atomic import write_text
+from scripts.core.reports import json_text
 from scripts.core.console import progress
 from scripts.core.config import Validator, did_you_mean, line_of
 from scripts.core.errors import UserError
@@ -715,7 +716,7 @@ def run(paths: BookPaths) -> str:
     overrides = load_overrides(paths.notes_overrides, [a.slug for a in articles])
     records = reassemble(articles, overrides)
     data, text = report(records)
-    write_text(paths.reports / "notes.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_text(paths.reports / "notes.json", json_text(data))
     write_text(paths.reports / "notes.md", text)
     check(records, articles, str(paths.notes_overrides))
     m.save_articles(paths.noted_model, articles)

@@ -22,6 +22,8 @@ in the book's split.yaml, rather than guess.  Nothing in the rules knows the see
 
 from __future__ import annotations
 
+from collections import Counter
+
 import hashlib
 import json
 import re
@@ -858,13 +860,33 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
     _check_selection_names(book, selected, book_file)
     decisions.check_all_used()
     if not articles:
-        raise UserError("no post is left for the book: book.yaml's 'select:' leaves out every one",
-                        file=book_file, hint="loosen 'select:' (see build/reports/split.md for why each post was left out)")
+        raise _no_posts_error(paths, sources_dir, selected, left_out, book_file)
     if book.chapter_order == "chronological" and all(a.date for a in articles):
         articles.sort(key=lambda a: a.date)        # every post is dated: one timeline across sources
     if isinstance(book.chapter_order, list):
         articles = _explicit_order(articles, book.chapter_order, book_file)
     return SplitResult(articles, merged, chrome, left_out, language)
+
+
+def _no_posts_error(paths: list[Path], sources_dir: Path | None, selected: list,
+                    left_out: list, book_file: str) -> UserError:
+    """Why a book has no chapter, in the words of what the editor has to change."""
+    where = str(sources_dir) if sources_dir else "the sources"
+    if not paths:
+        return UserError(f"the book has no sources: {where} is missing or empty", file=book_file,
+                         hint="put the blog's export, its posts or its saved pages in that folder "
+                              "(or start the book with 'make new BOOK=DIR FROM=EXPORT')")
+    kinds = Counter(getattr(item, "what", "other") for item in left_out)
+    found = ", ".join(f"{n} {what}" for what, n in sorted(kinds.items()))
+    if selected:
+        return UserError(f"no post is left for the book: book.yaml's 'select:' leaves out all "
+                         f"{len(selected)} posts (left out: {found})", file=book_file,
+                         hint="loosen 'select:' (its categories, tags, dates or leave_out)")
+    return UserError(f"no post for the book in {len(paths)} source files: "
+                     + (f"everything found was left out ({found})" if left_out else "no post was found in them"),
+                     file=book_file,
+                     hint="check that the files are the blog's posts (a WordPress export, Markdown posts, "
+                          "saved pages or text scrapes), and that the posts are published, not drafts")
 
 
 def _runs_of_one_format(order: list[str], by_name: dict[str, Path]) -> list[tuple[str, list[str]]]:

@@ -96,3 +96,40 @@ def opens_with(short: list[str], long: list[str]) -> bool:
     return (long[:len(short) - 1] == short[:-1] and long[len(short) - 1].startswith(short[-1]))
 
 
+
+
+# Words whose presence or absence turns a sentence into its opposite.  "t" is the
+# contraction's half the tokenizer leaves of "didn't", "isn't", "can't".
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nothing", "nobody",
+                       "nowhere", "without", "cannot", "t"})
+
+
+def meaning_changes(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+    """The words two near-identical texts differ by that change what they say: a negation
+    added or dropped, a number changed.  "It was snowing" and "it was not snowing" are one
+    word apart and mean opposite things; no scraper makes one out of the other."""
+    changed: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            changed += [w for w in (*a[i1:i2], *b[j1:j2]) if w in NEGATIONS or w.isdigit()]
+    return list(dict.fromkeys(changed))
+
+
+# A scraper's copy is the same characters; normalising quotes, dashes, spaces and
+# case is all that may tell the two apart.
+_TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"',
+                              "″": '"', "–": "-", "—": "-", "‒": "-", "―": "-", "…": "..."})
+
+
+def same_characters(a: str, b: str) -> bool:
+    """Whether two texts with the same words also have the same symbols between them:
+    "[α, β]" and "(α : β)" have the same words and are different formulas.  Note numbers
+    (glued on, or in brackets) are not compared: a copy may have lost or kept them."""
+    def symbols(text: str) -> str:
+        text = BRACKETED_NUMBER.sub("", NOTE_REF.sub("", text)).translate(_TYPOGRAPHIC)
+        return "".join(c for c in text if not (c.isalnum() or c.isspace())).rstrip(".,;:!?")
+    return symbols(a) == symbols(b)
+
+
+BRACKETED_NUMBER = re.compile(r"\[\d{1,3}\]")

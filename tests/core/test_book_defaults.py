@@ -68,3 +68,27 @@ def test_a_minimal_book_builds_from_a_wordpress_export_with_its_dates(tmp_path):
     extra = json.loads(paths.split_extra.read_text(encoding="utf-8"))
     assert extra["book"]["newest"] == "2021-02-02"
     assert paths.epub.exists()
+
+
+# ---------------------------------------------------------------- a book with no chapter
+
+def _split(book: Path) -> str:
+    from scripts.text.split import run
+    with pytest.raises(UserError) as caught:
+        run(BookPaths.of(book))
+    return str(caught.value) + " " + (caught.value.hint or "")
+
+
+def test_a_book_without_sources_says_where_to_put_them(tmp_path):
+    (tmp_path / "book.yaml").write_text("title: T\nauthor: A\n", encoding="utf-8")
+    said = _split(tmp_path)
+    assert "no sources" in said and str(tmp_path / "sources") in said and "make new" in said
+
+
+def test_posts_that_are_all_drafts_say_what_was_found(tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "book.yaml").write_text("title: T\nauthor: A\n", encoding="utf-8")
+    (tmp_path / "sources" / "2020-01-01-half-done.md").write_text(
+        "---\ntitle: Half done\ndraft: true\n---\n\nNot yet written.\n", encoding="utf-8")
+    said = _split(tmp_path)
+    assert "everything found was left out (1 draft)" in said and "select" not in said

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+from itertools import combinations
 from collections import Counter
 
 import pytest
 
 from scripts.core import model as m
 from scripts.text.dedupe import (Overrides, ShingleIndex, audit, block_keys, comparable, completeness, dedupe,
-                            load_overrides, make_entry, render_html, TEMPLATES)
+                            load_overrides, make_entry, render_html, RARE_MAX, TEMPLATES)
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from tests.conftest import by_slug, check_golden, demo_book_copy, run_stages
@@ -232,6 +234,36 @@ def test_stock_phrases_do_not_propose_pairs():
     assert index.candidates() == []
 
 
+@pytest.mark.parametrize("share", [0.3, 0.6, 0.9])
+def test_the_prefix_filter_finds_exactly_the_pairs_counting_every_pair_finds(share):
+    """reused_across_articles looks at a few postings per block; counting the shared rare
+    shingles of every pair of blocks must give the same pairs."""
+    import random
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    entries = []
+    for number in range(120):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(3, 30))]
+        if number % 3 and entries:                     # borrow a stretch of an earlier block
+            donor = rng.choice(entries).words
+            words = list(donor[rng.randint(0, len(donor) // 3):]) + words[:rng.randint(0, 6)]
+        block = m.Block(kind=m.PARAGRAPH, id=f"b{number}", text=" ".join(words),
+                        source=m.SourceRef("x", number, number))
+        entries.append(make_entry(number // 4, number, block))
+    index = ShingleIndex(entries)
+    rare = {s for s, p in index.postings.items() if len(p) <= RARE_MAX}
+    expected = set()
+    for a, b in combinations(range(len(entries)), 2):
+        x, y = entries[a], entries[b]
+        if x.article == y.article:
+            continue
+        smaller = min(len(x.shingles), len(y.shingles))
+        if len(x.shingles & y.shingles & rare) >= math.ceil(share * smaller):
+            expected.add((a, b))
+    found = {tuple(sorted(pair)) for pair in index.reused_across_articles(share)}
+    assert found == expected and len(expected) >= 5
+
+
 # ---------------------------------------------------------------- idempotence
 
 def test_running_on_its_own_output_removes_nothing_more(outcome, book):
@@ -368,3 +400,72 @@ def test_a_block_marked_as_pull_quote_leaves_with_or_without_a_twin(normalised):
     result = dedupe([article], "A")
     assert [(r.block.id, r.reason, r.twin) for _, r in result.removals] == \
         [("b1", "pull-quote", "x#b0"), ("b2", "pull-quote", "")]
+
+
+# ---------------------------------------------------------------- repeats that are not copies
+
+# Real passages: Brian Buccola, "The semantics of 'unless'" and "Implementing lists in the
+# simply typed lambda calculus" (tests/corpus/buccola-md, CC BY 4.0), where the author
+# writes a sentence again with one word or one symbol changed, on purpose.
+SNOWING = "Floyd went and bought beer, and it was snowing outside."
+NOT_SNOWING = "Floyd went and bought beer, and it was not snowing outside."
+CONS = "If τ = [σ] and α ∈ Termσ and β ∈ Termτ, then (α : β) ∈ Termτ."
+LIST = "If τ = [σ] and α ∈ Termσ and [β] ∈ Termτ, then [α, β] ∈ Termτ."
+
+
+def removed_ids(result) -> list[str]:
+    return [r.block.id for _, r in result.removals]
+
+
+def kept_whys(result) -> list[str]:
+    return [k.why for k in result.kept]
+
+
+@pytest.mark.parametrize("origin", [m.TEXT_SCRAPE, "markdown"])
+def test_a_sentence_and_its_negation_are_both_kept_whatever_the_source(origin):
+    article = article_of((m.NUMBERED, SNOWING), (m.NUMBERED, NOT_SNOWING))
+    article.origin = origin
+    result = dedupe([article], "A")
+    assert removed_ids(result) == [] and kept_ids(article) == {"b0", "b1"}
+    assert any("(not)" in why for why in kept_whys(result))
+
+
+def test_a_changed_number_is_not_a_copy():
+    first = "The railway carried 12 million tonnes of freight across the border in that first year."
+    article = article_of((m.PARAGRAPH, first), (m.PARAGRAPH, first.replace("12", "15")))
+    result = dedupe([article], "A")
+    assert removed_ids(result) == []
+    assert any("(12, 15)" in why for why in kept_whys(result))
+
+
+def test_the_same_words_with_different_symbols_are_not_a_copy():
+    article = article_of((m.NUMBERED, CONS), (m.NUMBERED, LIST))
+    result = dedupe([article], "A")
+    assert removed_ids(result) == []
+    assert any("different symbols" in why for why in kept_whys(result))
+
+
+def test_a_scrape_still_loses_a_copy_that_differs_only_in_quotes_and_dashes():
+    text = "He said \"the corridor\" would open in 2024 - and it did, to everyone's surprise, on time."
+    curly = text.replace('"the', "“the").replace('corridor"', "corridor”").replace(" - ", " – ").replace("'", "’")
+    article = article_of((m.PARAGRAPH, text), (m.PARAGRAPH, curly))
+    assert removed_ids(dedupe([article], "A")) == ["b1"]
+
+
+def test_a_source_that_marks_paragraphs_keeps_its_own_repeats_and_says_so():
+    refrain = "We will not forget what happened on that street, and we will not let others forget it."
+    scrape = article_of((m.PARAGRAPH, refrain), (m.PARAGRAPH, "Something else entirely."),
+                        (m.PARAGRAPH, refrain), slug="scraped")
+    post = copy.deepcopy(scrape)
+    post.slug, post.origin = "posted", "wxr"
+    result = dedupe([scrape, post], "A")
+    assert [(result.articles[a].slug, r.block.id) for a, r in result.removals] == [("scraped", "b2")]
+    assert kept_ids(post) == {"b0", "b1", "b2"}
+    assert any("marks its own paragraphs" in why for why in kept_whys(result))
+
+
+def test_a_pull_quote_in_a_post_still_leaves():
+    body = "The pipeline was never about gas alone; it was about who would sit at the table in Ashgabat."
+    post = article_of((m.PARAGRAPH, body), (m.PULL_QUOTE, body))
+    post.origin = "html"
+    assert removed_ids(dedupe([post], "A")) == ["b1"]
