@@ -149,7 +149,9 @@ class _Converter:
                 after_previous = max(after_previous, _position_end(own))
                 continue
             inner = next((d.get("data-pos") for d in element.iterdescendants() if d.get("data-pos")), None)
-            self.source_lines[element] = _position_line(inner) if inner else after_previous
+            # A code block's <pre> sits in a positioned <div class="sourceCode">: its line.
+            outer = next((a.get("data-pos") for a in element.iterancestors() if a.get("data-pos")), None)
+            self.source_lines[element] = _position_line(inner or outer) if inner or outer else after_previous
 
     def add(self, kind: m.Kind, text: str, element, number: int | None = None) -> None:
         text = _tidy_markers(normalise_space(text))

@@ -118,6 +118,7 @@ class _Parsed:
     def __init__(self, name: str, meta: dict, body: str, body_line: int, title_line: int):
         self.name, self.meta, self.body, self.body_line, self.title_line = name, meta, body, body_line, title_line
         self.left_out: list[LeftOut] = []
+        self.inline_notes: dict[int, int] = {}     # an inline note's definition line -> its line
 
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
@@ -145,12 +146,132 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
             title = heading.group(1)
             parsed.title_line = body_line + body.count("\n", 0, heading.start())
             parsed.body = body[:heading.start()] + body[heading.end():]
-    if _is_draft(meta):
-        result.left_out.append(LeftOut(name, 1, "draft", str(title or name), "marked as a draft in its front matter"))
+    if _is_draft(meta) or "_drafts" in Path(name).parts:
+        where = "in its front matter" if _is_draft(meta) else "by its folder (Jekyll's _drafts)"
+        result.left_out.append(LeftOut(name, 1, "draft", str(title or name), f"marked as a draft {where}"))
         return None
     parsed.meta["title"] = title
-    parsed.body = html_content.textile_notes(_generator_markup(parsed.body, name, body_line, parsed.left_out))
+    pieces = []
+    for start, text, is_code in _code_and_text(parsed.body):
+        if not is_code:
+            text = _generator_markup(text, name, body_line + start, parsed.left_out)
+        pieces.append(text)
+    body, parsed.inline_notes = _inline_notes("".join(pieces), body_line)
+    parsed.body = html_content.textile_notes(body)
     return parsed
+
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Jekyll's {% highlight ruby %} ... {% endhighlight %}, Hugo's {{< highlight go >}} ... {{< /highlight >}}.
+HIGHLIGHT = re.compile(r"^\s*(?:\{%-?\s*highlight\s+([\w+#.-]+)[^%]*%\}"
+                       r"|\{\{[<%]\s*highlight\s+\"?([\w+#.-]+)\"?[^>%]*[>%]\}\})\s*$")
+END_HIGHLIGHT = re.compile(r"^\s*(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/\s*highlight\s*[>%]\}\})\s*$")
+RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+
+
+def _code_and_text(body: str) -> list[tuple[int, str, bool]]:
+    """The body cut into (first line, text, is_code) pieces, lines kept one for one.  Code is
+    what the site shows as written, so generator markup in it is text: fenced blocks,
+    Jekyll's {% highlight %} blocks (made fenced blocks here) and {% raw %} spans."""
+    lines = body.split("\n")
+    pieces: list[tuple[int, str, bool]] = []
+    current: list[str] = []
+    current_start, code = 0, False
+
+    def flush(next_start: int, next_code: bool) -> None:
+        nonlocal current, current_start, code
+        if current:
+            pieces.append((current_start, "\n".join(current) + "\n", code))
+        current, current_start, code = [], next_start, next_code
+
+    closing = None                       # what ends the code block we are in
+    for number, line in enumerate(lines):
+        if closing is None:
+            fence, highlight = FENCE.match(line), HIGHLIGHT.match(line)
+            closes_later = highlight and any(END_HIGHLIGHT.match(later) for later in lines[number + 1:])
+            if fence or closes_later:
+                flush(number, True)
+                closing = fence.group(1) if fence else END_HIGHLIGHT
+                current.append(line if fence else "```" + (highlight.group(1) or highlight.group(2)))
+                continue
+            current.append(line)
+            continue
+        current.append(line)
+        ends = (closing.match(line) if closing is END_HIGHLIGHT
+                else line.strip().startswith(closing) and not line.strip().strip(closing[0]))
+        if ends:
+            if closing is END_HIGHLIGHT:
+                current[-1] = "```"
+            flush(number + 1, False)
+            closing = None
+    flush(len(lines), False)
+    if pieces:
+        last_start, last_text, last_code = pieces[-1]
+        pieces[-1] = (last_start, last_text[:-1], last_code)    # no newline the body did not have
+    out = []
+    for start, text, is_code in pieces:          # {% raw %}...{% endraw %}: its text, as written
+        if is_code or not RAW.search(text):
+            out.append((start, text, is_code))
+            continue
+        position = 0
+        for match in RAW.finditer(text):
+            before = text[position:match.start()]
+            out.append((start + text.count("\n", 0, position), before, False))
+            out.append((start + text.count("\n", 0, match.start()), match.group(1), True))
+            position = match.end()
+        out.append((start + text.count("\n", 0, position), text[position:], False))
+    return out
+
+
+def _inline_notes(body: str, first_line: int) -> tuple[str, dict[str, int]]:
+    """Pandoc-style inline notes, `text^[the note]`, as footnotes: CommonMark has none, so
+    each becomes a `[^inline-note-N]` reference with its definition after the text.  Returns
+    the body and, for each definition's line, the line the note was written on."""
+    definitions: list[tuple[str, int]] = []
+    out, position, search = [], 0, 0
+    while (start := body.find("^[", search)) >= 0:
+        search = start + 2
+        line_start = body.rfind("\n", 0, start) + 1
+        if (start and body[start - 1] == "\\") or body[line_start:start].count("`") % 2:
+            continue                                  # escaped, or inside a code span
+        end = _closing_bracket(body, start + 1)
+        if end is None:
+            continue
+        note = " ".join(body[start + 2:end].split())
+        label = f"inline-note-{len(definitions) + 1}"
+        newlines = body.count("\n", start, end)
+        # The note's own line breaks stay as a comment, so later lines keep their numbers.
+        out += [body[position:start], f"[^{label}]" + (f"<!--{chr(10) * newlines}-->" if newlines else "")]
+        definitions.append((f"\n\n[^{label}]: {note}", first_line + body.count("\n", 0, start)))
+        position = search = end + 1
+    if not definitions:
+        return body, {}
+    text = "".join(out) + body[position:]
+    last = first_line + text.count("\n")             # the line the text ends on
+    # Definition k is written on line last + 2k: that is the line its note block will name.
+    notes = {last + 2 * k: line for k, (_, line) in enumerate(definitions, 1)}
+    return text + "".join(d for d, _ in definitions) + "\n", notes
+
+
+def _closing_bracket(text: str, opening: int) -> int | None:
+    """Where the `]` closing the `[` at `opening` is (nesting and escapes counted), within
+    its paragraph; None when the paragraph ends first."""
+    depth, i = 0, opening
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif char == "\n" and text[i + 1:i + 2] == "\n":
+            return None
+        i += 1
+    return None
 
 
 def _meta(raw: str, fence: str, name: str) -> dict:
@@ -267,6 +388,10 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
     result.left_out.extend(post.left_out)
     body = html_content.convert(html, name, post.body_line, positions=True)
     result.left_out.extend(body.left_out)
+    for block in body.blocks:             # an inline note is where it was written
+        line = post.inline_notes.get(block.source.first_line)
+        if block.kind == m.NOTE and line:
+            block.source = m.SourceRef(name, line, line)
     title = post.meta.get("title")
     if not any(b.kind in m.BODY_KINDS for b in body.blocks):
         result.left_out.append(LeftOut(name, 1, "empty", str(title or name),

@@ -113,3 +113,62 @@ def test_raw_html_and_scripts_in_markdown_are_text_or_left_out(tmp_path):
     texts = [b.text for b in result.articles[0].blocks if b.kind == m.PARAGRAPH]
     assert texts == ["Raw bold words", "A span."]
     assert [i.what for i in result.left_out] == ["markup"]
+
+
+# ---------------------------------------------------------------- code, inline notes, drafts
+
+CODE_POST = """---
+title: Templates
+---
+
+Write the title with {{ page.title }} in a layout.^[Jekyll's [Liquid](https://shopify.github.io/liquid/)
+docs say more.] A code span `^[not a note]` stays.
+
+{% highlight ruby %}
+puts "{{ kept }}"
+{% endhighlight %}
+
+```html
+<h1>{{ page.title }}</h1>
+```
+
+{% raw %}Shown as written: {{ page.title }}.{% endraw %}
+
+{{< highlight go >}}
+func main() {}
+{{< /highlight >}}
+"""
+
+
+def test_template_markup_in_code_is_text_and_highlight_blocks_are_code(tmp_path):
+    result = posts(tmp_path, {"_posts/2020-05-06-templates.md": CODE_POST})
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body[1:] == [
+        (m.CODE, 'puts "{{ kept }}"', 8),
+        (m.CODE, "<h1>{{ page.title }}</h1>", 12),
+        (m.PARAGRAPH, "Shown as written: {{ page.title }}.", 16),
+        (m.CODE, "func main() {}", 18),
+        (m.NOTE, "Jekyll's Liquid, https://shopify.github.io/liquid/ docs say more.", 5),
+    ]
+    reported = [item.text for item in result.left_out]
+    assert reported == ["{{ page.title }}"]         # the one outside code, on line 5
+
+
+def test_an_inline_note_becomes_a_linked_note_in_reading_order(tmp_path):
+    result = posts(tmp_path, {"_posts/2020-05-06-templates.md": CODE_POST,
+                              "_posts/2020-05-07-two.md": "---\ntitle: Two\n---\n\nFirst.[^a] Then^[inline] and "
+                                                          "`a^[b]`.\n\n[^a]: The first.\n"})
+    two = result.articles[1]
+    assert [b.text for b in two.blocks if b.kind == m.NOTE] == ["The first.", "inline"]
+    text = next(b.text for b in two.blocks if b.kind == m.PARAGRAPH)
+    assert text == f"First.{m.note_ref(1)} Then{m.note_ref(2)} and a^[b]."
+    opening = next(b.text for b in result.articles[0].blocks if b.kind == m.PARAGRAPH)
+    assert opening.startswith("Write the title with in a layout." + m.note_ref(1)) and "^[" not in opening[:40]
+
+
+def test_posts_in_jekylls_drafts_folder_are_drafts(tmp_path):
+    result = posts(tmp_path, {"_posts/2020-01-01-out.md": "---\ntitle: Out\n---\n\nPublished.\n",
+                              "_drafts/coming.md": "---\ntitle: Coming soon\n---\n\nNot yet.\n"})
+    assert [a.title for a in result.articles] == ["Out"]
+    assert [(i.what, i.text) for i in result.left_out] == [("draft", "Coming soon")]
