@@ -162,6 +162,9 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
 
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Jekyll's kramdown: "{: .lead}" or "{::options ...}" on a line of its own styles the block
+# beside it; "* TOC" over "{:toc}" is where the site generates a table of contents.
+KRAMDOWN = re.compile(r"(?P<toc>^ {0,3}[*-][ \t]+TOC[ \t]*\n)?^ {0,3}\{::?[^}\n]*\}[ \t]*$", re.M)
 # Jekyll's {% highlight ruby %} ... {% endhighlight %}, Hugo's {{< highlight go >}} ... {{< /highlight >}}.
 HIGHLIGHT = re.compile(r"^\s*(?:\{%-?\s*highlight\s+([\w+#.-]+)[^%]*%\}"
                        r"|\{\{[<%]\s*highlight\s+\"?([\w+#.-]+)\"?[^>%]*[>%]\}\})\s*$")
@@ -223,7 +226,7 @@ def _code_and_text(body: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-def _inline_notes(body: str, first_line: int) -> tuple[str, dict[str, int]]:
+def _inline_notes(body: str, first_line: int) -> tuple[str, dict[int, int]]:
     """Pandoc-style inline notes, `text^[the note]`, as footnotes: CommonMark has none, so
     each becomes a `[^inline-note-N]` reference with its definition after the text.  Returns
     the body and, for each definition's line, the line the note was written on."""
@@ -372,6 +375,14 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
                                 "a Liquid tag (Jekyll's template markup), not text"))
         return "\n" * match.group(0).count("\n")
 
+    def kramdown(match: re.Match) -> str:
+        toc = match.group("toc")
+        left_out.append(LeftOut(name, line_at(match.start()), "shortcode", " ".join(match.group(0).split()),
+                                "kramdown's marker for a generated table of contents" if toc else
+                                "a kramdown attribute list (the site's styling), not text"))
+        return "\n" * match.group(0).count("\n")
+
+    body = KRAMDOWN.sub(kramdown, body)
     body = SHORTCODE.sub(shortcode, body)
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
     body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",

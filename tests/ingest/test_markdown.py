@@ -172,3 +172,13 @@ def test_posts_in_jekylls_drafts_folder_are_drafts(tmp_path):
                               "_drafts/coming.md": "---\ntitle: Coming soon\n---\n\nNot yet.\n"})
     assert [a.title for a in result.articles] == ["Out"]
     assert [(i.what, i.text) for i in result.left_out] == [("draft", "Coming soon")]
+
+
+def test_kramdown_attribute_lists_and_the_toc_marker_are_reported_not_printed(tmp_path):
+    post = "---\ntitle: K\n---\n\n* TOC\n{:toc}\n\nA paragraph.\n{: .lead}\n\n{::options parse_block_html=\"true\" /}\n\nAnother.\n"
+    result = posts(tmp_path, {"_posts/2020-01-05-k.md": post})
+    (article,) = result.articles
+    assert [(b.kind, b.text) for b in article.blocks if b.kind != m.TITLE] == [
+        (m.PARAGRAPH, "A paragraph."), (m.PARAGRAPH, "Another.")]
+    assert [(i.line, i.text) for i in result.left_out] == [
+        (5, "* TOC {:toc}"), (9, "{: .lead}"), (11, '{::options parse_block_html="true" /}')]
