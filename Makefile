@@ -86,7 +86,7 @@ help: | $(STAMP)
 # BOOK/sources/, BOOK/book.yaml and BOOK/index.yaml are written for you to edit.
 new: | $(STAMP)
 	@test -n "$(FROM)" || { echo "error: say where the blog is: make new BOOK=DIR FROM=export.xml (or a folder of posts or pages)"; exit 2; }
-	@$(ANTHOLOGY) new "$(BOOK)" --from "$(FROM)"
+	@$(ANTHOLOGY) new "$(BOOK)" --from "$(FROM)" $(if $(IMAGES),--images "$(IMAGES)")
 
 clean:
 	rm -rf $(BUILD)

@@ -48,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("folder", type=Path, metavar="DIR", help="the new book folder")
     new.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
                      help="a WordPress export (.xml), a folder of Markdown posts, saved .html pages or a .txt scrape")
+    new.add_argument("--images", type=Path, metavar="FOLDER",
+                     help="the folder of the blog's pictures (WordPress: wp-content/uploads), copied into DIR/images/")
     return top
 
 
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         from scripts.ingest.starter import new_book
         with stage_line("new") as line:
-            line.summary = new_book(args.folder, args.source)
+            line.summary = new_book(args.folder, args.source, args.images)
         return 0
     paths = BookPaths.of(args.book, args.build)
     if args.command == "make-rules":

@@ -46,6 +46,25 @@ def _sources(paths: BookPaths) -> list[Path]:
     return source_files(paths)
 
 
+def _pictures(paths: BookPaths) -> list[Path]:
+    """The files of the book's images folder (book.yaml `images:`): which pictures the split
+    finds there, and the copies the articles stage makes, depend on them."""
+    from scripts.core.book import load_book
+    from scripts.core.errors import UserError
+    try:
+        folder = load_book(paths.book_yaml).images if paths.book_yaml.exists() else None
+    except UserError:
+        return []                 # the stage that reads book.yaml reports what is wrong with it
+    if folder is None:
+        return []
+    from scripts.ingest.images import ImageFolder
+    # Make cannot name a file with a space in it, and pictures often have one: the folders
+    # stand for them (a folder changes when a file is added, removed or renamed in it).
+    folders = [folder, *(d for d in sorted(folder.rglob("*")) if d.is_dir())]
+    files = sorted(ImageFolder(folder).files.values())
+    return [p for p in folders + files if not any(c in str(p) for c in " #:$%")]
+
+
 def _reports(*names: str) -> Callable[[BookPaths], list[Path]]:
     return lambda p: [p.reports / n for n in names]
 
@@ -57,7 +76,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("split", "find each post in the archives and the role of every block",
           "scripts.text.split", "run",
           inputs=lambda p: [p.book_yaml, *_sources(p)],
-          optional=lambda p: [p.split_decisions],
+          optional=lambda p: [p.split_decisions, *_pictures(p)],
           outputs=lambda p: [p.split_model, p.split_extra]),
     Stage("normalise", "repair scraping damage, recording every fix (reports/split.md)",
           "scripts.text.normalise", "run",
@@ -78,7 +97,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("articles", "write each chapter as Pandoc Markdown (build/articles/)",
           "scripts.content.articles", "run",
           inputs=lambda p: [p.noted_model, p.book_yaml],
-          optional=lambda p: [p.split_extra],
+          optional=lambda p: [p.split_extra, *_pictures(p)],
           outputs=lambda p: [p.articles_stamp],
           resources=(Path(__file__).parent / "content" / "pandoc_batch.lua",)),
     Stage("html", "convert every chapter to HTML once, for the index and both books",

@@ -21,10 +21,12 @@ from scripts.core import model as m
 from scripts.content import pandoc_ast as ast
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, book_for
+from scripts.content import pictures as pictures_folder
 from scripts.content.pandoc_batch import Document, convert_many, default_template
+from scripts.core.errors import UserError
 
 CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR,
-                           m.QUOTE, m.CODE})
+                           m.QUOTE, m.CODE, m.FIGURE})
 
 
 def file_name(chapter: int, article: m.Article) -> str:
@@ -48,8 +50,9 @@ def article_meta(article: m.Article, chapter: int, book: Book) -> dict:
     return meta
 
 
-def article_blocks(article: m.Article) -> list[dict]:
-    """The chapter body as pandoc blocks, in source order."""
+def article_blocks(article: m.Article, pictures: dict[str, str] | None = None) -> list[dict]:
+    """The chapter body as pandoc blocks, in source order.  `pictures`: each figure's
+    picture (its path in the images folder) -> the book's copy, relative to the article."""
     notes = {note.number: note.text for note in article.notes}
     blocks: list[dict] = []
     sidebar: list[dict] | None = None
@@ -74,6 +77,11 @@ def article_blocks(article: m.Article) -> list[dict]:
         if block.kind == m.CODE:
             flush()
             (sidebar if sidebar is not None else blocks).append(ast.code_block(block.text))
+            continue
+        if block.kind == m.FIGURE:
+            flush()
+            src = (pictures or {})[block.image]
+            blocks.append(ast.figure(src, block.alt, ast.inlines_with_notes(block.text, notes)))
             continue
         inlines = ast.inlines_with_notes(block.text, notes)
         if block.kind == m.QUOTE:
@@ -120,9 +128,10 @@ def to_markdown(article: m.Article, chapter: int, book: Book) -> str:
     return to_markdown_many([(article, chapter)], book)[0]
 
 
-def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book) -> list[str]:
+def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book,
+                     pictures: dict[str, str] | None = None) -> list[str]:
     """Pandoc writes every article's Markdown (front matter included) from its AST."""
-    documents = [Document(ast.document(article_blocks(a), article_meta(a, n, book)), name=a.slug)
+    documents = [Document(ast.document(article_blocks(a, pictures), article_meta(a, n, book)), name=a.slug)
                  for a, n in numbered]
     return convert_many(documents, reader="json", writer=MARKDOWN, template=_template())
 
@@ -132,11 +141,31 @@ def _template() -> str:
     return default_template(MARKDOWN)
 
 
+def copy_pictures(articles: list[m.Article], book: Book, images_dir: Path) -> dict[str, str]:
+    """The figures' pictures copied into build/images/ (stale copies removed): each picture's
+    path in the book's images folder -> its copy, as the articles name it."""
+    wanted = sorted({b.image for a in articles for b in a.blocks if b.kind == m.FIGURE})
+    pictures: dict[str, str] = {}
+    for image in wanted:
+        original = book.images / image if book.images else None
+        if original is None or not original.is_file():
+            raise UserError(f"the picture '{image}' a chapter shows is no longer in the images folder",
+                            file=str(book.images or "book.yaml"),
+                            hint="put it back, or run 'make' again to rebuild the chapters without it")
+        pictures[image] = f"../{pictures_folder.FOLDER}/{pictures_folder.book_copy(original, images_dir)}"
+    used = {Path(src).name for src in pictures.values()}
+    for stale in (images_dir.glob("*") if images_dir.is_dir() else ()):
+        if stale.name not in used:
+            stale.unlink()
+    return pictures
+
+
 def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list[Path]:
     """Write every article; remove stale files of articles that no longer exist."""
     numbered = list(zip(articles, range(1, len(articles) + 1)))
+    pictures = copy_pictures(articles, book, out_dir.parent / pictures_folder.FOLDER)
     written = []
-    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book)):
+    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book, pictures)):
         path = out_dir / file_name(chapter, article)
         write_text(path, text)
         written.append(path)

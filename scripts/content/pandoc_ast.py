@@ -109,3 +109,10 @@ def meta_string(text: str) -> Node:
 
 def meta_list(items: list[Node]) -> Node:
     return {"t": "MetaList", "c": items}
+
+
+def figure(src: str, alt: str, caption: list[Node]) -> Node:
+    """A picture with its caption under it (pandoc writes <figure>, <img> and <figcaption>)."""
+    image = {"t": "Image", "c": [["", [], [["alt", alt]] if alt else []], caption, [src, ""]]}
+    return {"t": "Figure", "c": [["", [], []], [None, [{"t": "Plain", "c": caption}] if caption else []],
+                                 [{"t": "Plain", "c": [image]}]]}

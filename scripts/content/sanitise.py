@@ -12,6 +12,8 @@ citeproc writes, and the index stage's own markup):
 * the elements of ``ALLOWED_ELEMENTS``, with the global attributes (id, class, lang, dir,
   title, role, aria-*, epub:type) and the few an element needs (``a href``, ``ol start``,
   table spans...); ``class`` keeps only the classes the books know (``KNOWN_CLASSES``);
+* an ``img`` of the book's own pictures (``../images/<hash>.jpg``, which only the articles
+  stage writes: scraped text cannot make one, it arrives escaped), with its alt text;
 * ``href`` only to the web (http, https), to mail (mailto), to a fragment of the same
   document (``#fn1``) or, when the caller names them (``internal``), to the book's own pages.
 
@@ -20,7 +22,7 @@ What goes:
 * an element outside the list is unwrapped: its text and its allowed children stay;
 * an element whose content is never prose (``DROPPED_WITH_CONTENT``: script, style, iframe,
   object, embed, video, audio, svg, math, forms...) goes with everything inside it;
-* ``img`` goes and its alternative text stays, as text: the alt text is the author's words
+* any other ``img`` goes and its alternative text stays, as text: the alt text is the author's words
   for the picture, a reader loses the picture either way (the EPUB carries no remote
   resources and the print book cannot fetch them), and without the alt text a sentence that
   names the picture would lose its object;
@@ -38,6 +40,8 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
+
+from scripts.content.pictures import BOOK_IMAGE
 
 # What pandoc's html5 writer produces for prose (with --section-divs), plus <i> and <header>,
 # which the index template writes.
@@ -190,6 +194,17 @@ class _Sanitiser:
             self.drop("element", f"<{tag}{' ' + _short(source) if source else ''}>", _text(element),
                       "not prose: dropped with its content")
             _remove(element)
+            return
+        if tag == "img" and BOOK_IMAGE.match(element.get("src", "")):
+            # The book's own copy of a picture (the articles stage wrote it): it stays,
+            # with its alternative text and nothing else.
+            alt = " ".join((element.get("alt") or "").split())
+            for name in list(element.attrib):
+                if name not in ("src", "alt"):
+                    self.drop("attribute", f'<img {name}="{_short(element.get(name))}">', _short(alt),
+                              "not an attribute of the book's pictures")
+                    del element.attrib[name]
+            element.set("alt", alt)
             return
         if tag == "img":
             alt = " ".join((element.get("alt") or "").split())

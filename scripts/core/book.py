@@ -27,7 +27,8 @@ from scripts.core.errors import UserError
 
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
-OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select")
+OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
+                        "images")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -67,6 +68,7 @@ class Book:
     chapter_order: str | list[str] = "chronological"
     select: Selection = field(default_factory=Selection)
     defaulted: dict[str, str] = field(default_factory=dict)   # key -> where its value came from
+    images: Path | None = None        # the folder of the blog's pictures (its uploads), if given
 
     @property
     def lang_short(self) -> str:
@@ -167,7 +169,22 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         subjects=texts("subjects"), sources=texts("sources"),
         chapter_order=_chapter_order(check, fields.get("chapter_order")),
         select=_selection(check, fields.get("select")),
+        images=_images_folder(check, fields.get("images"), path.parent),
     )
+
+
+def _images_folder(check: Validator, given: Field | None, book_folder: Path) -> Path | None:
+    """`images: uploads` names the folder (in the book folder, or anywhere) holding the blog's
+    pictures: a WordPress site's wp-content/uploads, a static site's assets or images."""
+    if given is None:
+        return None
+    folder = Path(check.text(given.value, "'images'")).expanduser()
+    folder = folder if folder.is_absolute() else book_folder / folder
+    if not folder.is_dir():
+        raise check.fail(f"'images' names {folder}, which is not a folder", given.value,
+                         hint="copy the blog's uploads folder (e.g. wp-content/uploads) into the book "
+                              "folder and name it here, or remove the line to leave pictures out")
+    return folder
 
 
 def _selection(check: Validator, given: Field | None) -> Selection:

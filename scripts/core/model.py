@@ -45,6 +45,7 @@ class Kind(StrEnum):
     PULL_QUOTE = "pull_quote"
     QUOTE = "quote"                    # a paragraph of a block quotation (structured sources)
     CODE = "code"                      # preformatted text, kept line for line (structured sources)
+    FIGURE = "figure"                  # a picture the book has a copy of; text = its caption
 
 
 # The stages name kinds by these module constants (m.PARAGRAPH reads well in rules).
@@ -53,13 +54,16 @@ CAPTION, BIO, HEADING, PARAGRAPH = Kind.CAPTION, Kind.BIO, Kind.HEADING, Kind.PA
 NUMBERED, BULLET, NOTES_HEADING, NOTE = Kind.NUMBERED, Kind.BULLET, Kind.NOTES_HEADING, Kind.NOTE
 LINK_DEFINITION, BACKMATTER_HEADING, CONTRIBUTOR = Kind.LINK_DEFINITION, Kind.BACKMATTER_HEADING, Kind.CONTRIBUTOR
 SIDEBAR_HEADING, SIDEBAR, PULL_QUOTE = Kind.SIDEBAR_HEADING, Kind.SIDEBAR, Kind.PULL_QUOTE
-QUOTE, CODE = Kind.QUOTE, Kind.CODE
+QUOTE, CODE, FIGURE = Kind.QUOTE, Kind.CODE, Kind.FIGURE
 
 BLOCK_KINDS = frozenset(Kind)
 
 # Blocks that carry the article's running text (what dedupe and notes work on).
 BODY_KINDS = frozenset({PARAGRAPH, NUMBERED, BULLET, HEADING, SIDEBAR, SIDEBAR_HEADING, PULL_QUOTE,
                         QUOTE, CODE})
+
+# What makes a post worth a chapter: running text, or pictures the book can show.
+CONTENT_KINDS = BODY_KINDS | {FIGURE}
 
 # Where an article came from.  A text scrape has lost its structure, and the text stages
 # rebuild it (paragraphs broken by the scraper, drop caps, note numbers glued to words);
@@ -97,6 +101,8 @@ class Block:
     source: SourceRef
     number: int | None = None      # the paragraph number of a NUMBERED block, the note number of a NOTE
     id: str = ""                   # stable within the article: "b0", "b1"... in source order
+    image: str = ""                # a FIGURE's picture: its path inside the book's images folder
+    alt: str = ""                  # a FIGURE's alternative text (the author's words for it)
 
 
 @dataclass
@@ -181,7 +187,8 @@ def _kind(value: str) -> Kind:
 
 def _block_from(d: dict[str, Any]) -> Block:
     return Block(kind=_kind(d["kind"]), text=d["text"], source=SourceRef(**d["source"]),
-                 number=d.get("number"), id=d.get("id", ""))
+                 number=d.get("number"), id=d.get("id", ""), image=d.get("image", ""),
+                 alt=d.get("alt", ""))
 
 
 def article_from_dict(d: dict[str, Any]) -> Article:
@@ -208,8 +215,11 @@ def _source_dict(ref: SourceRef) -> dict[str, Any]:
 
 
 def _block_dict(block: Block) -> dict[str, Any]:
-    return {"kind": block.kind, "text": block.text, "source": _source_dict(block.source),
-            "number": block.number, "id": block.id}
+    d = {"kind": block.kind, "text": block.text, "source": _source_dict(block.source),
+         "number": block.number, "id": block.id}
+    if block.image:                     # only a figure has these: the model stays small
+        d["image"], d["alt"] = block.image, block.alt
+    return d
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scripts.core import model as m
+from scripts.ingest.images import Found, ImageFolder, unreadable
 from scripts.ingest.common import LeftOut, clean_text
 
 CONTAINERS = frozenset({"div", "section", "article", "main", "header", "footer", "center", "body",
@@ -91,16 +92,19 @@ def parse_fragment(markup: str) -> etree._Element:
     return lxml_html.fragment_fromstring(markup, create_parent="div")
 
 
-def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = False) -> Content:
+def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = False,
+            images: ImageFolder | None = None) -> Content:
     """The HTML of one post body (its first line is `first_line` of `file`) as blocks.
     `positions`: the HTML was written by pandoc with `sourcepos`, and each element's
-    `data-pos` gives its line in the source (the HTML's own lines do not)."""
-    return _Converter(file, first_line, positions).run(parse_fragment(markup))
+    `data-pos` gives its line in the source (the HTML's own lines do not).  `images`: the
+    local copy of the blog's pictures; a picture found there becomes a figure."""
+    return _Converter(file, first_line, positions, images).run(parse_fragment(markup))
 
 
-def convert_element(root: etree._Element, file: str, first_line: int = 1) -> Content:
+def convert_element(root: etree._Element, file: str, first_line: int = 1,
+                    images: ImageFolder | None = None) -> Content:
     """Like `convert`, for an element already parsed (a saved page's article)."""
-    return _Converter(file, first_line).run(root)
+    return _Converter(file, first_line, images=images).run(root)
 
 
 def normalise_space(text: str) -> str:
@@ -116,8 +120,12 @@ def _classes(element) -> str:
 
 
 class _Converter:
-    def __init__(self, file: str, first_line: int, positions: bool = False):
+    def __init__(self, file: str, first_line: int, positions: bool = False,
+                 images: ImageFolder | None = None):
         self.file = file
+        self.images = images
+        # Pictures met inside a paragraph, not yet placed: (img, its copy, caption, before the text).
+        self.pictures: list[tuple[etree._Element, Found, str, bool]] = []
         self.offset = first_line - 1
         self.positions = positions
         self.content = Content()
@@ -159,10 +167,42 @@ class _Converter:
             for ref in SENTINEL.findall(text):      # a reference alone on a line: keep it on
                 if self.content.blocks:              # the text before it
                     self.content.blocks[-1].text += ref
+            self.place_pictures()
             return
         line = self.line(element)
+        self.place_pictures(before=True)
         self.content.blocks.append(m.Block(kind=kind, text=text, number=number,
                                            source=m.SourceRef(self.file, line, line)))
+        self.place_pictures()
+
+    # ------------------------------------------------------------ pictures
+
+    def picture(self, image) -> Found | None:
+        """The local copy of a picture, or None (then it is reported as left out)."""
+        src = image.get("src") or image.get("data-src") or ""
+        found = self.images.find(src) if self.images and src else None
+        problem = unreadable(found) if found else ""
+        if found is None or problem:
+            where = problem or ("it is not in the book's images folder" if self.images else
+                                "the book has no copy of it (name the blog's uploads folder as "
+                                "'images:' in book.yaml)")
+            self.leave_out(image, "image", image.get("alt") or src, f"a picture ({src or 'no address'}): {where}")
+            return None
+        return found
+
+    def add_figure(self, image, found: Found, caption: str) -> None:
+        line = self.line(image)
+        self.content.blocks.append(m.Block(
+            kind=m.FIGURE, text=_tidy_markers(normalise_space(caption)), image=found.path,
+            alt=normalise_space(image.get("alt") or ""), source=m.SourceRef(self.file, line, line)))
+
+    def place_pictures(self, before: bool = False) -> None:
+        """Pictures met inside a paragraph become figures of their own: those before its
+        first words ahead of it (`before`), the others after it."""
+        placing = [p for p in self.pictures if p[3] or not before]
+        self.pictures = [p for p in self.pictures if p not in placing]
+        for image, found, caption, _ in placing:
+            self.add_figure(image, found, caption)
 
     def leave_out(self, element, what: str, text: str, reason: str) -> None:
         self.content.left_out.append(LeftOut(self.file, self.line(element), what,
@@ -176,6 +216,7 @@ class _Converter:
             self.map_positions(root)
         self.find_notes(root)
         self.walk(root, m.PARAGRAPH)
+        self.place_pictures()
         blocks = self.content.blocks
         if self.numbered and blocks and blocks[-1].kind == m.HEADING and NOTES_HEADINGS.match(blocks[-1].text):
             blocks[-1].kind = m.NOTES_HEADING       # "Notes" over the list: the notes stage accounts it
@@ -206,9 +247,13 @@ class _Converter:
                 self.block(child, tag, kind)
                 anchor[0] = child
             else:
-                if not "".join(buffer).strip():
+                opening = not SENTINEL.sub("", "".join(buffer)).strip()
+                if opening:
                     anchor[0] = child
+                waiting = len(self.pictures)
                 buffer.append(self.inline(child))
+                if opening:                            # pictures before the text go before it
+                    self.pictures[waiting:] = [(*p[:3], True) for p in self.pictures[waiting:]]
             buffer.append(child.tail or "")
         flush()
 
@@ -300,15 +345,22 @@ class _Converter:
             f"a table of {len(rows)} rows: its text is kept, one paragraph per row, not its grid")
 
     def figure(self, element) -> None:
-        """A figure with a picture: the book has no pictures, so the caption goes too."""
+        """A figure with a picture: a figure of the book when it has a copy of the picture
+        (the caption under it), else the caption alone (later stages report it)."""
         captions = [c for c in element.iter() if _tag(c) == "figcaption"
                     or "wp-caption-text" in _classes(c)]
         for caption in captions:
             self.skip.add(caption)
-            self.add(m.CAPTION, self.inline_children(caption), caption)
-        for image in element.iter("img"):
-            self.leave_out(image, "image", image.get("alt") or image.get("src") or "",
-                           f"a picture ({image.get('src', 'no address')}): the book has no pictures")
+        caption_text = " ".join(self.inline_children(c) for c in captions)
+        found = [(image, copy) for image in element.iter("img") if (copy := self.picture(image))]
+        if found:
+            # A gallery's pictures in order; its caption goes under the last of them.
+            for number, (image, copy) in enumerate(found, 1):
+                self.add_figure(image, copy, caption_text if number == len(found) else "")
+            self.skip.update(e for e in element.iterdescendants() if _tag(e) == "figure")
+        else:
+            for caption in captions:
+                self.add(m.CAPTION, self.inline_children(caption), caption)
         for child in element:
             tag = _tag(child)
             if tag and child not in self.skip and tag not in ("img", "a", "picture") and tag in BLOCK_TAGS:
@@ -338,8 +390,9 @@ class _Converter:
         if tag == "br":
             return " "
         if tag == "img":
-            self.leave_out(element, "image", element.get("alt") or element.get("src") or "",
-                           f"a picture ({element.get('src', 'no address')}): the book has no pictures")
+            found = self.picture(element)
+            if found:
+                self.pictures.append((element, found, "", False))
             return ""
         if tag in UNREAD:
             if element.text_content().strip():

@@ -33,6 +33,7 @@ from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
 from scripts.ingest import html_content
+from scripts.ingest.images import folder_for
 from scripts.ingest.common import LeftOut, Post, Read, clean_text, number_blocks, slugify
 
 HINT = "save the post's own page from the browser (File → Save page as… → HTML), or use the blog's export"
@@ -266,9 +267,9 @@ def _read_post(element, document, name: str, taken: set[str], book: Book, result
             result.left_out.append(LeftOut(name, chrome.sourceline or line, "page-chrome", _text(chrome),
                                            f"{_describe(chrome)} inside the post, not its text"))
         chrome.drop_tree()
-    content = html_content.convert_element(body, name)
+    content = html_content.convert_element(body, name, images=folder_for(book))
     result.left_out.extend(content.left_out)
-    if not any(b.kind in m.BODY_KINDS for b in content.blocks):
+    if not any(b.kind in m.CONTENT_KINDS for b in content.blocks):
         result.left_out.append(LeftOut(name, line, "empty", title or "(untitled)", "the post has no text"))
         return
     if not title:

@@ -30,6 +30,7 @@ from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
 from scripts.ingest import html_content
+from scripts.ingest.images import folder_for
 from scripts.ingest.common import LeftOut, Post, Read, clean_text, number_blocks, read_text, slugify
 
 HINT = "save the post as UTF-8 Markdown with its front matter between '---' lines"
@@ -397,14 +398,14 @@ def _escape(text: str) -> str:
 def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read) -> None:
     name = post.name
     result.left_out.extend(post.left_out)
-    body = html_content.convert(html, name, post.body_line, positions=True)
+    body = html_content.convert(html, name, post.body_line, positions=True, images=folder_for(book))
     result.left_out.extend(body.left_out)
     for block in body.blocks:             # an inline note is where it was written
         line = post.inline_notes.get(block.source.first_line)
         if block.kind == m.NOTE and line:
             block.source = m.SourceRef(name, line, line)
     title = post.meta.get("title")
-    if not any(b.kind in m.BODY_KINDS for b in body.blocks):
+    if not any(b.kind in m.CONTENT_KINDS for b in body.blocks):
         result.left_out.append(LeftOut(name, 1, "empty", str(title or name),
                                        "the post has no text (only front matter, pictures or embeds)"))
         return

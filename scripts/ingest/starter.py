@@ -3,7 +3,8 @@
 PATH is what a blogger has: a WordPress export, a folder of Markdown posts, saved HTML
 pages (one or a folder), or text scrapes.  The starter
 
-1. copies it into DIR/sources/ (a folder keeps its name and layout);
+1. copies it into DIR/sources/ (a folder keeps its name and layout), and the blog's
+   pictures (`--images`, e.g. WordPress's wp-content/uploads) into DIR/images/;
 2. reads it with the adapters, as the build will, and writes DIR/book.yaml with what
    the sources say (the site's title and language, the author most posts name) and a
    comment on each key — the editor owns that file from then on;
@@ -31,6 +32,7 @@ from scripts.ingest import formats
 
 SEED_TERMS = 40          # index candidates written into the starter index.yaml
 UNKNOWN_AUTHOR = "Your Name"
+PICTURES_FOLDER = "images"   # where `--images` copies the blog's pictures, in the book folder
 
 
 def source_entries(source: Path) -> list[Path]:
@@ -57,6 +59,24 @@ def copy_sources(source: Path, sources_dir: Path) -> list[str]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
     return [source.name]
+
+
+def copy_pictures(images: Path, images_dir: Path) -> int:
+    """Copy the picture files of an uploads folder (its layout kept, since posts name
+    pictures by their path in it); return how many.  Thumbnails and other files stay."""
+    from scripts.ingest.images import IMAGE_SUFFIXES
+
+    if not images.is_dir():
+        raise UserError(f"'{images}' is not a folder", file=str(images),
+                        hint="give the folder the blog's pictures are in, e.g. wp-content/uploads")
+    copied = 0
+    for path in source_entries(images):
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            destination = images_dir / path.relative_to(images)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+            copied += 1
+    return copied
 
 
 def describe(paths: BookPaths, entries: list[str]) -> dict:
@@ -96,7 +116,7 @@ def describe(paths: BookPaths, entries: list[str]) -> dict:
             "last": max(dates, default=""), "sources": entries}
 
 
-def book_yaml(found: dict, folder_name: str) -> str:
+def book_yaml(found: dict, folder_name: str, images: str | None = None) -> str:
     title = found["title"] or folder_name.replace("-", " ").replace("_", " ").strip().title() or "My Blog"
     author = found["author"] or UNKNOWN_AUTHOR
     span = (f"{found['first']} to {found['last']}" if found["first"] and found["first"] != found["last"]
@@ -128,6 +148,10 @@ def book_yaml(found: dict, folder_name: str) -> str:
         *[f"  - {_quoted(entry)}" for entry in found["sources"]],
         "# chronological: oldest post first; archive: the sources' own order; or a list of slugs.",
         "chapter_order: chronological",
+        *(["# The folder of the blog's pictures: a post's <img> found there is in the book.",
+            f"images: {_quoted(images)}"] if images else
+          ["# The blog's pictures: name the folder they are in (WordPress: wp-content/uploads).",
+           "# images: uploads"]),
         "# Which posts: uncomment to choose by category, tag or date, or name posts to leave out.",
         "# select:",
         "#   categories: [Essays]",
@@ -171,7 +195,7 @@ def index_yaml(candidates, limit: int = SEED_TERMS) -> str:
     return "\n".join(lines) + "\n"
 
 
-def new_book(folder: Path, source: Path) -> str:
+def new_book(folder: Path, source: Path, images: Path | None = None) -> str:
     """Start a book folder from a blog; return what was done, for the console."""
     source = source.expanduser()
     folder = folder.expanduser()
@@ -187,23 +211,29 @@ def new_book(folder: Path, source: Path) -> str:
     if folder.resolve() == source.resolve() or folder.resolve() in source.resolve().parents:
         raise UserError("the new book folder must not be the source or hold it", file=str(folder),
                         hint="name a new folder, e.g. ~/books/my-blog")
+    images = images.expanduser() if images else None
+    if images is not None and not images.is_dir():
+        raise UserError(f"there is no folder '{images}'", file=str(images),
+                        hint="give the folder the blog's pictures are in, e.g. wp-content/uploads")
     paths = BookPaths.of(folder)
     created = not folder.exists()
     try:
-        return _start(folder, source, paths, book_yaml_path)
+        return _start(folder, source, paths, book_yaml_path, images)
     except BaseException:
         if created:                     # a failed start leaves nothing half-made behind
             shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
-def _start(folder: Path, source: Path, paths: BookPaths, book_yaml_path: Path) -> str:
+def _start(folder: Path, source: Path, paths: BookPaths, book_yaml_path: Path,
+           images: Path | None) -> str:
     from scripts.index.candidates import find_candidates, read_texts
     from scripts.stages import BY_NAME, TEXT_STAGES
 
     entries = copy_sources(source, paths.sources_dir)
+    pictures = copy_pictures(images, folder / PICTURES_FOLDER) if images else 0
     found = describe(paths, entries)
-    write_text(book_yaml_path, book_yaml(found, folder.resolve().name))
+    write_text(book_yaml_path, book_yaml(found, folder.resolve().name, PICTURES_FOLDER if images else None))
     for stage in (*TEXT_STAGES, BY_NAME["articles"]):
         stage.run(paths)
     seeded = ""
@@ -212,5 +242,6 @@ def _start(folder: Path, source: Path, paths: BookPaths, book_yaml_path: Path) -
         candidates = find_candidates(paragraphs)
         write_text(paths.index_terms, index_yaml(candidates))
         seeded = f", {min(SEED_TERMS, sum(not c.indexed for c in candidates))} index terms seeded"
-    return (f"{found['posts']} posts from {source} -> {folder}/ (book.yaml{seeded and ', index.yaml'}){seeded}; "
+    copied = f", {pictures} pictures copied" if images else ""
+    return (f"{found['posts']} posts from {source} -> {folder}/ (book.yaml{seeded and ', index.yaml'}){seeded}{copied}; "
             f"next: edit {book_yaml_path}, then run 'make BOOK={folder}'")

@@ -32,6 +32,7 @@ from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
 from scripts.ingest import html_content
+from scripts.ingest.images import ImageFolder, folder_for
 from scripts.ingest.common import LeftOut, Post, Read, Site, clean_text, number_blocks, read_text, slugify
 
 HINT = "export the site again from WordPress (Tools → Export → All content) and use that file as it is"
@@ -98,7 +99,7 @@ def read(path: Path, name: str, taken: set[str], book: Book) -> Read:
     result = Read(site=_site(channel, wp))
     items = channel.findall("item")
     for item in items:
-        _read_item(item, wp, name, taken, pages, book_author, result)
+        _read_item(item, wp, name, taken, pages, book_author, result, folder_for(book))
     # An export lists items by id, not by date: the posts in the order they were written
     # (to the minute: several posts of one day keep their order).
     result.posts.sort(key=lambda pair: pair[0].when or pair[0].date or "9999")
@@ -202,7 +203,7 @@ def _entities(text: str) -> str:
 
 
 def _read_item(item, wp: str, name: str, taken: set[str], pages: bool, book_author: str,
-               result: Read) -> None:
+               result: Read, images: ImageFolder | None = None) -> None:
     title = html_content.normalise_space(_entities(_text(item, "title")))
     post_type = _text(item, f"{{{wp}}}post_type") or "post"
     status = _text(item, f"{{{wp}}}status") or "publish"
@@ -226,9 +227,9 @@ def _read_item(item, wp: str, name: str, taken: set[str], pages: bool, book_auth
     footnotes = _meta(item, wp, "footnotes")
     markup, left_out = prepare_content(content, name, content_line, footnotes)
     result.left_out.extend(left_out)
-    body = html_content.convert(markup, name, content_line)
+    body = html_content.convert(markup, name, content_line, images=images)
     result.left_out.extend(body.left_out)
-    if not any(b.kind in m.BODY_KINDS for b in body.blocks):
+    if not any(b.kind in m.CONTENT_KINDS for b in body.blocks):
         pictures = [i for i in body.left_out + left_out if i.what in ("image", "embed", "shortcode")]
         if pictures:
             leave("image-only", f"the post is only pictures or embeds ({len(pictures)}), and the book has "

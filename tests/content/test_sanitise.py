@@ -162,3 +162,24 @@ def test_the_html_stage_prepares_each_chapter_once_sanitised_with_its_drops_reco
     [chapter] = chapter_stage.load_chapters(articles)                     # read back from the cache
     assert chapter.title_text == "A Title" and len(chapter.dropped) == len(cached["dropped"])
     assert chapter_stage.checked(chapter).dropped == chapter.dropped      # the books' gate finds nothing more
+
+
+@pytest.mark.parametrize("src, kept", [
+    ("../images/0123456789abcdef.jpg", True),        # the book's own copy (articles stage)
+    ("../images/0123456789abcdef.png", True),
+    ("../images/../../etc/0123456789abcdef.jpg", False),
+    ("../images/0123456789abcdef.svg", False),       # never a format that can hold script
+    ("file:///etc/0123456789abcdef.jpg", False),
+    ("https://tracker.example/0123456789abcdef.jpg", False),
+    ("images/0123456789abcdef.jpg", False),
+])
+def test_only_the_books_own_pictures_stay_with_nothing_but_their_alt_text(src, kept):
+    root, dropped = clean(f'<figure><img src="{src}" alt="A map" onerror="alert(1)" width="9">'
+                          '<figcaption>Map.</figcaption></figure>')
+    images = list(root.iter("img"))
+    if kept:
+        assert [dict(i.attrib) for i in images] == [{"src": src, "alt": "A map"}]
+        assert {d.detail for d in dropped} == {'<img onerror="alert(1)">', '<img width="9">'}
+    else:
+        assert images == [] and "A map" in flat(root)
+        assert [d.what for d in dropped] == ["image"]

@@ -17,6 +17,7 @@ post (expected title "") takes its first words.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from scripts.stages import TEXT_STAGES
 from tests.conftest import ROOT, run_stages
 
 CORPUS = ROOT / "tests" / "corpus"
-NOT_SOURCES = {"SOURCE.md", "expected.yaml"}
+NOT_SOURCES = {"SOURCE.md", "expected.yaml", "uploads"}    # uploads/: the blog's pictures
 # The saved-HTML-pages adapter is not in yet: these two folders wait for it.
 WAITING_FOR_AN_ADAPTER: set[str] = set()
 BLOGS = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").exists()
@@ -62,7 +63,11 @@ def book_folder(blog: str, where: Path) -> Path:
         if path.name in NOT_SOURCES:
             continue
         (shutil.copytree if path.is_dir() else shutil.copy)(path, book / "sources" / path.name)
-    (book / "book.yaml").write_text(f'title: "{blog}"\nauthor: "Corpus Test"\n', encoding="utf-8")
+    pictures = ""
+    if (CORPUS / blog / "uploads").is_dir():     # the site's pictures, as a writer would copy them
+        shutil.copytree(CORPUS / blog / "uploads", book / "uploads")
+        pictures = "images: uploads\n"
+    (book / "book.yaml").write_text(f'title: "{blog}"\nauthor: "Corpus Test"\n{pictures}', encoding="utf-8")
     return book
 
 
@@ -89,6 +94,8 @@ def test_the_posts_their_titles_dates_and_notes(built, blog):
     assert len(articles) == len(want), [a.title for a in articles]
     assert got == [(as_read(w["title"]), w.get("date", ""), w.get("notes", 0)) for w in want]
     assert all(a.title for a in articles)          # an untitled post still has a heading
+    figures = [sum(b.kind == m.FIGURE for b in a.blocks) for a in articles]
+    assert figures == [w.get("figures", 0) for w in want]
 
 
 @pytest.mark.parametrize("blog", BLOGS)
@@ -138,3 +145,37 @@ def test_the_epub_passes_epubcheck_and_every_note_links_both_ways(built, blog):
                 refs += 1
             notes += sum(1 for li in root.iter(f"{XHTML}li") if li.get(EPUB_TYPE) in ("endnote", "footnote"))
     assert refs == notes == sum(len(a.notes) for a in m.load_articles(paths.noted_model))
+    with zipfile.ZipFile(paths.epub) as archive:      # every picture shown is in the package
+        shown = [img.get("src") for name in archive.namelist() if name.startswith("EPUB/chapter-")
+                 for img in etree.fromstring(archive.read(name)).iter(f"{XHTML}img")]
+        assert all(f"EPUB/{src}" in archive.namelist() for src in shown)
+    assert len(shown) == sum(w.get("figures", 0) for w in expected(blog)["posts"])
+
+
+@pytest.mark.slow
+def test_a_blogs_pictures_are_in_both_books_with_their_alternative_text(built):
+    """cclabs-wxr with its uploads folder: the post's picture is printed, in the screen PDF
+    it is a tagged figure with the author's alternative text."""
+    from pypdf import PdfReader
+    book, paths = built["cclabs-wxr"]
+    assert run_stages(book, paths.build, "articles", "html", "bibliography", "index", "pdf") == 0
+    for pdf_path in (paths.print_pdf, paths.screen_pdf):
+        # poppler lists the pictures each page draws (pypdf, the ones its resources hold).
+        listing = subprocess.run(["pdfimages", "-list", str(pdf_path)], capture_output=True,
+                                 text=True, check=True).stdout.splitlines()[2:]
+        pages = [int(line.split()[0]) for line in listing]
+        assert len(pages) == 1, listing
+        text = PdfReader(pdf_path).pages[pages[0] - 1].extract_text()
+        assert "Liberated Pixel Cup" in text        # on the page of its chapter
+
+    def figures(node) -> list:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            return [f for kid in node for f in figures(kid)]
+        if not hasattr(node, "get") or "/K" not in node and node.get("/S") != "/Figure":
+            return []
+        return ([node] if node.get("/S") == "/Figure" else []) + figures(node.get("/K", []))
+
+    root = PdfReader(paths.screen_pdf).trailer["/Root"]["/StructTreeRoot"]
+    assert [str(f.get("/Alt")) for f in figures(root["/K"])] == [
+        "Screenshot of the LPC style guide navigation boxes"]

@@ -72,3 +72,27 @@ def test_a_start_that_fails_leaves_nothing_behind(tmp_path):
     assert not folder.exists()
     with pytest.raises(UserError, match="no file or folder"):
         new_book(tmp_path / "other", tmp_path / "missing.xml")
+
+
+def test_the_blogs_uploads_are_copied_and_named_in_book_yaml(tmp_path):
+    blog = Path(__file__).resolve().parent.parent / "corpus" / "cclabs-wxr"
+    (tmp_path / "uploads" / "notes").mkdir(parents=True)
+    for picture in (blog / "uploads").rglob("*.*"):
+        destination = tmp_path / "uploads" / picture.relative_to(blog / "uploads")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(picture.read_bytes())
+    (tmp_path / "uploads" / "notes" / "readme.txt").write_text("not a picture", encoding="utf-8")
+    folder = tmp_path / "labs"
+    summary = new_book(folder, blog / "wordpress.xml", tmp_path / "uploads")
+    assert "4 pictures copied" in summary
+    assert yaml.safe_load((folder / "book.yaml").read_text(encoding="utf-8"))["images"] == "images"
+    assert (folder / "images" / "2012" / "07" / "frontpage_3panels.png").exists()
+    assert not (folder / "images" / "notes").exists()              # only pictures are copied
+    split = (folder / "build" / "model" / "split.json").read_text(encoding="utf-8")
+    assert '"kind":"figure"' in split
+
+
+def test_an_images_folder_that_is_not_there_stops_the_start(tmp_path):
+    with pytest.raises(UserError, match="no folder"):
+        new_book(tmp_path / "blog", FIXTURES / "wxr-small.xml", tmp_path / "uploads")
+    assert not (tmp_path / "blog").exists()

@@ -67,6 +67,7 @@ class Page:
     landmark: str = ""                 # epub:type for the landmarks nav, if any
     sections: list[tuple[str, str]] = field(default_factory=list)
     number: int | None = None
+    pictures: list[str] = field(default_factory=list)      # file names in build/images/
 
 
 @dataclass
@@ -198,10 +199,25 @@ def chapter_page(env: Environment, book: Book, article: Chapter, index_hook: Any
     transform_sidebars(root)
     close_heading_gaps(root)
     ensure_unique_ids(root)
+    pictures = _pictures_in_package(root)
     sections = section_headings(root, level=2)
     page = Page(chapter_file(article), chapter_uid(article), article.title_text, serialize(root),
-                "chapter", sections=sections, number=article.number)
+                "chapter", sections=sections, number=article.number, pictures=pictures)
     return page, notes
+
+
+PICTURES = "images"          # the pictures' folder in the package, beside the chapters
+
+
+def _pictures_in_package(root: etree._Element) -> list[str]:
+    """Point the chapter's pictures (../images/NAME, relative to build/articles/) at their
+    place in the package, images/NAME; return their names."""
+    names = []
+    for image in root.iter(q("img")):
+        name = Path(image.get("src", "")).name
+        image.set("src", f"{PICTURES}/{name}")
+        names.append(name)
+    return names
 
 
 def simple_page(env: Environment, book: Book, template: str, file_name: str, uid: str,
@@ -389,8 +405,11 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     missing = sorted(epub_fonts.missing_characters(characters))
     fonts = epub_fonts.subset_fonts(characters)
     css = (font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
+    pictures = {name: (articles_dir.parent / PICTURES / name).read_bytes()
+                for page in chapters for name in page.pictures}
     data = package_epub(book, pages, css, fonts, cover_jpeg(book), articles,
-                        has_index=any(p.landmark == "index" for p in back))
+                        has_index=any(p.landmark == "index" for p in back),
+                        pictures={f"{PICTURES}/{n}": data for n, data in sorted(pictures.items())})
     return BuildResult(data, dropped, len(chapters), notes, [p.title for p in back],
                        [f"U+{ord(c):04X}" for c in missing])
 

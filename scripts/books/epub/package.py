@@ -20,6 +20,7 @@ from lxml import etree
 from scripts.books import fonts as epub_fonts
 from scripts.core.book import Book
 from scripts.content.chapters import Chapter
+from scripts.content.pictures import media_type
 from scripts.core.errors import UserError
 
 # Where the package keeps the shared parts (the pages link to them by these names).
@@ -130,7 +131,9 @@ def _item(uid: str, file_name: str, media_type: str, content: bytes,
 
 
 def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fonts.FontStyle, bytes],
-                 cover: bytes, articles: list[Chapter], has_index: bool) -> bytes:
+                 cover: bytes, articles: list[Chapter], has_index: bool,
+                 pictures: dict[str, bytes] | None = None) -> bytes:
+    """`pictures`: the chapters' pictures, by their file name in the package."""
     package = ebook.EpubBook()
     package.FOLDER_NAME = "EPUB"
     _metadata(package, book, articles, has_index)
@@ -139,6 +142,8 @@ def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fon
     package.add_item(_item("css", CSS_NAME, "text/css", css))
     for n, (style, data) in enumerate(fonts.items(), 1):
         package.add_item(_item(f"font-{n}", style.embedded_name, "font/ttf", data))
+    for n, (name, data) in enumerate((pictures or {}).items(), 1):
+        package.add_item(_item(f"picture-{n}", name, media_type(name), data))
     items = {}
     for page in pages:
         properties = ["nav"] if page.kind == "toc" else []

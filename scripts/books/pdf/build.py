@@ -82,9 +82,12 @@ def load_chapters(articles_dir: Path) -> list[Chapter]:
         raise UserError(f"no articles found in {articles_dir}",
                         hint="build them first with `make articles`")
     book_chapters = []
+    # The chapters name their pictures relative to build/articles/; WeasyPrint resolves the
+    # book's HTML against the project, so each picture gets its file's own address.
+    pictures = (articles_dir.parent / "images").resolve().as_uri() + "/"
     for source in map(chapter_stage.checked, chapter_stage.load_chapters(articles_dir)):
-        book_chapters.append(replace(source, body=prepare_fragment(source.body, where=source.where,
-                                                                   dropped=source.dropped)))
+        body = prepare_fragment(source.body, where=source.where, dropped=source.dropped)
+        book_chapters.append(replace(source, body=body.replace('src="../images/', f'src="{pictures}')))
     numbers = [c.number for c in book_chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError(f"two articles share a chapter number in {articles_dir}",
