@@ -153,6 +153,11 @@ class BookPaths:
     def screen_pdf(self) -> Path:
         return self.build / "anthology-screen.pdf"
 
+    @property
+    def pdf_parts(self) -> Path:
+        """The PDF stage's cache: each part's layout under the hash of what it depends on."""
+        return self.build / "pdf-parts"
+
 
 def _as_given(path: Path) -> Path:
     """Relative to the working directory when inside it, so messages and reports say

@@ -11,8 +11,9 @@ the `anthology` command line exactly as Make runs it: one whose input was not
 produced is "skipped", one that exits non-zero is "failed" with the first line of
 its error.  Nothing is estimated.
 
-The PDF stage is compared with one bare WeasyPrint render of the HTML it leaves
-behind (same HTML, no pipeline): the ratio is our overhead, index passes included.
+The PDF stage is compared with one bare WeasyPrint render of the same book as one
+HTML document (what the stage lays out in parts, no pipeline): the ratio is what the
+parts, the pool of workers and the join save or cost.
 
 Writes build/reports/bench.json and build/reports/bench.md (also printed).
 
@@ -207,33 +208,21 @@ def html_left_by(run: Run, since: float) -> Path | None:
 
 
 def capture_html(html_out: Path, stage_args: list[str]) -> int:
-    """Run the PDF stage in this process, saving the last HTML it hands to WeasyPrint
-    (the final layout pass) and the stylesheets it used, for the bare render."""
-    import atexit
+    """Run the PDF stage in this process, saving the book it laid out (in parts) as ONE
+    HTML document, with the stylesheet it used, for the bare render."""
+    from scripts.books.pdf import build as pdf_build
+    from scripts.core import paths as resources
 
-    import weasyprint
+    real_write = pdf_build.write_pdfs
 
-    real_html, real_css = weasyprint.HTML, weasyprint.CSS
-    seen: dict = {"html": None, "base_url": None, "stylesheets": []}
+    def write_pdfs(layout, *args, **kwargs):
+        written = real_write(layout, *args, **kwargs)
+        write_text(html_out, layout.whole_html())
+        write_text(html_out.with_suffix(".json"), json.dumps(
+            {"base_url": str(resources.PROJECT), "stylesheets": [str(pdf_build.STYLESHEET)]}))
+        return written
 
-    def html(*args, **kwargs):
-        if "string" in kwargs:
-            seen["html"], seen["base_url"] = kwargs["string"], kwargs.get("base_url")
-        return real_html(*args, **kwargs)
-
-    def css(*args, **kwargs):
-        if kwargs.get("filename") and kwargs["filename"] not in seen["stylesheets"]:
-            seen["stylesheets"].append(kwargs["filename"])
-        return real_css(*args, **kwargs)
-
-    def save() -> None:
-        if seen["html"] is not None:
-            write_text(html_out, seen["html"])
-            write_text(html_out.with_suffix(".json"), json.dumps(
-                {"base_url": seen["base_url"], "stylesheets": seen["stylesheets"]}))
-
-    weasyprint.HTML, weasyprint.CSS = html, css
-    atexit.register(save)
+    pdf_build.write_pdfs = write_pdfs
     from scripts.cli import main as anthology
     return anthology(stage_args)
 
@@ -292,7 +281,8 @@ def measure_run(run: Run, pdf_max: int | None, timeout: float) -> list[Result]:
                 passes = ""
                 pdf_report = run.reports / "pdf.json"
                 if pdf_report.exists():
-                    passes = f", {json.loads(pdf_report.read_text(encoding='utf-8')).get('passes')} layout passes"
+                    laid = json.loads(pdf_report.read_text(encoding="utf-8"))
+                    passes = f", {laid.get('parts_laid_out')} of {laid.get('parts')} parts laid out"
                 if bare.status == "ok" and result.wall_s:
                     result.note = (f"{result.wall_s / bare.wall_s:.2f}x a bare render{passes}"
                                    + (f"; {result.note}" if result.note else ""))
@@ -345,7 +335,9 @@ def _short(file: str) -> str:
 
 BUDGET_TEXT_S = 10.0
 BUDGET_EPUB_S = 30.0
-BUDGET_PDF_OVERHEAD = 2.2
+BUDGET_PDF_OVERHEAD = 0.75
+BUDGET_PDF_RSS_MB = 600
+BUDGET_EDIT_RATIO = 0.15
 TEXT_STAGE_NAMES = [s.name for s in TEXT_STAGES]
 
 
@@ -385,6 +377,12 @@ def budgets(runs: list[dict]) -> list[dict]:
             checks.append({"budget": f"PDF overhead over a bare render, {r['label']} <= {BUDGET_PDF_OVERHEAD}x",
                            "measured": f"{ratio:.2f}x ({pdf['wall_s']:.1f} s vs {bare['wall_s']:.1f} s)",
                            "verdict": "within" if ratio <= BUDGET_PDF_OVERHEAD else "over"})
+    for r in runs:
+        for s in r["stages"]:
+            if s["stage"] == "pdf" and s.get("status") == "ok" and s.get("peak_rss_mb") is not None:
+                checks.append({"budget": f"PDF stage peak RSS of any process, {r['label']} <= {BUDGET_PDF_RSS_MB} MB",
+                               "measured": f"{s['peak_rss_mb']:.0f} MB",
+                               "verdict": "within" if s["peak_rss_mb"] <= BUDGET_PDF_RSS_MB else "over"})
     if not any(c["budget"].startswith("PDF overhead") for c in checks):
         checks.append({"budget": f"PDF overhead over a bare render <= {BUDGET_PDF_OVERHEAD}x",
                        "measured": "-", "verdict": "not measurable (no PDF stage run)"})
@@ -472,6 +470,33 @@ def fresh(root: Path) -> None:
                 path.unlink()
 
 
+def edit_case(book: Path, work: Path, timeout: float) -> dict:
+    """A clean `make` of a copy of the book, then one sentence added to one paragraph of
+    one source and `make` again: what an editor waits for after an edit."""
+    import shutil
+    copy = work / "edit" / "book"
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    shutil.copytree(book, copy, ignore=shutil.ignore_patterns("build"))
+    logs = work / "edit" / "logs"
+    make = ["make", f"BOOK={copy}", "books"]
+    code, clean_s, clean_rss, error = run_measured(make, logs / "clean.log", timeout)
+    if code:
+        return {"status": "failed", "note": error}
+    source = sorted((copy / "sources").rglob("*.*"))[0]
+    lines = source.read_text(encoding="utf-8").split("\n")
+    # A paragraph: the longest line of the source's middle third (a body paragraph in any format).
+    third = len(lines) // 3
+    number = max(range(third, 2 * third or 1), key=lambda n: len(lines[n]))
+    lines[number] += " This sentence was added by the benchmark."
+    source.write_text("\n".join(lines), encoding="utf-8")
+    code, edit_s, edit_rss, error = run_measured(make, logs / "edit.log", timeout)
+    if code:
+        return {"status": "failed", "note": error}
+    return {"status": "ok", "clean_s": round(clean_s, 2), "edit_s": round(edit_s, 2),
+            "ratio": round(edit_s / clean_s, 3), "edited": f"{source.relative_to(copy)}:{number + 1}",
+            "peak_rss_mb": round(max(clean_rss, edit_rss), 1), "command": shlex.join(make)}
+
+
 def _git_commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -492,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-max", type=int, default=None,
                         help="skip the PDF stage for archives with more posts than this")
     parser.add_argument("--no-seeds", action="store_true", help="do not measure the seeds")
+    parser.add_argument("--no-edit", action="store_true",
+                        help="do not measure a make after a one-paragraph edit of the book")
     parser.add_argument("--book", type=Path, default=Path("manuscript"),
                         help="the book folder measured as the 'seeds' row")
     parser.add_argument("--work", type=Path, default=Path("build/bench"))
@@ -575,6 +602,16 @@ def main(argv: list[str] | None = None) -> int:
             "profile": profile,
         }
         report["budgets"] = budgets(report_runs)
+        if not args.no_edit:
+            print("  edit   a clean make, one paragraph edited, make again ...", flush=True)
+            edit = edit_case(args.book, args.work, args.timeout)
+            report["edit"] = edit
+            report["budgets"].append({
+                "budget": f"make after a one-paragraph edit <= {BUDGET_EDIT_RATIO}x a clean make",
+                "measured": (f"{edit['ratio']:.2f}x ({edit['edit_s']:.1f} s vs {edit['clean_s']:.1f} s, "
+                             f"{edit['edited']})") if edit["status"] == "ok" else edit.get("note", "failed"),
+                "verdict": ("within" if edit["ratio"] <= BUDGET_EDIT_RATIO else "over")
+                if edit["status"] == "ok" else "not measurable"})
         write_text(args.reports / "bench.json", json.dumps(report, indent=1, ensure_ascii=False) + "\n")
         table = markdown(report)
         write_text(args.reports / "bench.md", table)

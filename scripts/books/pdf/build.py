@@ -6,10 +6,11 @@ Outputs: build/anthology.pdf          print master: 6 x 9 in trim, 3 mm bleed, P
          build/anthology-screen.pdf   download copy: same pages, no bleed, PDF/UA-1 (tagged)
          build/reports/pdf.json       pages, passes, folio labels, fonts, what was left out
 
-The book is laid out ONCE.  Both files are written from that one layout, so
-their pagination cannot drift apart: the screen copy only has its MediaBox cut
-back to the trim.  When the index module is present the layout is repeated
-until every index locator names the page its anchor landed on.
+The book is laid out once, in parts (scripts/books/pdf/parts.py: each chapter and
+back-matter section alone, in parallel, cached), and both files are joined from those
+same parts (scripts/books/pdf/join.py), so their pagination cannot drift apart: the
+screen copy's pages are only cut back to the trim.  The index is laid out after the
+chapters, from the pages their words landed on: no second pass over the text.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import jinja2
-import pydyf
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -32,18 +32,14 @@ from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.books.backmatter import back_matter_sections
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
+from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.parts import STYLESHEET, PartCache, PartJob, lay_out_all, point_links_out
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
 from scripts.content.sanitise import Dropped, sanitise
 
 TEMPLATES = resources.TEMPLATES / "print"
-STYLESHEET = resources.STYLES / "print.css"
-
-# The index needs page numbers that only exist after layout, and writing them can
-# move text (a locator list grows by a line).  Real books settle in two or three
-# passes; more than this means an oscillation that would never settle.
-MAX_PASSES = 5
 
 # Running heads must fit on one line of the head; past this a title is shortened.
 RUNNING_HEAD_MAX = 42
@@ -240,13 +236,15 @@ def folio_labels(page_count: int, first_body_page: int) -> list[str]:
             for i in range(page_count)]
 
 
-def anchor_pages(document) -> dict[str, int]:
-    """Each anchor's FIRST page index (an element spanning pages is listed on each)."""
-    pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, index)
-    return pages
+def recto_starts(page_counts: list[int]) -> tuple[list[int], int]:
+    """Where each part opens when every part opens on a recto (page index 0 is one):
+    the page index of each part's first page, and the pages in all, blank versos included."""
+    starts, position = [], 0
+    for count in page_counts:
+        position += position % 2            # a blank verso before a part that would open on a verso
+        starts.append(position)
+        position += count
+    return starts, position
 
 
 # ---------------------------------------------------------------- HTML
@@ -266,39 +264,70 @@ def template_environment() -> jinja2.Environment:
 
 def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[Person],
                      bibliography: str, index_html: str) -> str:
-    template = template_environment().get_template("book.html")
+    """The whole book as one HTML document (what one bare WeasyPrint render lays out)."""
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
                                        index=bool(index_html))
+    return render_part_html(book, chapters, back_matter, contributors=contributors,
+                            bibliography=bibliography, index_html=index_html, front=True,
+                            part_chapters=chapters, part_sections=back_matter)
+
+
+def render_part_html(book: Book, chapters: list[Chapter], back_matter, *, contributors: list[Person],
+                     bibliography: str = "", index_html: str = "", front: bool = False,
+                     part_chapters: list[Chapter] = (), part_sections=(),
+                     folios: dict[str, str] | None = None, alone: bool = False) -> str:
+    """One part of the book as an HTML document: the front matter (whose contents list
+    every chapter and back-matter section, with `folios` when they are known), and/or
+    the chapters and back-matter sections given.  `alone`: laid out without heads and folios."""
+    template = template_environment().get_template("book.html")
     return template.render(
-        book=book, chapters=chapters, contributors=contributors, back_matter=back_matter,
-        bibliography=Markup(bibliography), index_html=Markup(index_html),
-        chapter_body=lambda chapter: Markup(chapter.body),
-        date=book.date.isoformat())
+        book=book, toc_chapters=chapters, chapters=list(part_chapters), back_matter=back_matter,
+        back_here=list(part_sections), contributors=contributors, front=front, folios=folios,
+        laid_out_alone=alone, bibliography=Markup(bibliography), index_html=Markup(index_html),
+        chapter_body=lambda chapter: Markup(chapter.body), date=book.date.isoformat())
+
+
+def render_furniture_html(book: Book, parts: list[tuple[str, int]]) -> str:
+    """The body matter's running heads and folios: (running head, pages) per part."""
+    template = template_environment().get_template("furniture.html")
+    return template.render(book=book, parts=[{"running_head": head, "pages": pages}
+                                             for head, pages in parts])
 
 
 # ---------------------------------------------------------------- layout
 
 @dataclass
 class Layout:
-    document: object
+    """The book laid out in parts: the page sequence to join, and what it printed."""
+    sequence: list                   # LaidOutPart or join.BLANK, in page order
+    furniture: LaidOutPart
     labels: list[str]
     first_body_page: int
-    passes: int
+    anchors: dict[str, int]          # anchor id -> its first page index in the book
     index_used: bool
-    index_model: object = None      # scripts.index.render.IndexModel as printed (for the report and tests)
+    index_model: object = None       # scripts.index.render.IndexModel as printed (for the report and tests)
+    parts: int = 0
+    parts_laid_out: int = 0          # how many were laid out this time (the others came from the cache)
+    passes: int = 1                  # layout passes over the text: the index needs no second one
+    whole_html: Callable[[], str] | None = None   # the same book as ONE document (the benchmark's baseline)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.labels)
+
+
+def _book_ids(book: Book) -> tuple[bytes, str]:
+    digest = hashlib.sha1(book.identifier.encode()).hexdigest()
+    return digest.encode(), "xmp.did:" + digest
 
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_functions: IndexFunctions | None = None,
-            index_terms=None) -> Layout:
-    """Lay the book out, repeating while the index's page numbers are still moving."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
+            index_terms=None, cache: PartCache | None = None) -> Layout:
+    """Lay the book out in parts: the chapters and back matter (in parallel), then the
+    index from their pages, then the front matter and the heads and folios."""
     contributors = contributors or []
-    # @font-face only reaches the layout through a shared FontConfiguration.
-    fonts = FontConfiguration()
-    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
+    cache = cache or PartCache(None)
     occurrences = None
     if index_functions is not None:
         marked = []
@@ -316,128 +345,88 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     bibliography = hyphenate_html(bibliography, language)
     contributors = [replace(p, bio=[hyphenate_text(paragraph, language) for paragraph in p.bio])
                     for p in contributors]
+    if not chapters:
+        raise UserError("the book has no chapters to lay out", hint="check book.yaml's sources")
 
+    identifier, document_id = _book_ids(book)
+    back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
+                                       index=index_functions is not None)
+
+    def job(name: str, **part) -> PartJob:
+        html = render_part_html(book, chapters, back_matter, contributors=contributors,
+                                bibliography=bibliography, **part)
+        return PartJob(name, point_links_out(html), identifier, document_id)
+
+    # 1. Every chapter and back-matter section but the index, each on its own.
+    names = [c.id for c in chapters] + [s.id for s in back_matter]
+    heads = [running_head(c.title_text) for c in chapters] + [s.heading for s in back_matter]
+    text_jobs = [job(c.id, part_chapters=[c], alone=True) for c in chapters]
+    text_jobs += [job(s.id, part_sections=[s], alone=True) for s in back_matter if s.id != "index"]
+    laid = {part.name: part for part in lay_out_all(text_jobs, cache)}
+
+    # 2. The index, from the pages its words landed on (the parts before it are laid out).
     page_of: dict[str, str] = {}
-    for passes in range(1, MAX_PASSES + 1):
-        # The first pass only has to find the pages of the text's anchors; the index
-        # comes after all the text, so laying it out with placeholders would be wasted work.
-        index_html = ""
-        if index_functions is not None and page_of:
-            index_html = index_functions.render_index_html(index_terms, occurrences,
-                                                           target="pdf", page_of=page_of)
-        html = render_book_html(book, chapters, contributors=contributors,
-                                bibliography=bibliography, index_html=index_html)
-        document = HTML(string=html, base_url=str(resources.PROJECT)).render(
-            stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
-        anchors = anchor_pages(document)
-        first_chapter = chapters[0].id
-        if first_chapter not in anchors:
-            raise UserError("the first chapter did not reach the page (layout failed)")
-        labels = folio_labels(len(document.pages), anchors[first_chapter])
-        # Only the occurrences' anchors matter: ids inside the index itself move as
-        # the placeholder locators are replaced, but the index follows the text,
-        # so the text's pages settle after one pass unless the front matter grows.
-        wanted = {o.anchor_id for o in occurrences} if occurrences else anchors.keys()
-        new_page_of = {anchor: labels[index] for anchor, index in anchors.items() if anchor in wanted}
-        if index_functions is None or new_page_of == page_of:
-            printed = (index_functions.build_model(index_terms, occurrences, target="pdf",
-                                                   page_of=page_of)
-                       if index_functions is not None else None)
-            return Layout(document, labels, anchors[first_chapter], passes,
-                          index_functions is not None, printed)
-        page_of = new_page_of
-    raise UserError(f"index page numbers still changed after {MAX_PASSES} layout passes",
-                    hint="an index entry is probably moving text across a page break; "
-                         "report this with build/reports/pdf.json")
+    index_html = ""
+    if index_functions is not None:
+        before = names[:names.index("index")]
+        starts, _ = recto_starts([laid[name].pages for name in before])
+        for name, start in zip(before, starts):
+            for anchor, page in laid[name].anchors.items():
+                page_of.setdefault(anchor, str(start + page + 1))
+        wanted = {o.anchor_id for o in occurrences}
+        page_of = {anchor: label for anchor, label in page_of.items() if anchor in wanted}
+        index_html = index_functions.render_index_html(index_terms, occurrences, target="pdf",
+                                                       page_of=page_of)
+        index_section = next(s for s in back_matter if s.id == "index")
+        laid["index"], = lay_out_all([job("index", part_sections=[index_section], index_html=index_html,
+                                          alone=True)], cache)
+
+    # 3. The front matter (its contents print the folios) and the body matter's heads and folios.
+    main = [laid[name] for name in names]
+    starts, main_pages = recto_starts([part.pages for part in main])
+    folios = {name: str(start + 1) for name, start in zip(names, starts)}
+    furniture_job = PartJob("furniture", render_furniture_html(book, list(zip(heads, [p.pages for p in main]))),
+                            identifier, document_id, furniture=True)
+    front, furniture = lay_out_all([job("front", front=True, folios=folios), furniture_job], cache)
+    if furniture.pages != main_pages:
+        raise RuntimeError(f"the heads and folios cover {furniture.pages} pages, the body matter has "
+                           f"{main_pages}: print.css's furniture rules no longer match the parts'")
+
+    first_body_page = front.pages + front.pages % 2
+    sequence, position = [front], front.pages
+    anchors = dict(front.anchors)
+    for part, start in zip(main, starts):
+        while position < first_body_page + start:
+            sequence.append(BLANK)
+            position += 1
+        sequence.append(part)
+        for anchor, page in part.anchors.items():
+            anchors.setdefault(anchor, position + page)
+        position += part.pages
+    labels = folio_labels(first_body_page + main_pages, first_body_page)
+    printed = (index_functions.build_model(index_terms, occurrences, target="pdf", page_of=page_of)
+               if index_functions is not None else None)
+    all_parts = [front, furniture, *main]
+
+    def whole_html() -> str:
+        return render_part_html(book, chapters, back_matter, contributors=contributors,
+                                bibliography=bibliography, index_html=index_html if page_of else "",
+                                front=True, part_chapters=chapters, part_sections=back_matter)
+
+    return Layout(sequence, furniture, labels, first_body_page, anchors, index_functions is not None,
+                  printed, parts=len(all_parts),
+                  parts_laid_out=sum(not part.from_cache for part in all_parts), whole_html=whole_html)
 
 
-# ---------------------------------------------------------------- PDF post-processing
-
-def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
-    return [obj for obj in pdf.objects
-            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
-
-
-def _page_labels(first_body_page: int) -> pydyf.Dictionary:
-    """/PageLabels so a viewer's page box shows i, ii ... then 1, 2 ... like the folios."""
-    numbers = pydyf.Array([0, pydyf.Dictionary({"S": "/r"})])
-    if first_body_page > 0:
-        numbers.extend([first_body_page, pydyf.Dictionary({"S": "/D"})])
-    else:
-        numbers[1] = pydyf.Dictionary({"S": "/D"})
-    return pydyf.Dictionary({"Nums": numbers})
-
-
-def _stable_document_id(pdf: pydyf.PDF, book: Book) -> None:
-    """WeasyPrint writes a random xmpMM:DocumentID; same inputs must give the same bytes."""
-    reference = pdf.catalog.get("Metadata")
-    if reference is None:
-        return
-    if isinstance(reference, str):
-        reference = reference.encode()
-    number = int(reference.split()[0])
-    stream = pdf.objects[number]
-    stable = "xmp.did:" + hashlib.sha1(book.identifier.encode()).hexdigest()
-    stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable.encode(), part)
-                     for part in stream.stream]
-
-
-def print_finisher(book: Book, first_body_page: int):
-    def finish(document, pdf: pydyf.PDF) -> None:
-        # PDF/X allows no annotations inside the BleedBox (TrapNet and PrinterMark
-        # aside): the printer's master carries no links; the screen copy has them.
-        for page in _pages(pdf):
-            page.pop("Annots", None)
-        pdf.catalog["PageLabels"] = _page_labels(first_body_page)
-        _stable_document_id(pdf, book)
-    return finish
-
-
-def screen_finisher(book: Book, first_body_page: int):
-    def finish(document, pdf: pydyf.PDF) -> None:
-        # The same layout, cut back to the trim: no bleed, identical pagination.
-        for page in _pages(pdf):
-            trim = page.pop("TrimBox", None)
-            page.pop("BleedBox", None)
-            if trim is not None:
-                page["MediaBox"] = pydyf.Array(trim)
-        pdf.catalog["PageLabels"] = _page_labels(first_body_page)
-        pdf.catalog["PageMode"] = "/UseOutlines"
-        _stable_document_id(pdf, book)
-    return finish
-
-
-def blank_page(document):
-    """One empty page of the book's page size, bleed included (the stylesheet's default
-    @page carries no running head or folio)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    fonts = FontConfiguration()
-    return HTML(string="<!DOCTYPE html><html><body></body></html>").render(
-        stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts).pages[0]
-
-
-def for_print(document):
-    """A printed book is sheets folded in two: its page count is even.  An odd count
-    gets a blank verso at the end (the screen PDF keeps the pages it has)."""
-    if len(document.pages) % 2 == 0:
-        return document
-    return document.copy(document.pages + [blank_page(document)])
-
+# ---------------------------------------------------------------- the two PDFs
 
 def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
-    document = layout.document
-    identifier = hashlib.sha1(book.identifier.encode()).hexdigest().encode()
-    print_bytes = for_print(document).write_pdf(
-        pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=identifier,
-        finisher=print_finisher(book, layout.first_body_page))
-    screen_bytes = document.write_pdf(
-        pdf_variant="pdf/ua-1", output_intent="srgb", pdf_identifier=identifier,
-        finisher=screen_finisher(book, layout.first_body_page))
-    write_bytes(print_path, print_bytes)
-    write_bytes(screen_path, screen_bytes)
-    return {"print_bytes": len(print_bytes), "screen_bytes": len(screen_bytes),
-            "print_pages": len(document.pages) + len(document.pages) % 2}
+    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, make_even=True)
+    screen = join(layout.sequence, "screen", layout.furniture, layout.first_body_page)
+    write_bytes(print_path, printed.data)
+    write_bytes(screen_path, screen.data)
+    return {"print_bytes": len(printed.data), "screen_bytes": len(screen.data),
+            "print_pages": printed.pages, "unresolved_links": sorted(set(screen.unresolved_links))}
 
 
 # ---------------------------------------------------------------- CLI
@@ -472,9 +461,14 @@ class PdfReport:
     dropped: list[Dropped]
     index: list[dict] | None = None   # entry by entry: term, key, variants, locators, sub-entries
     print_pages: int = 0              # the print PDF's pages: `pages`, made even with a blank verso
+    parts: int = 0                    # documents laid out separately and joined
+    parts_laid_out: int = 0           # of which laid out by this build (the rest from the cache)
+    unresolved_links: list[str] = field(default_factory=list)   # links whose target no part holds
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
+                "parts": self.parts, "parts_laid_out": self.parts_laid_out,
+                "unresolved_links": self.unresolved_links,
                 "chapters": [asdict(c) for c in self.chapters], "left_out": [asdict(x) for x in self.left_out],
                 "print_pages": self.print_pages,
                 "print_bytes": self.print_bytes, "screen_bytes": self.screen_bytes,
@@ -486,7 +480,9 @@ class PdfReport:
 
 def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_path: Path,
           reports_dir: Path, contributors_path: Path | None = None,
-          bibliography_path: Path | None = None, index_terms: Path | None = None) -> PdfReport:
+          bibliography_path: Path | None = None, index_terms: Path | None = None,
+          parts_dir: Path | None = None) -> PdfReport:
+    """`parts_dir`: where each part's layout is cached (none: every part is laid out)."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
@@ -495,9 +491,11 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
     use_index = index_terms is not None and index_terms.exists()
     index_functions = load_index_functions() if use_index else None
     terms = index_functions.load_terms(index_terms) if index_functions else None
+    cache = PartCache(parts_dir)
     layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
-                     index_functions=index_functions, index_terms=terms)
+                     index_functions=index_functions, index_terms=terms, cache=cache)
     sizes = write_pdfs(layout, book, print_path, screen_path)
+    cache.prune()
     left_out = []
     if index_functions is None:
         left_out.append(LeftOut("index", f"no index terms ({index_terms or 'none given'}); "
@@ -506,14 +504,13 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
         left_out.append(LeftOut("contributors", f"no contributors in {contributors_path or '(none given)'}"))
     if not bibliography:
         left_out.append(LeftOut("bibliography", f"no bibliography in {bibliography_path or '(none given)'}"))
-    first_pages = anchor_pages(layout.document)
     report = PdfReport(
-        pages=len(layout.document.pages), passes=layout.passes, front_matter_pages=layout.first_body_page,
+        pages=layout.page_count, passes=layout.passes, front_matter_pages=layout.first_body_page,
         chapters=[ChapterPlacement(c.id, c.slug, c.title_text, running_head(c.title_text),
-                                   layout.labels[first_pages[c.id]]) for c in chapters],
+                                   layout.labels[layout.anchors[c.id]]) for c in chapters],
         left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
-        print_pages=sizes["print_pages"],
-        dropped=dropped)
+        print_pages=sizes["print_pages"], parts=layout.parts, parts_laid_out=layout.parts_laid_out,
+        unresolved_links=sizes["unresolved_links"], dropped=dropped)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.
@@ -531,7 +528,8 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
 def run(paths: BookPaths) -> str:
     """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
     report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
-                   paths.contributors, paths.bibliography_html, index_terms=paths.index_terms)
+                   paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
+                   parts_dir=paths.pdf_parts)
     blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
-    return (f"{report.pages} pages{blank} in {report.passes} pass(es) -> "
+    return (f"{report.pages} pages{blank}, {report.parts_laid_out} of {report.parts} parts laid out -> "
             f"{paths.print_pdf}, {paths.screen_pdf}")

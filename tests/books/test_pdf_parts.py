@@ -1,0 +1,139 @@
+"""The PDF laid out in parts and joined (scripts/books/pdf/parts.py, join.py): the join
+keeps what one whole-book layout gave (links across parts, one structure tree, even
+print pages), and the cache lays out again only what changed."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from scripts.books.pdf import build as pdf
+from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.parts import CROSS_PART, PartCache, PartJob, lay_out, point_links_out
+from scripts.core.book import load_book
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+IDS = (b"0" * 40, "xmp.did:test")
+
+
+def part(name: str, body: str, furniture: bool = False):
+    html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head>'
+            f'<body class="laid-out-alone"><div class="mainmatter">{body}</div></body></html>')
+    return lay_out(PartJob(name, point_links_out(html), *IDS, furniture=furniture))
+
+
+@pytest.fixture(scope="module")
+def two_parts():
+    first = part("a", '<section class="chapter" id="a"><h1 class="chapter-title">A</h1>'
+                      '<p><a href="#b-target">to B</a> <a href="#a-here">here</a></p>'
+                      '<p id="a-here" style="break-before: page">A, page 2</p>'
+                      '<p style="break-before: page">A, page 3</p></section>')
+    second = part("b", '<section class="chapter" id="b"><h1 class="chapter-title">B</h1>'
+                       '<p id="b-target">B, <a href="#a">back to A</a></p></section>')
+    furniture = part("furniture", "".join('<p style="break-before: page">head</p>' for _ in range(5)),
+                     furniture=True)
+    return first, second, furniture
+
+
+def test_a_link_to_another_part_is_written_as_a_cross_part_address():
+    html = '<p id="here"><a href="#here">1</a> <a href="#elsewhere">2</a></p>'
+    assert point_links_out(html) == f'<p id="here"><a href="#here">1</a> <a href="{CROSS_PART}elsewhere">2</a></p>'
+
+
+def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):
+    first, second, furniture = two_parts
+    assert (first.pages, second.pages) == (3, 1)
+    assert pdf.recto_starts([3, 1, 2]) == ([0, 4, 6], 8)
+    printed = join([first, BLANK, second], "print", furniture, 0, make_even=True)
+    screen = join([first, BLANK, second], "screen", furniture, 0)
+    assert (printed.pages, screen.pages) == (6, 5)     # a blank verso ends the print copy
+    book = pikepdf.open(io.BytesIO(printed.data))
+    blank, model = book.pages[5], book.pages[0]
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        assert [float(v) for v in blank.obj[box]] == [float(v) for v in model.obj[box]]
+    assert not any(page.get("/Annots") for page in book.pages)   # PDF/X: no links in print
+
+
+def test_links_across_parts_land_on_their_target_and_back(two_parts):
+    first, second, furniture = two_parts
+    screen = join([first, BLANK, second], "screen", furniture, 0)
+    assert screen.unresolved_links == []
+    book = pikepdf.open(io.BytesIO(screen.data))
+    names = book.Root.Names.Dests.Names
+    destinations = {str(names[i]): book.pages.index(pikepdf.Page(names[i + 1][0]))
+                    for i in range(0, len(names), 2)}
+    links = {}
+    for number, page in enumerate(book.pages):
+        for annotation in page.obj.get("/Annots", []):
+            assert "/A" not in annotation                 # no address is left pointing nowhere
+            links.setdefault(number, []).append(str(annotation.Dest))
+    assert links == {0: ["b-target", "a-here"], 4: ["a"]}
+    assert destinations["b-target"] == 4 and destinations["a"] == 0 and destinations["a-here"] == 1
+
+
+def test_the_screen_copy_has_one_structure_tree_whose_keys_point_at_their_pages(two_parts):
+    first, second, furniture = two_parts
+    book = pikepdf.open(io.BytesIO(join([first, BLANK, second], "screen", furniture, 0).data))
+    root = book.Root.StructTreeRoot
+    assert len(root.K) == 1 and root.K[0].S == "/Document"
+    nums = root.ParentTree.Nums
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    assert int(root.ParentTreeNextKey) > max(tree)
+    seen = set()
+    for page in book.pages:
+        if "/StructParents" not in page.obj:
+            continue                                       # the blank verso holds no text
+        key = int(page.obj.StructParents)
+        assert key not in seen
+        seen.add(key)
+        for element in tree[key]:
+            assert element.Pg.objgen == page.obj.objgen
+        for annotation in page.obj.get("/Annots", []):
+            link = tree[int(annotation.StructParent)]
+            assert link.S == "/Link" and link.Pg.objgen == page.obj.objgen
+    for element in root.K[0].K:
+        assert element.P.objgen == root.K[0].objgen        # every part's tree hangs from one Document
+
+
+def test_the_heads_and_folios_are_artifacts_over_the_text_in_the_tagged_copy(two_parts):
+    first, second, furniture = two_parts
+    book = pikepdf.open(io.BytesIO(join([first, BLANK, second], "screen", furniture, 0).data))
+    for page in book.pages:
+        content = b"".join(stream.read_bytes() for stream in
+                           (page.obj.Contents if isinstance(page.obj.Contents, pikepdf.Array)
+                            else [page.obj.Contents]))
+        assert content.rstrip().endswith(b"/Artifact BMC q /Furniture Do Q EMC")
+        assert content.startswith(b"q\n")                 # the text's graphics state is closed first
+
+
+@pytest.mark.slow
+def test_an_edit_to_one_chapter_lays_out_only_that_chapter_and_what_follows_from_it(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    cache = PartCache(tmp_path / "parts")
+    first = pdf.typeset(book, chapters, cache=cache)
+    assert first.parts_laid_out == first.parts == len(chapters) + 2      # + front matter, furniture
+    again = pdf.typeset(book, chapters, cache=PartCache(tmp_path / "parts"))
+    assert again.parts_laid_out == 0 and again.labels == first.labels
+    edited = list(chapters)
+    edited[0] = replace(edited[0], body=edited[0].body.replace("</p>", " One more sentence.</p>", 1))
+    after = pdf.typeset(book, edited, cache=PartCache(tmp_path / "parts"))
+    # the chapter itself; the front matter and the folios only if its page count changed
+    assert 1 <= after.parts_laid_out <= 3
+
+
+def test_a_killed_build_leaves_no_cache_entry_that_would_be_read(tmp_path):
+    cache = PartCache(tmp_path)
+    job = PartJob("x", "<p>x</p>", *IDS)
+    laid = lay_out(job)
+    cache.put(laid)
+    (tmp_path / f"{job.key()}.json").unlink()             # killed before the entry was complete
+    assert PartCache(tmp_path).get(job) is None
+    cache = PartCache(tmp_path)
+    cache.get(PartJob("y", "<p>y</p>", *IDS))
+    assert cache.prune() == 2 and not list(tmp_path.iterdir())   # what this build did not use goes
