@@ -27,9 +27,11 @@ from typing import Any
 
 from scripts.core.paths import BookPaths
 from scripts.core.atomic import write_text
-from scripts.bibliography.overrides import Overrides, check_notes_exist, load_overrides
-from scripts.bibliography.parse import (CITATION, IBID, NO_SOURCE, NOTE_REF, Segment, fold,
-                                        parse_note, url_host)
+from scripts.bibliography.names import NameReport, name_sites, organisation_forms, unify
+from scripts.bibliography.overrides import (Overrides, check_aliases_used, check_notes_exist,
+                                            load_overrides)
+from scripts.bibliography.parse import (CITATION, IBID, NAME_CONNECTORS, NO_SOURCE, NOTE_REF,
+                                        Segment, fold, parse_note, url_host)
 from scripts.core.console import progress
 from scripts.core.errors import UserError
 from scripts.core.model import Article, load_articles
@@ -65,6 +67,9 @@ class Report:
     citations: list[Citation] = field(default_factory=list)
     works: int = 0
     problems: list[str] = field(default_factory=list)                # across works
+    names: NameReport = field(default_factory=NameReport)             # forms unified, sites named
+    foreign_titles: list[str] = field(default_factory=list)          # ids given language 'und'
+    types: list[str] = field(default_factory=list)                   # each work's CSL type
 
     @property
     def low_confidence(self) -> list[Citation]:
@@ -238,6 +243,7 @@ def base_id(item: dict[str, Any]) -> str:
     # Without an author Chicago leads with the outlet, and so does the id.
     who = _ascii_words(re.sub(r"\b(\w)\.", r"\1", first.get("family") or first.get("literal")
                               or item.get("container-title") or item.get("publisher") or ""))
+    who = who[1:] if who[:1] == ["the"] and len(who) > 1 else who    # "The Epoch Times": epoch
     if not item.get("title"):
         # A bare address: "finance-yahoo-com-nd", "statcounter-nd-gs-statcounter-com".
         host = [w for w in _ascii_words(url_host(item.get("URL", ""))) if w != "www"]
@@ -299,7 +305,13 @@ def build_bibliography(articles: list[Article], overrides: Overrides | None = No
     for chapter, article in enumerate(progress(articles, "bibliography"), 1):
         report.notes += len(article.notes)
         citations += resolve_article(article, chapter, overrides, report)
+    cited = [c.item for c in citations]
+    check_aliases_used(overrides, set(organisation_forms(cited)))
+    report.names.rewrites = unify(cited, overrides.organisations)
+    report.names.sites = name_sites(cited, [f"{c.slug}#{c.note}" for c in citations])
     items = merge(citations, report)
+    mark_languages(items, book_vocabulary(articles), report)
+    report.types = [item["type"] for item in items]
     report.citations = citations
     report.works = len(items)
     cited_in: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -325,6 +337,77 @@ def csl_safe(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------- titles the style must not case
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_PROSE_KINDS = {"paragraph", "numbered", "bullet", "heading", "standfirst", "title", "sidebar"}
+
+
+def book_vocabulary(articles: list[Article]) -> set[str]:
+    """Every word of the book's own text, folded: the lexicon of the language it is in.
+    Notes are left out: they are where the foreign titles are."""
+    return {fold(w) for a in articles for b in a.blocks if str(b.kind) in _PROSE_KINDS
+            for w in _TITLE_WORD.findall(b.text)}
+
+
+# English's commonest short words: nearly every English title of some length has one.
+_ENGLISH_LINKS = {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have",
+                  "in", "into", "is", "it", "its", "of", "on", "or", "over", "the", "their",
+                  "to", "was", "were", "will", "with"}
+
+
+def foreign_title(title: str, vocabulary: set[str]) -> bool:
+    """Is the title in another language than English, the one the style title-cases?
+
+    Two signs, both needed: none of English's commonest short words, and most of its longer
+    words never used in the book's own text ('Prezident Poruchil Obespechit’ Realizatsiyu
+    Proyektov po Razvitiyu GBAO').  The names the book discusses are in its text, so
+    'Dauletmurat Tajimuratov Arrested' stays English; so does a title with 'of' or 'in'
+    whose words the book happens not to use.  Three longer words at least: a short title is
+    no evidence either way."""
+    words = [fold(w) for w in _TITLE_WORD.findall(title)]
+    if any(w in _ENGLISH_LINKS for w in words):
+        return False
+    long = [w for w in words if len(w) >= 4]
+    return len(long) >= 3 and sum(w not in vocabulary for w in long) > len(long) / 2
+
+
+def mark_languages(items: list[dict[str, Any]], vocabulary: set[str], report: Report) -> None:
+    """`language: und` on a title in another language that gives no translation (one with a
+    translation has its language from the parser), so that citeproc leaves its case alone.
+    Without the book's text (notes alone) there is no evidence, and nothing is marked."""
+    if not vocabulary:
+        return
+    for item in items:
+        if item.get("title") and not item.get("language") and \
+                foreign_title(item["title"], vocabulary):
+            item["language"] = "und"
+            report.foreign_titles.append(item["id"])
+
+
+# Particles of names, lower-case inside a title in every style ("Katibat al Tawhid wal
+# Jihad"); title-casing would capitalise them.
+_PARTICLES = NAME_CONNECTORS | {"wal", "bint", "ben", "dos", "das", "del", "della", "di", "ter",
+                                "ten", "op", "zu", "y"}
+_PARTICLE = re.compile(r"(?<=[\w,’'”)] )(" + "|".join(sorted(_PARTICLES, key=len, reverse=True))
+                       + r")(?= [^\W\d_])")
+
+
+def protect_case(item: dict[str, Any]) -> dict[str, Any]:
+    """Shield the name particles of an English title from title-casing (CSL's `nocase`).
+    A title in another language is never title-cased, so it needs none."""
+    title = item.get("title")
+    if not title or (item.get("language") and not item["language"].startswith("en")):
+        return item
+    shielded = _PARTICLE.sub(lambda m: f'<span class="nocase">{m.group(1)}</span>', title)
+    return item if shielded == title else {**item, "title": shielded}
+
+
+def csl_output(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSL-JSON written for citeproc: scraped markup made inert, then our own case spans."""
+    return [protect_case(item) for item in csl_safe(items)]
+
+
 def format_bibliography(bibliography_json: Path, ids: list[str], lang: str) -> str:
     """The HTML list, formatted by pandoc's citeproc with its default (Chicago author-date) style."""
     import pypandoc
@@ -332,10 +415,15 @@ def format_bibliography(bibliography_json: Path, ids: list[str], lang: str) -> s
     if not ids:
         return ""
     document = "---\nnocite: |\n  " + ", ".join(f"@{i}" for i in ids) + "\n---\n"
-    return pypandoc.convert_text(
+    html = pypandoc.convert_text(
         document, "html", format="markdown",
         extra_args=["--citeproc", f"--bibliography={bibliography_json}",
                     f"--metadata=lang:{lang}", "--wrap=none"])
+    # The nocase spans are ours (protect_case), an instruction to citeproc, not to a reader.
+    return _NOCASE_SPAN.sub(r"\1", html)
+
+
+_NOCASE_SPAN = re.compile(r'<span class="nocase">([^<]*)</span>')
 
 
 # ---------------------------------------------------------------- report
@@ -359,6 +447,7 @@ def render_report(report: Report, overrides_file: str) -> str:
            f"- distinct works in the bibliography: {report.works}",
            f"- notes with no reference: {len(report.unreferenced)}",
            f"- low-confidence references: {len(report.low_confidence)}",
+           f"- sites standing as author that cannot be named: {len(report.names.undecided)}",
            "", f"Corrections go in `{overrides_file}` (see docs/bibliography.md).", ""]
     out += ["## Notes with no reference", ""]
     out += [f"- `{u.slug}#{u.note}` — {_md(u.reason)}  \n  > {_md(u.text)}"
@@ -369,6 +458,42 @@ def render_report(report: Report, overrides_file: str) -> str:
         out.append(f"  > {_md(c.segment)}")
     if not report.low_confidence:
         out.append("(none)")
+    out += ["", "## Sites standing as author", "",
+            "A note that gives only an address (or names a site by its address) leaves the "
+            "bibliography a host to print as author. It takes the name the other notes give the "
+            "same site; where they give none, or disagree, the editor names it under "
+            "`organisations:` (e.g. `Yahoo Finance: [finance.yahoo.com]`).", ""]
+    for site in report.names.sites:
+        where = ", ".join(f"`{n}`" for n in dict.fromkeys(site.notes))
+        if site.printed:
+            out.append(f"- {_md(site.host)} → {_md(site.printed)}: {_md(site.why)} ({where})")
+        else:
+            out.append(f"- **cannot be decided**: {_md(site.host)} stays as author: "
+                       f"{_md(site.why)} ({where})")
+    if not report.names.sites:
+        out.append("(none)")
+    out += ["", "## One form per organisation", "",
+            "Forms of one organisation, author, outlet or publisher, printed one way "
+            "(the editor's `organisations:` table first, then forms that differ only by a "
+            "leading 'The' or by an acronym the other form spells out):", ""]
+    out += [f"- {_md(r.written)} → {_md(r.printed)} ({r.why}; {r.count}×)"
+            for r in report.names.rewrites] or ["(none)"]
+    out += ["", "## Titles not in English", "",
+            "Titles without a translation in brackets whose words are not English (no 'of', "
+            "'the', 'in'… and mostly words the book never uses) get `language: und`, so the "
+            "style does not title-case them; a title with a translation takes its language from "
+            "the parser. Correct a wrong guess with a fix (`language: en`).", ""]
+    out += [f"- `{i}`" for i in report.foreign_titles] or ["(none)"]
+    types: dict[str, int] = defaultdict(int)
+    for item_type in report.types:
+        types[item_type] += 1
+    out += ["", "## CSL types", "",
+            "What each type means here (docs/bibliography.md gives the rules): "
+            "`article-newspaper` a quoted title in an outlet; `article-journal` one with a volume "
+            "or issue; `webpage` a quoted title with an address and no outlet, or a bare address; "
+            "`document` a quoted title with neither; `report` an unquoted title or a numbered "
+            "series; `chapter` a piece in a book; `speech`.", ""]
+    out += [f"- {t}: {n}" for t, n in sorted(types.items())]
     out += ["", "## Across works", ""]
     out += [f"- {_md(p)}" for p in report.problems] or ["(none)"]
     out += ["", "## Works cited more than once", ""]
@@ -389,7 +514,7 @@ def run(noted: Path, out_dir: Path, reports: Path, overrides_path: Path, lang: s
     items, cited_in, report = build_bibliography(articles, overrides)
     bibliography_json = out_dir / "bibliography.json"
     write_text(bibliography_json,
-               json.dumps(csl_safe(items), ensure_ascii=False, indent=1) + "\n")
+               json.dumps(csl_output(items), ensure_ascii=False, indent=1) + "\n")
     html = format_bibliography(bibliography_json, [i["id"] for i in items], lang)
     write_text(out_dir / "bibliography.html", html)
     write_text(out_dir / "bibliography-citations.json",
@@ -407,4 +532,5 @@ def run_stage(paths: BookPaths) -> str:
                         lang)
     return (f"{report.notes} notes, {len(report.citations)} references, "
             f"{len(items)} works, {len(report.unreferenced)} notes without one, "
-            f"{len(report.low_confidence)} to check -> {paths.bibliography_html}")
+            f"{len(report.low_confidence)} to check, {len(report.names.undecided)} sites to name"
+            f" -> {paths.bibliography_html}")

@@ -17,6 +17,9 @@
     names:                                      # how a creator, as written, is read everywhere
       "Qingdao Caijing": {literal: Qingdao Caijing}
       "Jing Yang": {family: Yang, given: Jing}
+    organisations:                              # one form per organisation (or site)
+      Uzbekistan National News Agency: [UzA]    # the form printed: the forms the notes write
+      Yahoo Finance: [finance.yahoo.com]        # a site's address: the name it is cited by
 
 A note is keyed by its article's slug and number because that is what the
 editor sees in the report and in the book; the build checks that every key
@@ -25,13 +28,15 @@ names a real note, so a renumbered note is an error, not a silently dead overrid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scripts.core.config import Field, Validator, is_null, line_of
+from scripts.bibliography.parse import fold
+from scripts.core.config import Field, Validator, did_you_mean, is_null, line_of
 from scripts.core.errors import UserError
 
 CSL_TYPES = {
@@ -66,10 +71,19 @@ class NoteOverride:
 
 
 @dataclass
+class Alias:
+    """One form the notes write for an organisation (or a site's address) -> the form printed."""
+    written: str
+    printed: str
+    line: int | None = None
+
+
+@dataclass
 class Overrides:
     file: str = ""
     notes: dict[tuple[str, int], NoteOverride] = field(default_factory=dict)
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    organisations: list[Alias] = field(default_factory=list)
 
 
 def load_overrides(path: Path | str) -> Overrides:
@@ -83,8 +97,9 @@ def load_overrides(path: Path | str) -> Overrides:
     overrides = Overrides(file=name)
     if root is None:
         return overrides
-    sections = check.mapping(root, "the file", ("notes", "names"),
-                             hint="the file takes 'notes:' and 'names:' (see docs/bibliography.md)")
+    sections = check.mapping(root, "the file", ("notes", "names", "organisations"),
+                             hint="the file takes 'notes:', 'names:' and 'organisations:' "
+                                  "(see docs/bibliography.md)")
     if "notes" in sections:
         notes = check.mapping(sections["notes"].value, "'notes'",
                               hint="key each note '<article slug>#<note number>:'")
@@ -96,7 +111,57 @@ def load_overrides(path: Path | str) -> Overrides:
                                    "'Xi Jinping: {family: Xi, given: Jinping}'")
         for written, given in names.items():
             overrides.names[written] = _name(check, given.value, f"names: {written}")
+    if "organisations" in sections:
+        overrides.organisations = _organisations(check, sections["organisations"].value)
     return overrides
+
+
+def _organisations(check: Validator, node: yaml.Node) -> list[Alias]:
+    """`Printed form: [written form, ...]`.  A written form belongs to one printed form, and a
+    printed form is never itself rewritten, or the table's result would depend on its order."""
+    hint = ("write the form to print, then the forms the notes use: "
+            "'United Nations Security Council: [UN Security Council, UNSC]'")
+    table = check.mapping(node, "'organisations'", hint=hint)
+    aliases: list[Alias] = []
+    owner: dict[str, Alias] = {}
+    printed = {fold_name(name): (name, line_of(given.key)) for name, given in table.items()}
+    for name, given in table.items():
+        for item in check.sequence(given.value, f"the forms of '{name}'", hint=hint,
+                                   allow_single=True, allow_empty=False):
+            written = check.text(item, f"a form of '{name}'", hint=hint)
+            key = fold_name(written)
+            if key in owner:
+                first = owner[key]
+                raise check.fail(f"'{written}' is given for both '{first.printed}' (line "
+                                 f"{first.line}) and '{name}'", item,
+                                 hint="a form the notes write can be printed one way only: keep one")
+            if key in printed and printed[key][0] != name:
+                raise check.fail(f"'{written}' is itself a printed form (line {printed[key][1]})",
+                                 item, hint=f"list the forms of '{printed[key][0]}' under "
+                                            f"'{name}' instead, or the other way round")
+            owner[key] = Alias(written, name, line_of(item))
+            aliases.append(owner[key])
+    return aliases
+
+
+def fold_name(text: str) -> str:
+    """How forms are compared: case, accents, punctuation and a site's 'www.' do not count
+    ('UzA' is 'UZA'; 'www.example.org' is 'example.org')."""
+    return fold(re.sub(r"(?i)^(?:https?://)?www\d*\.", "", text.strip()))
+
+
+def check_aliases_used(overrides: Overrides, forms: set[str]) -> None:
+    """Every written form must occur in the notes: a misspelt one would change nothing, silently."""
+    known = {fold_name(f): f for f in forms}
+    for alias in overrides.organisations:
+        if fold_name(alias.written) in known:
+            continue
+        close = did_you_mean(alias.written, sorted(forms))
+        raise UserError(f"no note names '{alias.written}' (listed under '{alias.printed}')",
+                        file=overrides.file, line=alias.line,
+                        hint=(close + " " if close else "")
+                        + "forms are matched to authors, outlets, publishers and sites as the "
+                          "notes write them (case and accents aside)")
 
 
 def check_notes_exist(overrides: Overrides, notes: set[tuple[str, int]]) -> None:

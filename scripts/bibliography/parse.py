@@ -733,6 +733,8 @@ def _citation(segment: str, title: Title, urls: list[str], accessed: list[int] |
     result.warnings += fields.warnings
     creator_fields = split_fields(title.creator_part) if title.creator_part else []
     extra_creator_fields = creator_fields[1:]
+    book_in_creator_slot = False
+    container_from_creator = volume_before_title = False
     if extra_creator_fields:
         result.warnings.append(
             f"more than a creator before the title: {', '.join(extra_creator_fields)}")
@@ -740,6 +742,16 @@ def _citation(segment: str, title: Title, urls: list[str], accessed: list[int] |
             probe = read_fields([extra])
             fields.volume = fields.volume or probe.volume
             fields.other = probe.other + fields.other if probe.other else fields.other
+            container_from_creator = container_from_creator or bool(probe.other)
+            volume_before_title = volume_before_title or bool(probe.volume)
+        if volume_before_title and not fields.other:
+            # "Selected works of Jiang Zemin, Vol. 2, ‘Title’": a volume number belongs to a
+            # book, so what stands before it is the book the piece is in, not who wrote it.
+            book_in_creator_slot = True
+            fields.other = [creator_fields[0]]
+            creator_fields = []
+            result.warnings.append("a volume follows the first field: read as the book the "
+                                   "piece is in, with no author (give the author with a fix)")
     if fields.other and fields.other[0][:1].islower():
         # "‘Seeds for the Future’ programme launched in Kazakhstan": a phrase in prose.
         return Segment(NO_SOURCE, segment, reason="prose: no source is cited")
@@ -788,10 +800,12 @@ def _citation(segment: str, title: Title, urls: list[str], accessed: list[int] |
             result.warnings.append(f"{len(urls)} addresses; only the first is kept")
     if accessed:
         item["accessed"] = {"date-parts": [accessed]}
-    item["type"] = _type_of(item, title.quoted)
+    item["type"] = ("chapter" if book_in_creator_slot else
+                    ("webpage" if urls else "document") if container_from_creator else
+                    _type_of(item, title.quoted))
     result.item = {"type": item.pop("type"), **item}
     # Creator and title and nothing else: a short form of a work cited before.
-    result.short_form = bool(creator_fields) and not (
+    result.short_form = bool(creator_fields) and not book_in_creator_slot and not (
         urls or fields.issued or has_outlet or fields.page or fields.number or fields.publisher)
     if not title.quoted and not (urls or fields.issued or result.short_form):
         return Segment(NO_SOURCE, segment, reason="prose: no source is cited")
@@ -802,6 +816,11 @@ def _citation(segment: str, title: Title, urls: list[str], accessed: list[int] |
 
 
 def _type_of(item: dict[str, Any], quoted: bool) -> str:
+    """The CSL type, from what the note gives (docs/bibliography.md lists the rules).
+
+    Never "article": Chicago prints that type as a preprint ("Preprint, October 8"), a genre
+    no note claims.  A quoted title with no outlet and no address is a piece its creator
+    issued ("Kursiv, ‘…’, 8 October 2019"): a "document", printed like a web page."""
     if item.get("genre", "").casefold().startswith("speech"):
         return "speech"
     if item.get("collection-number") or not quoted:
@@ -810,4 +829,4 @@ def _type_of(item: dict[str, Any], quoted: bool) -> str:
         return "article-journal"
     if item.get("container-title"):
         return "article-newspaper"
-    return "webpage" if item.get("URL") else "article"
+    return "webpage" if item.get("URL") else "document"

@@ -6,11 +6,19 @@ indexed occurrence in a chapter's (X)HTML and returns the Occurrence each one lo
 book builders call it once per chapter; scripts.index.render turns the occurrences into the
 index.  Kept apart because it is the part that reads and rewrites the chapters' markup.
 
-Sub-entry rule (documented for the editor in docs/index.md): a sub-entry occurs in a block
-(paragraph, list item, heading, table cell) that contains both one of its headword's phrases
-and one of its own phrases.  Its locator is the headword's first occurrence in that block, so
-the page a locator names always shows the headword itself.  A block that matches no sub-entry
-gives locators to the headword (unless the entry says `main_locators: false`).
+Sub-entry rule (documented for the editor in docs/index.md): a sub-entry occurs in a
+*sentence* that contains both one of its headword's phrases and one of its own phrases.  A
+paragraph was too wide: it names many things, and a sub-entry found by "both in one paragraph"
+pointed at passages about something else (8 wrong of 19 sampled).  Its locator is the
+headword's first occurrence in that sentence, so the page a locator names shows the headword.
+A sentence that matches no sub-entry gives locators to the headword (unless the entry says
+`main_locators: false`).
+
+Double postings (China › relations with Kazakhstan, Kazakhstan › China's relations with) are
+found from the terms: a sub-entry whose phrases locate another headword that has a sub-entry
+pointing back.  The two are one fact filed twice, so they are decided together: a sentence
+that names both headwords gives both sub-entries, at one anchor (the first of the two), and
+the reader finds the same pages under either.
 """
 
 from __future__ import annotations
@@ -63,6 +71,27 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(_BEFORE + "(?:" + "|".join(_phrase_pattern(p) for p in unique) + ")" + _AFTER)
 
 
+def double_postings(terms: IndexTerms) -> dict[tuple[str, str], tuple[str, str]]:
+    """(headword, sub-entry) -> its twin (other headword, other sub-entry): A › sA whose phrases
+    locate exactly one other headword B, which has one sub-entry sB whose phrases locate A."""
+    owner = {phrase_identity(p): e.key for e in terms.entries.values() for p in e.phrases}
+
+    def points_at(entry_key: str, sub) -> str | None:
+        targets = {owner.get(phrase_identity(p)) for p in sub.phrases} - {None, entry_key}
+        return next(iter(targets)) if len(targets) == 1 else None
+
+    twins: dict[tuple[str, str], tuple[str, str]] = {}
+    for entry in terms.entries.values():
+        for sub in entry.subentries:
+            other = points_at(entry.key, sub)
+            if other is None:
+                continue
+            back = [s for s in terms.entries[other].subentries if points_at(other, s) == entry.key]
+            if len(back) == 1:
+                twins[(entry.key, sub.key)] = (other, back[0].key)
+    return twins
+
+
 class _Matcher:
     """Every phrase of the terms compiled into one pattern, and each sub-entry's into its own."""
 
@@ -75,6 +104,7 @@ class _Matcher:
         self.sub_patterns = {
             (entry.key, sub.key): compile_phrases(sub.phrases)
             for entry in terms.entries.values() for sub in entry.subentries}
+        self.twins = double_postings(terms)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
@@ -206,7 +236,9 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
     # another node, which would merge two blocks (and shift every later anchor's number).
     blocks: dict[etree._Element, int] = {}
     block_text: dict[int, list[str]] = defaultdict(list)
+    block_length: dict[int, int] = defaultdict(int)
     matches: list[tuple[tuple, int, int, str, int]] = []
+    at: list[int] = []          # each match's offset in its block's text (pieces joined by " ")
 
     def block_of(element) -> int:
         node = element
@@ -218,9 +250,12 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
     def scan(slot, text: str | None, block: int) -> None:
         if not text:
             return
+        offset = block_length[block] + (1 if block_text[block] else 0)
         block_text[block].append(text)
+        block_length[block] = offset + len(text)
         for start, end, key in matcher.find(text):
             matches.append((slot, start, end, key, block))
+            at.append(offset + start)
 
     def walk(element) -> None:
         # An excluded element's tail still belongs to its parent, so the parent scans it.
@@ -233,25 +268,8 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
                 scan((child, "tail"), child.tail, block_of(element))
     walk(root)
 
-    # Pass 2: decide which matches get an anchor and what they locate.
-    plan: dict[int, list[tuple[str, str | None]]] = defaultdict(list)   # match index -> (key, sub)
-    first_in_block: dict[tuple[int, str], int] = {}
-    for index, (_, _, _, key, block) in enumerate(matches):
-        first_in_block.setdefault((block, key), index)
-    subs_in_block: dict[tuple[int, str], list[str]] = {}
-    for (block, key), _ in first_in_block.items():
-        entry = terms.entries[key]
-        text = " ".join(block_text[block])
-        subs_in_block[(block, key)] = [
-            sub.key for sub in entry.subentries
-            if (pattern := matcher.sub_patterns[(key, sub.key)]) and pattern.search(text)]
-    for index, (_, _, _, key, block) in enumerate(matches):
-        subs = subs_in_block[(block, key)]
-        if subs:
-            if first_in_block[(block, key)] == index:
-                plan[index] = [(key, sub) for sub in subs]
-        elif terms.entries[key].main_locators:
-            plan[index] = [(key, None)]
+    # Pass 2: decide which matches get an anchor and what they locate, sentence by sentence.
+    plan = _plan(matches, at, {b: " ".join(t) for b, t in block_text.items()}, terms, matcher)
 
     # Pass 3: insert the anchors, numbering them in reading order.
     occurrences: list[Occurrence] = []
@@ -275,6 +293,99 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
     for (element, which), anchors in anchors_at.items():
         _insert_anchors(element, which, sorted(anchors), tag)
     return serialise(), occurrences
+
+
+# A sentence ends at . ! or ? (and any closing quote or bracket) before a space and a capital,
+# a digit or an opening quote, unless the full stop ends an abbreviation or an initial.
+_SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Prof|Gen|Lt|Col|Capt|Sen|Rep|Gov|"
+                         r"No|Vol|pp|vs|etc|cf|al|Jr|Sr|Inc|Ltd|Co|Corp|e\.g|i\.e|U\.S|U\.K|"
+                         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a block's text."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group()[0] == "." and _NOT_AN_END.search(text[max(0, match.start() - 5):match.start() + 1]):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+# How near a sub-entry's phrase must be to its headword, in words between them: a long
+# sentence names many things, and a phrase ten words away is usually about something else.
+NEAR_WORDS = 10
+# Where one clause ends and another, about something else, begins.
+_CLAUSE_BREAK = re.compile(r"[;()]|\s[–—]\s|,\s+(?:while|whereas|but|though|although|yet)\b|\bthan\b")
+_LOWER_WORD = re.compile(r"\b(?!(?:and|or)\b)[a-z][\w’'-]*")
+
+
+def _related(sentence: str, heads: list[tuple[int, int]], subs: list[tuple[int, int]]) -> bool:
+    """Does a headword mention and a sub-entry phrase stand close together, and not merely as
+    items of one list ("Russia, China, Iran and a host of other nations": a comma and no
+    ordinary word between them)?"""
+    for h_start, h_end in heads:
+        for s_start, s_end in subs:
+            if s_start < h_end and h_start < s_end:
+                continue                          # the same words: no evidence of a relation
+            between = sentence[min(h_end, s_end):max(h_start, s_start)]
+            if len(between.split()) > NEAR_WORDS:
+                continue
+            if "," in between and not _LOWER_WORD.search(between):
+                continue
+            if _CLAUSE_BREAK.search(between):
+                continue                          # "…, while routes across Afghanistan…"
+            return True
+    return False
+
+
+def _plan(matches, at: list[int], block_text: dict[int, str], terms: IndexTerms,
+          matcher: _Matcher) -> dict[int, list[tuple[str, str | None]]]:
+    """match index -> the (headword, sub-entry or None) locators it anchors."""
+    plan: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    in_sentence: dict[tuple[int, int], list[int]] = defaultdict(list)   # (block, sentence) -> matches
+    spans = {block: sentence_spans(text) for block, text in block_text.items()}
+    for index, (_, _, _, _, block) in enumerate(matches):
+        number = next((n for n, (s, e) in enumerate(spans[block]) if s <= at[index] < e),
+                      len(spans[block]) - 1)
+        in_sentence[(block, number)].append(index)
+    for (block, number), indexes in in_sentence.items():
+        start, end = spans[block][number]
+        sentence = block_text[block][start:end]
+        first: dict[str, int] = {}
+        spans_of: dict[str, list[tuple[int, int]]] = defaultdict(list)   # headword -> its mentions
+        for index in indexes:
+            key = matches[index][3]
+            first.setdefault(key, index)
+            length = matches[index][2] - matches[index][1]
+            spans_of[key].append((at[index] - start, at[index] - start + length))
+        with_subs: set[str] = set()
+        for key, index in first.items():
+            for sub in terms.entries[key].subentries:
+                twin = matcher.twins.get((key, sub.key))
+                if twin is not None:
+                    continue                 # decided with its twin, below
+                pattern = matcher.sub_patterns[(key, sub.key)]
+                found = [m.span() for m in pattern.finditer(sentence)] if pattern else []
+                if found and _related(sentence, spans_of[key], found):
+                    plan[index].append((key, sub.key))
+                    with_subs.add(key)
+        for (key, sub), (other, other_sub) in matcher.twins.items():
+            # Both headwords themselves in the sentence, so each locator's page shows its
+            # headword; one anchor, the first of the two, so both give the same page.
+            if key < other and key in first and other in first and \
+                    _related(sentence, spans_of[key], spans_of[other]):
+                anchor = min(first[key], first[other])
+                plan[anchor] += [(key, sub), (other, other_sub)]
+                with_subs |= {key, other}
+        for index in indexes:
+            key = matches[index][3]
+            if key not in with_subs and terms.entries[key].main_locators:
+                plan[index].insert(0, (key, None))
+    return plan
 
 
 def _insert_anchors(element, which: str, anchors: list[tuple[int, int, str]], tag: str) -> None:

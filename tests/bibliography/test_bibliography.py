@@ -10,8 +10,11 @@ import sys
 
 import pytest
 
-from scripts.bibliography.build import build_bibliography, csl_safe, run
+from scripts.bibliography.build import build_bibliography, csl_output, foreign_title, run
+from scripts.bibliography.names import is_host, organisation_forms
 from scripts.bibliography.overrides import load_overrides
+from scripts.bibliography.parse import fold
+from scripts.bibliography.sample import draw
 from scripts.core.errors import UserError
 from scripts.core.model import Article, Note, save_articles
 from tests.conftest import check_golden, demo_book_copy, run_stages
@@ -134,7 +137,7 @@ def test_html_is_citeprocs_with_one_entry_per_work(built):
 
 def test_csl_json_and_citations_files(built):
     root, items, _ = built
-    assert json.loads((root / "bibliography.json").read_text(encoding="utf-8")) == csl_safe(items)
+    assert json.loads((root / "bibliography.json").read_text(encoding="utf-8")) == csl_output(items)
     cited = json.loads((root / "bibliography-citations.json").read_text(encoding="utf-8"))
     assert cited[items[0]["id"]][0].keys() == {"slug", "chapter", "note"}
     report = (root / "reports" / "bibliography.md").read_text(encoding="utf-8")
@@ -254,3 +257,93 @@ def test_same_result_from_the_pipelines_own_note_blocks(tmp_path, seeds):
     seed_items, _, seed_report, _ = seeds
     assert report.notes == seed_report.notes
     assert sorted(i["id"] for i in items) == sorted(i["id"] for i in seed_items)
+
+
+# ---------------------------------------------------------------- what a press would refuse
+
+def test_a_site_standing_as_author_takes_the_name_other_notes_give_it(seeds):
+    items, _, report, ids = seeds
+    by_id = {i["id"]: i for i in items}
+    # An English page of mofcom.gov.cn: the ministry the works at www.mofcom.gov.cn are by
+    # (not the embassy at tm.mofcom.gov.cn, another office).
+    assert by_id[ids[f"{FP}#2"][0]]["author"] == [
+        {"literal": "People’s Republic of China Ministry of Commerce"}]
+    # "These are all recorded on the SCO website, <http://eng.sectsco.org/>".
+    assert by_id[ids[f"{SCO}#60"][0]]["author"] == [{"literal": "Shanghai Cooperation Organisation"}]
+    # No other note names finance.yahoo.com: it stays, and the report says so.
+    assert "finance.yahoo.com" in {s.host for s in report.names.undecided}
+    assert by_id[ids[f"{SCO}#87"][0]]["author"] == [{"literal": "finance.yahoo.com"}]
+
+
+def test_the_editors_table_names_sites_and_unifies_forms(tmp_path):
+    overrides = load_overrides(write(tmp_path, """
+organisations:
+  Uzbekistan National News Agency: [UzA]
+  Yahoo Finance: finance.yahoo.com
+"""))
+    items, _, report = build_bibliography(seed_articles(), overrides)
+    forms = organisation_forms(items)
+    assert "UZA" not in forms and forms["Uzbekistan National News Agency"] == 2
+    assert forms["Yahoo Finance"] == 1 and not any(is_host(f) and "yahoo" in f for f in forms)
+    assert not any(s.host == "finance.yahoo.com" for s in report.names.undecided)
+
+
+def test_a_form_the_notes_never_write_is_an_error_with_a_suggestion(tmp_path):
+    path = write(tmp_path, "organisations:\n  Xinhua News Agency: [Xinhau]\n")
+    with pytest.raises(UserError) as error:
+        build_bibliography(seed_articles(), load_overrides(path))
+    assert error.value.line == 2 and "no note names 'Xinhau'" in error.value.message
+    assert "did you mean 'Xinhua'?" in error.value.hint
+
+
+def test_one_form_per_organisation(seeds):
+    items, _, report, _ = seeds
+    forms = organisation_forms(items)
+    assert "United Nations Security Council" in forms and "UN Security Council" not in forms
+    assert "The Wall Street Journal" in forms and "Wall Street Journal" not in forms
+    spelt = {(r.written, r.printed) for r in report.names.rewrites}
+    assert ("UN Security Council", "United Nations Security Council") in spelt
+
+
+def test_no_invented_genre(seeds, built):
+    items, _, _, ids = seeds
+    by_id = {i["id"]: i for i in items}
+    # "Kursiv, ‘…’, 8 October 2019": no outlet, no address.  Chicago prints the CSL type
+    # "article" as a preprint, which no note says.
+    assert by_id[ids[f"{SCO}#79"][0]]["type"] == "document"
+    assert not any(i["type"] == "article" for i in items)
+    html = (built[0] / "bibliography.html").read_text(encoding="utf-8")
+    assert "Preprint" not in html
+
+
+def test_a_volume_before_the_title_makes_the_first_field_a_book(seeds):
+    items, _, _, ids = seeds
+    item = next(i for i in items if i["id"] == ids[f"{SCO}#7"][0])
+    assert item["type"] == "chapter" and item["volume"] == "2" and "author" not in item
+    assert item["container-title"] == "Selected works of Jiang Zemin"
+
+
+def test_name_particles_in_a_title_are_not_title_cased(built):
+    html = (built[0] / "bibliography.html").read_text(encoding="utf-8")
+    # The note writes "Terrorist Designation of Katibat al Tawhid wal Jihad".
+    assert "Katibat al Tawhid wal Jihad" in html
+
+
+def test_a_title_in_another_language_without_translation_is_marked():
+    vocabulary = {fold(w) for w in "the president arrested tajimuratov dauletmurat gbao".split()}
+    assert foreign_title("Prezident Poruchil Obespechit’ Realizatsiyu Proyektov po Razvitiyu GBAO",
+                         vocabulary)
+    assert not foreign_title("Dauletmurat Tajimuratov Arrested", vocabulary)
+    assert not foreign_title("Ant’s Record IPO Suspended in Shanghai Stock Exchanges", vocabulary)
+
+
+def test_the_sample_is_the_same_notes_for_the_same_seed(built):
+    root = built[0]
+    first, again = draw(root, 10, 13), draw(root, 10, 13)
+    assert [s.note_key for s in first] == [s.note_key for s in again]
+    assert len({s.entry_id for s in first}) == 10
+    cited = json.loads((root / "bibliography-citations.json").read_text(encoding="utf-8"))
+    for s in first:
+        assert s.note_key in {f"{p['slug']}#{p['note']}" for p in cited[s.entry_id]}
+        assert s.entry != "(not in the formatted list)"
+    assert [s.note_key for s in draw(root, 10, 14)] != [s.note_key for s in first]

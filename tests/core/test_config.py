@@ -386,6 +386,15 @@ NOTE = 'notes:\n  "central-asia#3":\n'
     (NOTE + "    fix: {author: {given: Zemin}}\n", 3, "author: a name is 'Organisation'", "{family: Yang"),
     ("names:\n  Jing Yang: [Yang, Jing]\n", 2, "names: Jing Yang: a name is", "{family: Yang"),
     ('notes:\n  "central-asia#3": {fix: {title: "x}}\n', 3, "not valid YAML", "quoting"),
+    ("organisation:\n  A: [B]\n", 1, "unknown key 'organisation' in the file",
+     "did you mean 'organisations'?"),
+    ("organisations:\n  UN: United Nations\n  UNO:\n    - UNSC\n    - united nations\n", 5,
+     "'united nations' is given for both 'UN' (line 2) and 'UNO'", "keep one"),
+    ("organisations:\n  A: [B]\n  B: [C]\n", 2, "'B' is itself a printed form (line 3)",
+     "list the forms of 'B' under 'A'"),
+    ("organisations:\n  A: []\n", 2, "the forms of 'A' must be a text or a non-empty list",
+     "United Nations Security Council: [UN Security Council"),
+    ("organisations: [A, B]\n", 1, "'organisations' must be a mapping", "the form to print"),
 ])
 def test_bibliography_yaml_mistakes(tmp_path, text, line, message, hint):
     error = mistake(tmp_path, "bibliography.yaml", text, bibliography.load_overrides)

@@ -391,3 +391,48 @@ def test_real_book_every_anchor_starts_at_a_variant(book_terms, real_chapters):
     fragment = render_index_html(book_terms, occurrences, target="epub",
                                  chapter_href=lambda c: f"{c}.xhtml")
     parse_fragment(fragment)
+
+
+def test_subentries_need_their_phrase_near_the_headword_in_one_sentence(small):
+    html = "<p>China signed deals. Later, in Astana, leaders met.</p><p>China courts Astana.</p>"
+    _, found = marked(html, small)
+    # The first paragraph names Astana in another sentence: no sub-entry there.
+    assert [(o.text, o.sub) for o in found if o.term == "china"] == [
+        ("China", "relations-with-kazakhstan")]
+    assert [o.block for o in found if o.term == "china"] == [2]        # the second paragraph
+
+
+def test_items_of_one_list_are_not_a_sub_entry(small):
+    _, found = marked("<p>It brings together Russia, China, Iran, Kazakhstan and others.</p>", small)
+    assert not [o for o in found if o.sub]
+
+
+DOUBLE = """
+entries:
+  - term: China
+    match: [China, Beijing]
+    subentries:
+      - term: relations with Kazakhstan
+        match: [Kazakhstan, Kazakh, Astana]
+  - term: Kazakhstan
+    subentries:
+      - term: China's relations with
+        match: [China, Chinese, Beijing]
+"""
+
+
+def test_double_postings_give_the_same_anchors():
+    terms = terms_of(DOUBLE)
+    html = ("<p>Kazakhstan courts Beijing. Chinese firms came to Astana.</p>"
+            "<p>China and Kazakhstan signed; Kazakhstan alone.</p>")
+    _, found = marked(html, terms)
+    china = [o.anchor_id for o in found if o.term == "china" and o.sub]
+    kazakhstan = [o.anchor_id for o in found if o.term == "kazakhstan" and o.sub]
+    assert china == kazakhstan and len(china) == 2
+
+
+def test_a_full_stop_after_an_abbreviation_does_not_end_a_sentence():
+    from scripts.index.match import sentence_spans
+    text = "The U.S. and Mr. Li met on 11 Sept. 2001 here. Then China left."
+    assert [text[s:e].strip() for s, e in sentence_spans(text)] == [
+        "The U.S. and Mr. Li met on 11 Sept. 2001 here.", "Then China left."]
