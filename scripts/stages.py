@@ -145,7 +145,7 @@ STAGES: tuple[Stage, ...] = (
           builds=False),
     Stage("cover", "draw the typographic cover alone as build/cover.jpg",
           "scripts.books.cover", "run",
-          inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra],
+          inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra, p.articles_stamp],
           outputs=lambda p: [p.build / "cover.jpg"],
           resources=(resources.FONTS,), builds=False),
 )

@@ -245,6 +245,9 @@ def report(pieces: list[Piece], book: Book, decisions: Decisions) -> str:
     lines += ["", "## Years", ""]
     lines += contradicted_years(book, years) or [
         f"The chapters' years: {years or 'none dated'}; {YEARS} in book.yaml prints them."]
+    if undated and years:
+        lines.append(f"{len(undated)} chapters have no date: the book's years are those of the "
+                     "dated ones, and may be too few.")
     lines += ["", "## Introductions left out (`intro: drop`)", ""]
     lines += ([f"- {n}. `{p.slug}`: “{p.intro_text}”" for n, p in places["drop"]] or ["None."])
     lines += ["", "## Every chapter", "",

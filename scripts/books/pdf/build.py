@@ -30,7 +30,8 @@ from scripts.content.chapters import Chapter
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.backmatter import back_matter_sections
+from scripts.books.backmatter import (back_matter_sections, book_as_printed, rights_exceptions,
+                                      source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
@@ -268,9 +269,12 @@ def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[
                      bibliography: str, index_html: str) -> str:
     template = template_environment().get_template("book.html")
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
-                                       index=bool(index_html))
+                                       index=bool(index_html), chapters=chapters)
+    book = book_as_printed(book, chapters)           # {years}: the chapters' years
+    sources = source_entries(chapters, book)
     return template.render(
         book=book, chapters=chapters, contributors=contributors, back_matter=back_matter,
+        sources=sources, rights_exceptions=rights_exceptions(sources),
         bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body),
         date=book.date.isoformat())
