@@ -9,7 +9,10 @@ accept, and the report says which were defaulted:
 - date (the edition's date, which also fixes every timestamp inside the books): the
   newest post's date, which only the sources know, so the split stage records the
   posts' dates (build/model/split-extra.json) and `book_for` reads them back;
-- rights: "© <years of the posts> <author>. All rights reserved."
+- rights: "© <years> <author>. All rights reserved.", the years being those the chapters first
+  appeared (the books fill them in with `with_years`), else the posts'.
+
+`{years}` written in the subtitle, the rights or the description is filled in the same way.
 """
 
 from __future__ import annotations

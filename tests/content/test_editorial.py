@@ -156,3 +156,13 @@ def test_years_follow_the_chapters_dates(book):
     defaulted = dataclasses.replace(book, rights="© 2024 R. P. All rights reserved.",
                                     defaulted={"rights": "the author"})
     assert with_years(defaulted, "2019–2020").rights == f"© 2019–2020 {book.author}. All rights reserved."
+
+
+def test_a_link_in_a_moved_introduction_stays_text(book):
+    """The blog's "pre-order here" address is dead in a book: the introduction keeps it as the
+    blogger's words, never as a link (nor as markup)."""
+    piece = article(intro="Can be pre-ordered here: https://blog.example/pre-order <a href=x>now</a>.")
+    fields = markdown_to_html(to_markdown(piece, 1, book))
+    assert fields["intro"] == ["back"]
+    assert "<a" not in fields["headnote"][0] and "https://blog.example/pre-order" in fields["headnote"][0]
+    assert "&lt;a href=x&gt;now&lt;/a&gt;" in fields["headnote"][0]
