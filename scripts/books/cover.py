@@ -162,6 +162,13 @@ def run(paths: BookPaths) -> str:
     from scripts.core.atomic import write_bytes
     from scripts.core.book import book_for
 
+    from scripts.books.backmatter import book_as_printed
+    from scripts.content.chapters import load_chapters
+
     out = paths.build / "cover.jpg"
-    write_bytes(out, cover_jpeg(book_for(paths)))
+    book = book_for(paths)
+    # The subtitle's {years} are the chapters' years once the chapters are made (as in the
+    # EPUB's own cover); before that, the posts'.
+    chapters = load_chapters(paths.articles) if paths.articles_stamp.exists() else []
+    write_bytes(out, cover_jpeg(book_as_printed(book, chapters)))
     return str(out)

@@ -7,7 +7,8 @@ read them back through pandoc.
 
 Which blocks make the chapter is decided by their kind: running text, headings,
 evidence paragraphs, lists and side boxes.  Title, standfirst, authors,
-headnote and outlet go into the front matter.  Everything else (captions,
+headnote and outlet go into the front matter, with the piece's date, kind, credit line and
+where its introduction goes, as the editor's chapters.yaml completes them (content/editorial.py).  Everything else (captions,
 bios, raw notes) is handled, and reported, by the stages before this one.
 """
 
@@ -21,6 +22,7 @@ from scripts.core import model as m
 from scripts.content import pandoc_ast as ast
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, book_for
+from scripts.content import editorial
 from scripts.content import pictures as pictures_folder
 from scripts.content.pandoc_batch import Document, convert_many, default_template
 from scripts.core.errors import UserError
@@ -33,20 +35,30 @@ def file_name(chapter: int, article: m.Article) -> str:
     return f"{chapter:02d}-{article.slug}.md"
 
 
-def article_meta(article: m.Article, chapter: int, book: Book) -> dict:
+def article_meta(article: m.Article, chapter: int, book: Book,
+                 piece: editorial.Piece | None = None) -> dict:
+    """The front matter: what the sources say, as the editor's chapters.yaml completes it
+    (`piece`; without one, the sources and book.yaml's defaults alone)."""
+    piece = piece or editorial.resolve(article, book)
     meta = {
-        "title": ast.meta_inlines(article.title),
-        "author": ast.meta_list([ast.meta_inlines(a) for a in (article.authors or [book.author])]),
+        "title": ast.meta_inlines(piece.title),
+        "author": ast.meta_list([ast.meta_inlines(a) for a in piece.authors]),
         "slug": ast.meta_string(article.slug),
         "chapter": ast.meta_string(str(chapter)),
         "source": ast.meta_string(f"{article.source_file}:{article.first_line}-{article.last_line}"),
+        "kind": ast.meta_string(piece.kind),
     }
     if article.standfirst:
         meta["subtitle"] = ast.meta_inlines(article.standfirst)
-    if article.headnote:
-        meta["headnote"] = ast.meta_inlines(article.headnote)
-    if article.outlet:
-        meta["outlet"] = ast.meta_inlines(article.outlet)
+    if piece.intro in ("keep", "back"):          # a dropped one is in reports/chapters.md
+        meta["headnote"] = ast.meta_inlines(piece.intro_text)
+        meta["intro"] = ast.meta_string(piece.intro)
+    if piece.outlet:
+        meta["outlet"] = ast.meta_inlines(piece.outlet)
+    if piece.date:
+        meta["date"] = ast.meta_string(piece.date)
+    if piece.credit:
+        meta["credit"] = ast.meta_inlines(piece.credit)
     return meta
 
 
@@ -129,9 +141,12 @@ def to_markdown(article: m.Article, chapter: int, book: Book) -> str:
 
 
 def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book,
-                     pictures: dict[str, str] | None = None) -> list[str]:
+                     pictures: dict[str, str] | None = None,
+                     decisions: editorial.Decisions | None = None) -> list[str]:
     """Pandoc writes every article's Markdown (front matter included) from its AST."""
-    documents = [Document(ast.document(article_blocks(a, pictures), article_meta(a, n, book)), name=a.slug)
+    documents = [Document(ast.document(article_blocks(a, pictures),
+                                       article_meta(a, n, book, editorial.resolve(a, book, decisions))),
+                          name=a.slug)
                  for a, n in numbered]
     return convert_many(documents, reader="json", writer=MARKDOWN, template=_template())
 
@@ -160,12 +175,13 @@ def copy_pictures(articles: list[m.Article], book: Book, images_dir: Path) -> di
     return pictures
 
 
-def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list[Path]:
+def write_articles(articles: list[m.Article], book: Book, out_dir: Path,
+                   decisions: editorial.Decisions | None = None) -> list[Path]:
     """Write every article; remove stale files of articles that no longer exist."""
     numbered = list(zip(articles, range(1, len(articles) + 1)))
     pictures = copy_pictures(articles, book, out_dir.parent / pictures_folder.FOLDER)
     written = []
-    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book, pictures)):
+    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book, pictures, decisions)):
         path = out_dir / file_name(chapter, article)
         write_text(path, text)
         written.append(path)
@@ -175,8 +191,15 @@ def write_articles(articles: list[m.Article], book: Book, out_dir: Path) -> list
 
 
 def run(paths: BookPaths) -> str:
-    """The articles stage: noted.json -> build/articles/NN-slug.md, one per chapter."""
-    written = write_articles(m.load_articles(paths.noted_model), book_for(paths),
-                             paths.articles)
+    """The articles stage: noted.json (+ the editor's chapters.yaml) -> build/articles/NN-slug.md,
+    one per chapter, and reports/chapters.md (dates, outlets, introductions)."""
+    articles, book = m.load_articles(paths.noted_model), book_for(paths)
+    decisions = editorial.load_decisions(paths.chapter_decisions)
+    editorial.check_slugs(decisions, articles)
+    written = write_articles(articles, book, paths.articles, decisions)
+    pieces = [editorial.resolve(a, book, decisions) for a in articles]
+    write_text(paths.reports / "chapters.md", editorial.report(pieces, book, decisions))
     paths.articles_stamp.touch()
-    return f"{len(written)} chapters in {paths.articles}/"
+    undated = sum(1 for p in pieces if not p.date)
+    return (f"{len(written)} chapters in {paths.articles}/"
+            + (f"; {undated} without a date (see {paths.reports}/chapters.md)" if undated else ""))

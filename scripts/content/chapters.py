@@ -23,6 +23,7 @@ from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_text
 from scripts.core.errors import UserError
+from scripts.content import editorial
 from scripts.content.pandoc_batch import Document, convert_many
 from scripts.content.sanitise import Dropped, sanitise
 
@@ -42,10 +43,14 @@ class Chapter:
     body: str                # HTML fragment (blocks; pandoc footnotes at the end)
     subtitle: str = ""
     authors: list[str] = field(default_factory=list)     # inline HTML fragments
-    headnote: str = ""
+    headnote: str = ""       # the blogger's introduction (HTML), when the book prints it
     outlet: str = ""
     source: Path | None = None
     dropped: list[Dropped] = field(default_factory=list)
+    date: str = ""           # first published: ISO YYYY-MM-DD, YYYY-MM or YYYY; "" if not known
+    kind: str = editorial.DEFAULT_KIND    # article, report, evidence, talk (editorial.KINDS)
+    credit: str = ""         # the editor's credit or rights line for the piece (inline HTML)
+    intro: str = ""          # where the headnote goes: keep (the chapter's head) or back
 
     @property
     def id(self) -> str:
@@ -70,6 +75,48 @@ class Chapter:
     def author_names(self) -> list[str]:
         return [name for name in map(plain_text, self.authors) if name]
 
+    @property
+    def date_text(self) -> str:
+        """"5 January 2022", "December 2021", "2022": as precise as the date is known."""
+        return editorial.long_date(self.date)
+
+    @property
+    def provenance(self) -> Provenance | None:
+        """Where and when the piece first appeared, worded for its kind; None when neither
+        is known."""
+        if not self.outlet and not self.date:
+            return None
+        wording = editorial.KINDS.get(self.kind, editorial.KINDS[editorial.DEFAULT_KIND])
+        return Provenance(wording.lead if self.outlet else wording.alone, self.outlet,
+                          wording.titled, self.date_text)
+
+    @property
+    def headnote_at_head(self) -> str:
+        """The introduction set apart at the chapter's head (`intro: keep`), else ""."""
+        return self.headnote if self.intro == "keep" else ""
+
+    @property
+    def headnote_at_back(self) -> str:
+        """The introduction moved to "About these pieces" (`intro: back`), else ""."""
+        return self.headnote if self.intro != "keep" else ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """"First published in <outlet>, <date>": the parts, so each book sets them in its markup
+    (the outlet in italics when `titled`, the title of a publication)."""
+    lead: str
+    outlet: str              # inline HTML, "" when only the date is known
+    titled: bool
+    date: str                # as printed, "" when not known
+
+    @property
+    def text(self) -> str:
+        """The line as plain text (metadata, reports)."""
+        outlet = plain_text(self.outlet)
+        line = f"{self.lead} {outlet}" if outlet else self.lead
+        return f"{line}{',' if outlet else ''} {self.date}" if self.date else line
+
 
 def plain_text(fragment: str) -> str:
     """The text a reader sees of a (sanitised) fragment, its spaces collapsed."""
@@ -92,6 +139,7 @@ def checked(chapter: Chapter) -> Chapter:
 
     return replace(chapter, title=inline(chapter.title), subtitle=inline(chapter.subtitle),
                    headnote=inline(chapter.headnote), outlet=inline(chapter.outlet),
+                   credit=inline(chapter.credit),
                    authors=[inline(a) for a in chapter.authors], dropped=dropped)
 
 
@@ -146,7 +194,10 @@ def _chapter(path: Path, number: int, fields: dict[str, list[str]]) -> Chapter:
                    body=_sanitised(first("body"), "div", path.name, dropped),
                    subtitle=inline(first("subtitle")), authors=[inline(a) for a in fields.get("author", [])],
                    headnote=inline(first("headnote")), outlet=inline(first("outlet")), source=path,
-                   dropped=dropped)
+                   dropped=dropped, date=plain_text(first("date")),
+                   kind=plain_text(first("kind")) or editorial.DEFAULT_KIND,
+                   credit=inline(first("credit")),
+                   intro=plain_text(first("intro")) or ("back" if first("headnote") else ""))
 
 
 def _number(path: Path) -> int:
@@ -205,7 +256,9 @@ def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter
         return None                      # made from other articles: never use it
     return [Chapter(number=e["number"], slug=e["slug"], title=e["title"], body=e["body"],
                     subtitle=e["subtitle"], authors=e["authors"], headnote=e["headnote"],
-                    outlet=e["outlet"], source=p, dropped=[Dropped(**d) for d in e.get("dropped", [])])
+                    outlet=e["outlet"], source=p, dropped=[Dropped(**d) for d in e.get("dropped", [])],
+                    date=e.get("date", ""), kind=e.get("kind", editorial.DEFAULT_KIND),
+                    credit=e.get("credit", ""), intro=e.get("intro", ""))
             for e, p in zip(entries, paths)]
 
 
@@ -216,7 +269,8 @@ def write_cache(directory: Path) -> tuple[int, int]:
     chapters = load_chapters_from(paths, texts)
     entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
                 "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
-                "headnote": c.headnote, "outlet": c.outlet, "dropped": [d.as_dict() for d in c.dropped]}
+                "headnote": c.headnote, "outlet": c.outlet, "date": c.date, "kind": c.kind,
+                "credit": c.credit, "intro": c.intro, "dropped": [d.as_dict() for d in c.dropped]}
                for p, t, c in zip(paths, texts, chapters)]
     write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
     return len(entries), sum(len(c.dropped) for c in chapters)

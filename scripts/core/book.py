@@ -9,7 +9,10 @@ accept, and the report says which were defaulted:
 - date (the edition's date, which also fixes every timestamp inside the books): the
   newest post's date, which only the sources know, so the split stage records the
   posts' dates (build/model/split-extra.json) and `book_for` reads them back;
-- rights: "© <years of the posts> <author>. All rights reserved."
+- rights: "© <years> <author>. All rights reserved.", the years being those the chapters first
+  appeared (the books fill them in with `with_years`), else the posts'.
+
+`{years}` written in the subtitle, the rights or the description is filled in the same way.
 """
 
 from __future__ import annotations
@@ -28,10 +31,16 @@ from scripts.core.errors import UserError
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
 OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
-                        "images")
+                        "images", "intros")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
+# Where the blogger's introduction to a piece goes (book.yaml `intros:`, chapters.yaml per
+# chapter): set apart at the chapter's head, moved to the back ("About these pieces"), or left out.
+INTRO_PLACES = ("keep", "back", "drop")
+# Written in the subtitle, the rights or the description, `{years}` becomes the years the
+# chapters were first published ("2021–2023"), so the book never states a range by hand.
+YEARS = "{years}"
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
 SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
                "(lists) and from, to (dates, YYYY-MM-DD)")
@@ -69,6 +78,8 @@ class Book:
     select: Selection = field(default_factory=Selection)
     defaulted: dict[str, str] = field(default_factory=dict)   # key -> where its value came from
     images: Path | None = None        # the folder of the blog's pictures (its uploads), if given
+    intros: str = "back"              # where the blogger's introductions go (INTRO_PLACES)
+    post_years: str = ""              # the posts' years, as the sources date them ("2019–2023")
 
     @property
     def lang_short(self) -> str:
@@ -160,7 +171,7 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         language=given_or("language", posts.language or "en",
                           f"the site's language ({posts.language})" if posts.language else "English, the default"),
         publisher=given_or("publisher", author, "the author"),
-        rights=given_or("rights", f"© {years + ' ' if years else ''}{author}. All rights reserved.",
+        rights=given_or("rights", default_rights(years, author),
                         "the author and the years of the posts"),
         identifier=given_or("identifier", f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{title}|{author}')}",
                             "derived from the title and the author"),
@@ -170,6 +181,11 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         chapter_order=_chapter_order(check, fields.get("chapter_order")),
         select=_selection(check, fields.get("select")),
         images=_images_folder(check, fields.get("images"), path.parent),
+        intros=(check.choice(fields["intros"].value, "'intros'", INTRO_PLACES,
+                             hint="write keep (at the chapter's head), back (in 'About these "
+                                  "pieces', the default) or drop")
+                if "intros" in fields else "back"),
+        post_years=posts.years,
     )
 
 
@@ -234,3 +250,30 @@ def _chapter_order(check: Validator, given: Field | None) -> str | list[str]:
 def _file_as(name: str) -> str:
     parts = name.split()
     return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
+
+
+def default_rights(years: str, author: str) -> str:
+    return f"© {years + ' ' if years else ''}{author}. All rights reserved."
+
+
+def year_range(dates) -> str:
+    """"2021–2023" from ISO dates (whole or partial), "2022" for one year, "" for none."""
+    years = sorted({d[:4] for d in dates if d})
+    if not years:
+        return ""
+    return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def with_years(book: Book, years: str) -> Book:
+    """The book as printed: `{years}` in the subtitle, rights and description replaced by
+    `years` (the chapters' years of first publication), and a defaulted rights line made from
+    them.  Without a dated chapter the posts' years stand in, then the edition's year."""
+    from dataclasses import replace
+    years = years or book.post_years or (str(book.date.year) if book.date else "")
+
+    def filled(text: str) -> str:
+        return text.replace(YEARS, years)
+
+    rights = default_rights(years, book.author) if "rights" in book.defaulted else filled(book.rights)
+    return replace(book, subtitle=filled(book.subtitle), rights=rights,
+                   description=filled(book.description))

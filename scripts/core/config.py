@@ -176,6 +176,27 @@ class Validator:
         raise self.fail(f"{what} is not a date{written}", node,
                         hint="write the date as YYYY-MM-DD, e.g. 2026-11-23")
 
+    def partial_date(self, node: yaml.Node, what: str) -> str:
+        """A date known to the day, the month or only the year: YYYY-MM-DD, YYYY-MM or YYYY,
+        returned as written.  A piece's first publication is often known only as "December
+        2021"; inventing a day would print a fact the sources do not give."""
+        value = _written(node)
+        try:
+            if value and re.fullmatch(r"\d{4}", value):
+                return value
+            if value and re.fullmatch(r"\d{4}-\d{2}", value):
+                dt.date.fromisoformat(value + "-01")
+                return value
+            if value and _ISO_DATE.fullmatch(value):
+                dt.date.fromisoformat(value)
+                return value
+        except ValueError:
+            pass                                   # no such month or day: 2022-13, 2022-02-30
+        written = f": '{value}'" if value else ""
+        raise self.fail(f"{what} is not a date{written}", node,
+                        hint="write YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the "
+                             "year is known, e.g. 2022-01-05, 2021-12 or 2022")
+
     def integer(self, node: yaml.Node, what: str, minimum: int | None = None,
                 hint: str | None = None) -> int:
         """A whole number written in digits, at least `minimum` when one is given."""

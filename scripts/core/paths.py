@@ -82,6 +82,12 @@ class BookPaths:
     def index_terms(self) -> Path:
         return self.book / "index.yaml"
 
+    @property
+    def chapter_decisions(self) -> Path:
+        """Per chapter: first publication (date, outlet, kind), title, authors, credit line,
+        where the blogger's introduction goes; and one name per outlet (optional)."""
+        return self.book / "chapters.yaml"
+
     # ------------------------------------------------ generated
     @property
     def model(self) -> Path:

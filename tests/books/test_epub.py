@@ -173,7 +173,7 @@ def test_package_metadata(package):
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
     assert meta.findtext("dc:language", namespaces=NS) == "en-GB"
     assert [t.text for t in meta.findall("dc:title", NS)] == [
-        "Between Beijing and Moscow", "Writings on China, Central Asia and Security, 2022–2023"]
+        "Between Beijing and Moscow", "Writings on China, Central Asia and Security, 2022"]
     assert meta.findtext("dc:creator", namespaces=NS) == "Raffaello Pantucci"
     file_as = meta.find("opf:meta[@property='file-as']", NS)
     assert file_as.text == "Pantucci, Raffaello" and file_as.get("refines") == "#author"
@@ -185,7 +185,9 @@ def test_package_metadata(package):
     sources = [s.text for s in meta.findall("dc:source", NS)]
     assert len(sources) == 4  # one per article
     assert "“Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics”, first " \
-           "published in RUSI" in sources
+           "published by RUSI, January 2022" in sources
+    # {years} in book.yaml's rights and subtitle: the years the chapters are dated (2022).
+    assert meta.findtext("dc:rights", namespaces=NS).startswith("© 2022 Raffaello Pantucci.")
     properties = {(m.get("property"), m.text) for m in meta.findall("opf:meta", NS)}
     for expected in [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
                      ("schema:accessibilityFeature", "tableOfContents"),
@@ -208,7 +210,8 @@ def test_spine_order(package):
     opf = etree.fromstring(package["EPUB/content.opf"])
     spine = [i.get("idref") for i in opf.findall("opf:spine/opf:itemref", NS)]
     assert spine == ["cover", "titlepage", "copyright", "nav", "chapter-01", "chapter-02",
-                     "chapter-03", "chapter-04", "contributors", "bibliography", "index"]
+                     "chapter-03", "chapter-04", "about-pieces", "sources", "contributors",
+                     "bibliography", "index"]
 
 
 def test_nav_lists_chapters_with_their_sections_and_back_matter(documents):
@@ -220,8 +223,8 @@ def test_nav_lists_chapters_with_their_sections_and_back_matter(documents):
         "1 Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics",
         "2 China and Central Asia – UK Policy Options",
         "3 Paving the Digital Silk Road with the Shanghai Cooperation Organisation",
-        "4 Scripts & <script>alert(1)</script> in titles",
-        "About the Author and Contributors", "Bibliography", "Index"]
+        "4 Scripts & <script>alert(1)</script> in titles", "About these pieces",
+        "Sources and acknowledgements", "About the Author and Contributors", "Bibliography", "Index"]
     sections = [_text(a) for a in top[0].findall("x:ol/x:li/x:a", NS)]
     assert sections == ["Well-Concealed Cracks", "Pulling Out All the Stops", "Implications"]
     # The side box heading and the notes heading are not chapter sections.
@@ -245,6 +248,7 @@ def test_landmarks(documents):
         "{http://www.w3.org/1999/xhtml}a")}
     assert marks == {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml",
                      "toc": "nav.xhtml#toc", "bodymatter": "chapter-01.xhtml",
+                     "appendix": "about-pieces.xhtml", "acknowledgments": "sources.xhtml",
                      "contributors": "contributors.xhtml", "bibliography": "bibliography.xhtml",
                      "index": "index.xhtml"}
 
@@ -276,19 +280,54 @@ def test_chapter_head_matter(documents):
     assert _text(section.find(".//x:p[@class='byline']", NS)) == \
         "By Raffaello Pantucci and Niva Yau"
     assert _text(section.find(".//x:p[@class='first-published']", NS)) == \
-        "First published in RUSI Journal"
+        "First published in RUSI Journal, 2022"
+    assert section.find(".//x:p[@class='first-published']/x:cite", NS) is not None   # a title
+    # The blogger's introduction left the chapter's opening (the default, `intro: back`) ...
+    assert section.find(".//x:div[@class='headnote']", NS) is None
+    assert "As usual have been delinquent" not in _text(chapter)
+    # ... for "About these pieces", under the chapter's title, linked to it.
+    about = _doc(documents, "about-pieces.xhtml").find(".//x:section[@role='doc-appendix']", NS)
+    pieces = about.findall("x:section[@class='about-piece']", NS)
+    assert [_text(p.find("x:h2", NS)) for p in pieces] == [
+        "3. Paving the Digital Silk Road with the Shanghai Cooperation Organisation"]
+    assert pieces[0].find("x:h2/x:a", NS).get("href") == "chapter-03.xhtml"
+    assert _text(pieces[0]).endswith(_text(pieces[0].find("x:p", NS)))
+    assert _text(pieces[0].find("x:p", NS)).startswith("As usual have been delinquent in posting here.")
+
+
+def test_a_kept_introduction_is_set_apart_at_the_chapters_head(documents):
+    section = _doc(documents, "chapter-01.xhtml").find(".//x:section[@role='doc-chapter']", NS)
     headnote = section.find(".//x:div[@class='headnote']", NS)
     assert headnote.get("role") == "note"
-    assert _text(headnote).startswith("As usual have been delinquent in posting here.")
-    # The headnote is set apart from the article body, not inside it.
+    assert _text(headnote).startswith("With this piece I finally catch up")
     body = section.find(".//x:div[@class='chapter-body']", NS)
-    assert "As usual have been delinquent" not in _text(body)
+    assert "With this piece I finally" not in _text(body)
+    assert "With this piece" not in _text(_doc(documents, "about-pieces.xhtml"))
+
+
+def test_sources_and_acknowledgements_list_every_piece_with_its_rights(documents):
+    page = _doc(documents, "sources.xhtml")
+    section = page.find(".//x:section[@role='doc-acknowledgments']", NS)
+    entries = [_text(li) for li in section.findall(".//x:li", NS)]
+    assert entries[0] == ("1. “Kazakhstan in Crisis: It’s About the Country, Not Big Power "
+                          "Politics”. First published by RUSI, January 2022.")
+    assert entries[1] == "2. “China and Central Asia – UK Policy Options”."
+    # Written with a co-author and given no credit line: the rights are theirs jointly.
+    assert entries[2].endswith("First published in RUSI Journal, 2022. Written with Niva Yau. "
+                               "© 2022 Raffaello Pantucci and Niva Yau.")
+    copyright_text = _text(_doc(documents, "copyright.xhtml"))
+    assert ("Chapter 3, “Paving the Digital Silk Road with the Shanghai Cooperation Organisation”: "
+            "© 2022 Raffaello Pantucci and Niva Yau.") in copyright_text
+    assert "Chapter 1," not in copyright_text
 
 
 def test_single_author_chapter_has_no_byline_and_no_outlet_line_without_outlet(documents):
     first = _doc(documents, "chapter-01.xhtml")
     assert first.find(".//x:p[@class='byline']", NS) is None
-    assert _text(first.find(".//x:p[@class='first-published']", NS)) == "First published in RUSI"
+    assert _text(first.find(".//x:p[@class='first-published']", NS)) == \
+        "First published by RUSI, January 2022"
+    # A body (here an institute, `kind: report`), not a publication's title: no <cite>.
+    assert first.find(".//x:p[@class='first-published']/x:cite", NS) is None
     second = _doc(documents, "chapter-02.xhtml")
     assert second.find(".//x:p[@class='first-published']", NS) is None
     assert second.find(".//x:div[@class='headnote']", NS) is None
@@ -357,7 +396,7 @@ def test_hostile_text_survives_as_text(documents):
     assert "javascript link" in text and "The text javascript:alert(3) stays text" in text
     assert "span with a handler" in text
     assert "tracker" in text  # the image's alternative text stands in for it
-    assert _text(chapter.find(".//x:span[@class='outlet']", NS)) == "Hostile <b>Weekly</b> & Co"
+    assert _text(chapter.find(".//x:cite[@class='outlet']", NS)) == "Hostile <b>Weekly</b> & Co"
 
 
 def test_dropped_things_are_reported(result):
@@ -426,8 +465,8 @@ def test_copyright_page_names_first_publication(documents):
     page = _doc(documents, "copyright.xhtml")
     assert page.find(".//x:section", NS).get(EPUB_TYPE) == "copyright-page"
     text = _text(page)
-    assert "Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics: first " \
-           "published in RUSI." in text
+    assert "The pieces first appeared in RUSI, RUSI Journal, Hostile <b>Weekly</b> & Co. Where and " \
+           "when each first appeared is listed under Sources and acknowledgements." in text
     assert "urn:uuid:5b0c3c1e-4f5d-4c7a-9a53-2f6f0c1d8e21" in text
     assert "23 November 2026" in text
     assert "SIL Open Font License" in text
@@ -458,7 +497,8 @@ def test_no_back_matter_pages_without_their_inputs(bare):
     with zipfile.ZipFile(io.BytesIO(bare.epub)) as archive:
         names = set(archive.namelist())
     assert not {"EPUB/contributors.xhtml", "EPUB/bibliography.xhtml", "EPUB/index.xhtml"} & names
-    assert bare.back_matter == []
+    # The two sections the chapters themselves fill (their introductions, their provenance).
+    assert bare.back_matter == ["About these pieces", "Sources and acknowledgements"]
 
 
 def test_index_links_land_on_anchors_in_the_chapters(documents):
@@ -497,7 +537,7 @@ def test_empty_contributors_file_gives_no_page(build_dir):
     empty.write_text('{"author": null, "contributors": []}', encoding="utf-8")
     inputs = _book_inputs(build_dir / "empty", optional=False)
     built = epub_stage.build(**inputs, contributors=empty)
-    assert built.back_matter == []
+    assert "About the Author" not in " ".join(built.back_matter)
 
 
 # ---------------------------------------------------------------- golden chapter

@@ -243,7 +243,11 @@ def test_running_heads_book_on_versos_chapter_on_rectos(built, pages, labels):
                       and lines_of(t)[0].isdigit())] = chapter
     current = None
     checked = 0
-    for index in range(front, len(pages)):
+    # The chapters end where the back matter begins (its sections have heads of their own).
+    from scripts.books.backmatter import ABOUT_PIECES, SOURCES
+    back = next((i for i in range(front, len(pages)) if lines_of(pages[i])
+                 and lines_of(pages[i])[0] in (ABOUT_PIECES, SOURCES)), len(pages))
+    for index in range(front, back):
         lines = lines_of(pages[index])
         if index in openings:
             current = openings[index]
@@ -409,9 +413,47 @@ def test_each_back_matter_heading_is_in_the_book_once():
     assert back.count("Index") == 1 and back.count("Bibliography") == 1
     assert back.count("About the Author and Contributors") == 1
     assert [s.get("id") for s in root.xpath("//section[contains(@class, 'backmatter')]")] == [
-        "contributors", "bibliography", "index"]
+        "about-pieces", "sources", "contributors", "bibliography", "index"]
     assert [" ".join(t.text_content().split()) for t in root.xpath("//li[@class='toc-back']")] == [
-        "About the Author and Contributors", "Bibliography", "Index"]
+        "About these pieces", "Sources and acknowledgements", "About the Author and Contributors",
+        "Bibliography", "Index"]
+
+
+def test_the_apparatus_follows_the_chapter_data():
+    """No layout: the book's HTML as render_book_html hands it to WeasyPrint.  The fixture
+    chapters carry no dates or kinds, so the test gives them some, as chapters.yaml would."""
+    from dataclasses import replace
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    first, second, third = pdf.load_chapters(FIXTURES)
+    chapters = [replace(first, date="2022-01", kind="report", intro="keep"),
+                replace(second, date="2021-11", credit="© RUSI. Reprinted with permission."),
+                replace(third, date="2023-02-05", kind="evidence", outlet="Foreign Affairs Committee")]
+    root = lxml_html.document_fromstring(pdf.render_book_html(
+        book, chapters, contributors=[], bibliography="", index_html=""))
+
+    def text(xpath):
+        return [" ".join(e.text_content().split()) for e in root.xpath(xpath)]
+
+    # {years} in book.yaml: the chapters' years, on the title page and the copyright page.
+    assert text("//p[@class='book-subtitle']") == ["Writings on China, Central Asia and Security, 2021–2023"]
+    assert text("//section[@class='copyright-page']/p")[0].startswith("© 2021–2023 Raffaello Pantucci.")
+    assert text("//p[@class='first-published']") == [
+        "First published by RUSI, January 2022", "First published in RUSI Journal, November 2021",
+        "Written evidence to the Foreign Affairs Committee, 5 February 2023"]
+    assert root.xpath("//section[@id='ch02']//p[@class='first-published']/cite")        # a title
+    assert not root.xpath("//section[@id='ch03']//p[@class='first-published']/cite")    # a body
+    # Kept at the head (chapter 1); moved to "About these pieces" (chapter 2, the default).
+    assert root.xpath("//section[@id='ch01']//aside[@class='headnote']")
+    assert not root.xpath("//section[@id='ch02']//aside[@class='headnote']")
+    assert [t.split(" ", 1)[0] for t in text("//h2[@class='about-piece-title']")] == ["2."]
+    sources = text("//li[@class='source-entry']")
+    assert sources[1] == ("2. “Paving the Digital Silk Road with the Shanghai Cooperation Organisation”. "
+                          "First published in RUSI Journal, November 2021. Written with Niva Yau. "
+                          "© RUSI. Reprinted with permission.")
+    # The copyright page names the piece whose rights the book's line does not cover.
+    assert text("//p[@class='rights-exception']") == [
+        "Chapter 2, “Paving the Digital Silk Road with the Shanghai Cooperation Organisation”: "
+        "© RUSI. Reprinted with permission."]
 
 
 @needs_poppler

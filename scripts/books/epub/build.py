@@ -25,7 +25,8 @@ from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.books import fonts as epub_fonts
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.backmatter import BackMatterSection, back_matter_sections
+from scripts.books.backmatter import (BackMatterSection, SourceEntry, back_matter_sections,
+                                      book_as_printed, rights_exceptions, source_entries)
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
 from scripts.content.chapters import Chapter, checked, load_chapters
@@ -185,12 +186,12 @@ def chapter_page(env: Environment, book: Book, article: Chapter, index_hook: Any
     root = _render(
         env, "chapter.xhtml.j2", **_common(book, article.title_text, "chapter"),
         number=article.number, has_subtitle=bool(article.subtitle),
-        byline=_byline(article, book), outlet=bool(article.outlet_text),
-        has_headnote=bool(article.headnote), headnote_label="Author’s note")
+        byline=_byline(article, book), provenance=article.provenance, slot="outlet",
+        has_headnote=bool(article.headnote_at_head), headnote_label="Author’s note")
     _fill_inline(root, "title", article.title, where, dropped)
     _fill_inline(root, "subtitle", article.subtitle, where, dropped)
     _fill_inline(root, "outlet", article.outlet, where, dropped)
-    _fill_blocks(root, "headnote", _block_fragment(article.headnote, where, dropped, 2))
+    _fill_blocks(root, "headnote", _block_fragment(article.headnote_at_head, where, dropped, 2))
     body_html = article.body
     if index_hook is not None:
         body_html = index_hook.mark(body_html, article)
@@ -239,6 +240,44 @@ def backmatter_page(env: Environment, book: Book, *, kind: str, heading: str, ep
 
 
 # ---------------------------------------------------------------- optional back matter
+
+def _fragment_page(env: Environment, template: str, **context: Any) -> etree._Element:
+    """A back-matter fragment template, parsed, for its slots to be filled."""
+    fragment = env.get_template(template).render(**context)
+    return parse_document(f'<div xmlns="http://www.w3.org/1999/xhtml">{fragment}</div>')
+
+
+def about_pieces_page(env: Environment, book: Book, section: BackMatterSection,
+                      articles: list[Chapter], dropped: list[Dropped]) -> Page:
+    """The blogger's introductions moved out of the chapters' openings (`intro: back`)."""
+    moved = [a for a in articles if a.headnote_at_back]
+    holder = _fragment_page(env, "about-pieces.xhtml.j2", pieces=[
+        {"number": a.number, "href": chapter_file(a)} for a in moved])
+    for article in moved:
+        _fill_inline(holder, f"title-{article.number}", article.title, article.where, dropped)
+        _fill_blocks(holder, f"intro-{article.number}",
+                     _block_fragment(article.headnote, article.where, dropped, 3))
+    return backmatter_page(env, book, kind=section.id, heading=section.heading,
+                           epub_type="appendix", role="doc-appendix", elements=list(holder),
+                           landmark="appendix")
+
+
+def sources_page(env: Environment, book: Book, section: BackMatterSection,
+                 entries: list[SourceEntry], dropped: list[Dropped]) -> Page:
+    """Where and when each piece first appeared, its co-authors and its credit or rights line."""
+    holder = _fragment_page(env, "sources.xhtml.j2", entries=[
+        {"number": e.number, "href": chapter_file(e.chapter), "provenance": e.chapter.provenance,
+         "coauthors": e.coauthors, "credit": bool(e.chapter.credit), "rights": e.rights}
+        for e in entries])
+    for entry in entries:
+        chapter = entry.chapter
+        _fill_inline(holder, f"title-{entry.number}", chapter.title, chapter.where, dropped)
+        _fill_inline(holder, f"outlet-{entry.number}", chapter.outlet, chapter.where, dropped)
+        _fill_inline(holder, f"credit-{entry.number}", chapter.credit, chapter.where, dropped)
+    return backmatter_page(env, book, kind=section.id, heading=section.heading,
+                           epub_type="acknowledgments", role="doc-acknowledgments",
+                           elements=list(holder), landmark="acknowledgments")
+
 
 def contributors_page(env: Environment, book: Book, section: BackMatterSection,
                       found: list[Person], articles: list[Chapter]) -> Page:
@@ -362,6 +401,7 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     env = _environment()
     dropped: list[Dropped] = []
     articles = load_articles(articles_dir)
+    book = book_as_printed(book, articles)           # {years}: the chapters' years
     index_hook = IndexHook.load(index_terms)
 
     chapters = []
@@ -375,8 +415,11 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     people = load_people(contributors)
     sections = back_matter_sections(
         people, bibliography=bibliography is not None and bibliography.exists(),
-        index=index_hook is not None)
+        index=index_hook is not None, chapters=articles)
+    entries = source_entries(articles, book)
     make_page = {
+        "about-pieces": lambda section: about_pieces_page(env, book, section, articles, dropped),
+        "sources": lambda section: sources_page(env, book, section, entries, dropped),
         "contributors": lambda section: contributors_page(env, book, section, people, articles),
         "bibliography": lambda section: bibliography_page(env, book, section, bibliography, dropped),
         "index": lambda section: index_page(env, book, section, index_hook, articles, dropped),
@@ -389,13 +432,7 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
                     image_href=COVER_IMAGE, alt=cover_alt_text(book)),
         simple_page(env, book, "titlepage.xhtml.j2", "titlepage.xhtml", "titlepage",
                     book.title, "titlepage"),
-        simple_page(env, book, "copyright.xhtml.j2", "copyright.xhtml", "copyright",
-                    "Copyright", "copyright", edition_date=_long_date(book.date),
-                    sources=[{"href": chapter_file(a), "title": a.title_text, "outlet": a.outlet_text}
-                             for a in articles if a.outlet_text],
-                    typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
-                                    f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
-                                    "the SIL Open Font License 1.1."),
+        copyright_page(env, book, articles, entries, back, dropped),
     ]
     pages = front + chapters + back
     nav = nav_page(env, book, pages)
@@ -412,6 +449,27 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
                         pictures={f"{PICTURES}/{n}": data for n, data in sorted(pictures.items())})
     return BuildResult(data, dropped, len(chapters), notes, [p.title for p in back],
                        [f"U+{ord(c):04X}" for c in missing])
+
+
+def copyright_page(env: Environment, book: Book, articles: list[Chapter], entries: list[SourceEntry],
+                   back: list[Page], dropped: list[Dropped]) -> Page:
+    """The rights (with the pieces the book's own line does not cover), the edition, the
+    outlets, and where the list of first publications is."""
+    exceptions = rights_exceptions(entries)
+    sources = next((p for p in back if p.uid == "sources"), None)
+    root = _render(env, "copyright.xhtml.j2", **_common(book, "Copyright", "copyright"),
+                   edition_date=_long_date(book.date),
+                   exceptions=[{"number": e.number, "title": e.chapter.title_text,
+                                "credit": bool(e.chapter.credit), "rights": e.rights} for e in exceptions],
+                   outlets=list(dict.fromkeys(a.outlet_text for a in articles if a.outlet_text)),
+                   sources_page={"href": sources.file_name, "title": sources.title} if sources else None,
+                   typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
+                                   f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
+                                   "the SIL Open Font License 1.1.")
+    for entry in exceptions:
+        _fill_inline(root, f"credit-{entry.number}", entry.chapter.credit, entry.chapter.where, dropped)
+    ensure_unique_ids(root)
+    return Page("copyright.xhtml", "copyright", "Copyright", serialize(root), "copyright")
 
 
 def _long_date(date: dt.date) -> str:

@@ -97,8 +97,9 @@ def _metadata(package: ebook.EpubBook, book: Book, articles: list[Chapter],
         package.add_metadata("DC", "subject", subject)
     for article in articles:
         source = f"“{article.title_text}”"
-        if article.outlet_text:
-            source += f", first published in {article.outlet_text}"
+        if article.provenance:
+            line = article.provenance.text
+            source += f", {line[0].lower()}{line[1:]}"
         package.add_metadata("DC", "source", source)
     # Accessibility metadata: each statement is true of what this build makes.
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",

@@ -30,7 +30,8 @@ from scripts.content.chapters import Chapter
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
-from scripts.books.backmatter import back_matter_sections
+from scripts.books.backmatter import (back_matter_sections, book_as_printed, rights_exceptions,
+                                      source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
 from scripts.books.pdf.parts import STYLESHEET, PartCache, PartJob, lay_out_all, point_links_out
@@ -266,7 +267,7 @@ def render_book_html(book: Book, chapters: list[Chapter], *, contributors: list[
                      bibliography: str, index_html: str) -> str:
     """The whole book as one HTML document (what one bare WeasyPrint render lays out)."""
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
-                                       index=bool(index_html))
+                                       index=bool(index_html), chapters=chapters)
     return render_part_html(book, chapters, back_matter, contributors=contributors,
                             bibliography=bibliography, index_html=index_html, front=True,
                             part_chapters=chapters, part_sections=back_matter)
@@ -280,8 +281,11 @@ def render_part_html(book: Book, chapters: list[Chapter], back_matter, *, contri
     every chapter and back-matter section, with `folios` when they are known), and/or
     the chapters and back-matter sections given.  `alone`: laid out without heads and folios."""
     template = template_environment().get_template("book.html")
+    printed = book_as_printed(book, chapters)         # {years}: the chapters' years
+    sources = source_entries(chapters, printed)
     return template.render(
-        book=book, toc_chapters=chapters, chapters=list(part_chapters), back_matter=back_matter,
+        book=printed, toc_chapters=chapters, chapters=list(part_chapters), back_matter=back_matter,
+        sources=sources, rights_exceptions=rights_exceptions(sources),
         back_here=list(part_sections), contributors=contributors, front=front, folios=folios,
         laid_out_alone=alone, bibliography=Markup(bibliography), index_html=Markup(index_html),
         chapter_body=lambda chapter: Markup(chapter.body), date=book.date.isoformat())
@@ -350,7 +354,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
     identifier, document_id = _book_ids(book)
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
-                                       index=index_functions is not None)
+                                       index=index_functions is not None, chapters=chapters)
 
     def job(name: str, **part) -> PartJob:
         html = render_part_html(book, chapters, back_matter, contributors=contributors,
