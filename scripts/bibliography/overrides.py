@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from scripts.core.config import Field, Validator, is_null, line_of
+from scripts.core.config import Field, Validator, is_null, line_of, read_editor_file
 from scripts.core.errors import UserError
 
 CSL_TYPES = {
@@ -79,7 +79,7 @@ def load_overrides(path: Path | str) -> Overrides:
     if not path.exists():
         return Overrides(file=name)
     check = Validator(name)
-    root = check.parse(path.read_text(encoding="utf-8"), syntax_hint="check indentation and quoting on that line")
+    root = check.parse(read_editor_file(path), syntax_hint="check indentation and quoting on that line")
     overrides = Overrides(file=name)
     if root is None:
         return overrides
