@@ -31,7 +31,7 @@ ifneq ($(words $(BOOK) $(BUILD)),2)
 $(error the book folder '$(BOOK)' (or the build folder) has a space in its path, which make cannot handle: rename it, or run .venv/bin/anthology build --book "DIR", which can)
 endif
 
-.PHONY: all books setup check-system test-system clean test check help bench fresh-check kill-trials new
+.PHONY: all books setup check-system test-system clean test check fuzz help bench fresh-check kill-trials new
 
 all: books
 
@@ -101,6 +101,12 @@ test: $(STAMP) | test-system
 # The fast lane: everything but the end-to-end tests that build and judge whole books.
 check: $(STAMP)
 	@$(PY) -m pytest -q -m "not slow" tests
+
+# The property-based tests (tests/fuzz/) at length: thousands of generated inputs per property
+# instead of the few `make test` tries (several minutes).  FUZZ_EXAMPLES sets how many.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	@HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/fuzz
 
 # The README's two commands in a fresh Debian 12 chroot (debootstrap): slow, root only.
 fresh-check:

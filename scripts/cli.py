@@ -18,6 +18,7 @@ from pathlib import Path
 from scripts.core.atomic import build_lock
 from scripts.core.console import stage as stage_line
 from scripts.core.errors import UserError, cli
+from scripts.core.limits import time_limit
 from scripts.core.paths import BookPaths
 from scripts.stages import BUILD_STAGES, BY_NAME, STAGES, Stage
 
@@ -59,7 +60,10 @@ def run_stage(stage: Stage, paths: BookPaths) -> None:
         raise UserError(f"the {stage.name} stage needs {missing[0]}, which does not exist",
                         file=str(missing[0]),
                         hint="run 'make' (it runs the stages before this one), or check book.yaml's sources")
-    with build_lock(paths.build), stage_line(stage.name) as line:
+    inputs = stage.inputs(paths)
+    named = ", ".join(str(path) for path in inputs[:3]) + (f" and {len(inputs) - 3} more" if len(inputs) > 3 else "")
+    # The lock first: waiting for another build's stage is not this stage's time.
+    with build_lock(paths.build), time_limit(stage.name, named), stage_line(stage.name) as line:
         line.summary = stage.run(paths)
 
 

@@ -42,8 +42,12 @@ class Stage:
 
 
 def _sources(paths: BookPaths) -> list[Path]:
+    from scripts.core.errors import UserError
     from scripts.text.split import source_files
-    return source_files(paths)
+    try:
+        return source_files(paths)
+    except UserError:
+        return []                 # the split stage reports what is wrong with the sources
 
 
 def _pictures(paths: BookPaths) -> list[Path]:

@@ -7,6 +7,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-based tests (tests/fuzz/): a few examples each in `make test` and `make check`,
+# at length in `make fuzz` (HYPOTHESIS_PROFILE=fuzz).  No deadline: the machine is shared,
+# and a slow example is not a failure; derandomised in the fast lanes so a run is repeatable.
+settings.register_profile("fast", max_examples=8, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")), deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "manuscript" / "sources"

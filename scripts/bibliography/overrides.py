@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from scripts.bibliography.parse import fold
-from scripts.core.config import Field, Validator, did_you_mean, is_null, line_of
+from scripts.core.config import Field, Validator, did_you_mean, is_null, line_of, read_editor_file
 from scripts.core.errors import UserError
 
 CSL_TYPES = {
@@ -93,7 +93,7 @@ def load_overrides(path: Path | str) -> Overrides:
     if not path.exists():
         return Overrides(file=name)
     check = Validator(name)
-    root = check.parse(path.read_text(encoding="utf-8"), syntax_hint="check indentation and quoting on that line")
+    root = check.parse(read_editor_file(path), syntax_hint="check indentation and quoting on that line")
     overrides = Overrides(file=name)
     if root is None:
         return overrides

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.core.config import Field, Validator
+from scripts.core.config import Field, Validator, read_editor_file
 from scripts.core.errors import UserError
 
 REQUIRED = ("title", "author")
@@ -128,7 +128,7 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         raise UserError("book metadata file is missing", file=name,
                         hint="create it from the example in README.md")
     check = Validator(name)
-    root = check.parse(path.read_text(encoding="utf-8"),
+    root = check.parse(read_editor_file(path),
                        syntax_hint="check indentation and quoting on that line "
                                    "(quote values that contain ': ' or start with a symbol)")
     if root is None:

@@ -67,6 +67,39 @@ def _written(node: yaml.Node) -> str | None:
     return "" if is_null(node) else node.value.strip()
 
 
+def read_editor_file(path) -> str:
+    """An editor's file (book.yaml, split.yaml ...) as text: an ordinary file of UTF-8.  A
+    folder, a named pipe or a device by that name, a binary file or another encoding is a
+    UserError with the line, never a traceback or a read that waits forever."""
+    import stat
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise UserError(f"cannot read the file: {error.strerror}", file=str(path)) from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else \
+            "not an ordinary file"
+        raise UserError(f"this is {kind}, not a file the editor wrote", file=str(path),
+                        hint=f"put the file itself here, as {path.name}, or remove what has its name")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read the file: {error.strerror}", file=str(path)) from None
+    if b"\x00" in data:
+        raise UserError("this is a binary file, not YAML", file=str(path),
+                        line=data[:data.index(b"\x00")].count(b"\n") + 1,
+                        hint="write the file again in a text editor, saved as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)", file=str(path),
+                        line=data[:error.start].count(b"\n") + 1,
+                        hint="save the file as UTF-8 (a text editor's 'Save with encoding')") from None
+
+
 class Validator:
     """Checks the nodes of one editor's file; every error names that file."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -53,14 +54,72 @@ def cli(main: Callable[..., int | None]) -> Callable[..., int]:
     return run
 
 
-def compose_yaml(text: str, file: str, hint: str):
+# How many values a YAML file may stand for once its aliases (*name) are expanded: far
+# more than any editor's file or front matter holds, far less than a "billion laughs" (a
+# few lines of nested aliases that stand for a billion values, to exhaust whatever walks them).
+YAML_EXPANDED_LIMIT = 100_000
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def compose_yaml(text: str, file: str, hint: str, first_line: int = 1):
     """Parse an editor's YAML file into a node tree (node marks give line numbers for
-    later errors); a syntax error becomes a UserError naming the file and line."""
+    later errors); a syntax error becomes a UserError naming the file and line.
+    `first_line` is the file's line the text starts on (front matter starts on line 2).
+    A tree that expands to more than YAML_EXPANDED_LIMIT values, or refers to itself, and a
+    lone surrogate (an escape such as \\ud800, half of a character) are refused too: the
+    one stands for a billion values, the other cannot be written to any file."""
     import yaml
 
     try:
-        return yaml.compose(text)
+        root = yaml.compose(text)
+    except RecursionError:
+        raise UserError("the lists or mappings are nested too deeply to read", file=file,
+                        line=first_line, hint="write the values out, a few levels deep at most") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise UserError(f"not valid YAML: {getattr(error, 'problem', None) or error}", file=file,
-                        line=mark.line + 1 if mark else None, hint=hint) from None
+                        line=mark.line + first_line if mark else None, hint=hint) from None
+    if root is not None:
+        _check_nodes(root, file, first_line)
+    return root
+
+
+def _check_nodes(root, file: str, first_line: int) -> None:
+    import yaml
+
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def line(node) -> int:
+        return node.start_mark.line + first_line
+
+    def size(node) -> int:
+        # Each node once (an alias is the same node object again), so the walk is as long
+        # as the file, not as the expansion.
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise UserError("an alias (*name) refers to the list or mapping it is inside", file=file,
+                            line=line(node), hint="write the values out instead of the alias")
+        if isinstance(node, yaml.ScalarNode):
+            if LONE_SURROGATE.search(node.value):
+                raise UserError("an escape here (such as \\ud800) is half of a character (a lone "
+                                "surrogate), which no file can hold", file=file, line=line(node),
+                                hint="write the character itself, or its whole escape "
+                                     "(\\U0001F600 for 😀)")
+            sizes[key] = 1
+            return 1
+        open_nodes.add(key)
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [part for pair in node.value for part in pair]
+        total = 1 + sum(size(child) for child in children)
+        open_nodes.discard(key)
+        if total > YAML_EXPANDED_LIMIT:
+            raise UserError(f"the aliases (*name) here stand for more than {YAML_EXPANDED_LIMIT:,} values",
+                            file=file, line=line(node),
+                            hint="write the values out, without anchors (&name) and aliases (*name)")
+        sizes[key] = total
+        return total
+
+    size(root)

@@ -241,6 +241,11 @@ def article_to_dict(article: Article) -> dict[str, Any]:
     }
 
 
+def where(article: Article) -> str:
+    """How a message names an article: its slug and where its source is."""
+    return f"'{article.slug}' ({article.source_file}:{article.first_line})"
+
+
 def save_articles(path: Path, articles: list[Article]) -> None:
     """One article per line: compact to write and read, and a diff still shows which
     article changed (the readable views are the reports and build/articles/)."""

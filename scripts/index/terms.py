@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.core.config import Validator
+from scripts.core.config import Validator, read_editor_file
 from scripts.core.errors import UserError
 
 DEFAULT_PATH = "manuscript/index.yaml"
@@ -100,7 +100,7 @@ def load_terms(path: Path | str = DEFAULT_PATH) -> IndexTerms:
     if not path.exists():
         raise UserError("the index terms file is missing", file=str(path),
                         hint="create it (see docs/index.md for the format) or restore it from git")
-    return parse_terms(path.read_text(encoding="utf-8"), str(path))
+    return parse_terms(read_editor_file(path), str(path))
 
 
 def parse_terms(text: str, name: str = DEFAULT_PATH) -> IndexTerms:

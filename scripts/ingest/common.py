@@ -19,6 +19,13 @@ PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # its letters in an order other than the one it stores ("Trojan Source").  The isolates
 # (U+2066-U+2069), which right-to-left text does use, stay.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
+# The longest paragraph a book takes: about 16,000 words, forty printed pages (the longest
+# paragraphs of literature are a fraction of it).  Anything longer is a source that lost
+# its paragraph breaks, and would only make every later stage (pandoc above all) crawl.
+MAX_PARAGRAPH = 100_000
+TOO_LONG_HINT = ("the file has lost its paragraph breaks there: put a blank line between its "
+                 "paragraphs (or, for a picture written into the text as a data: address, save "
+                 "the picture as a file and point to it)")
 
 
 @dataclass
@@ -89,6 +96,28 @@ def read_text(path: Path, what: str, hint: str) -> str:
         raise UserError(f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)",
                         file=str(path), line=line, hint=hint) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def refuse_long_lines(text: str, file: str, limit: int = MAX_PARAGRAPH) -> None:
+    """A line longer than any paragraph is refused before anything reads it as one."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > limit:
+            raise UserError(f"line {number} is {len(line):,} characters long, more than any paragraph "
+                            f"a book takes ({limit:,})", file=file, line=number, hint=TOO_LONG_HINT)
+
+
+def refuse_long_paragraphs(articles: list[m.Article]) -> None:
+    """Every block and note of the articles within MAX_PARAGRAPH, whatever format they came
+    from (an HTML page can hold a whole book on one line, and that is fine, but not in one
+    paragraph)."""
+    for article in articles:
+        parts = [(b.text, b.source) for b in article.blocks] + [(n.text, n.source) for n in article.notes]
+        for text, source in parts:
+            if len(text) > MAX_PARAGRAPH:
+                raise UserError(f"a paragraph of {len(text):,} characters in '{article.title[:60]}', more "
+                                f"than any paragraph a book takes ({MAX_PARAGRAPH:,})",
+                                file=source.file if source else article.source_file,
+                                line=source.first_line if source else article.first_line, hint=TOO_LONG_HINT)
 
 
 def clean_text(text: str) -> str:

@@ -26,6 +26,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scripts.core import model as m
+from scripts.core.errors import UserError
 from scripts.ingest.images import Found, ImageFolder, unreadable
 from scripts.ingest.common import LeftOut, clean_text
 
@@ -98,7 +99,26 @@ def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = Fa
     `positions`: the HTML was written by pandoc with `sourcepos`, and each element's
     `data-pos` gives its line in the source (the HTML's own lines do not).  `images`: the
     local copy of the blog's pictures; a picture found there becomes a figure."""
-    return _Converter(file, first_line, positions, images).run(parse_fragment(markup))
+    root = parse_fragment(markup)
+    refuse_too_deep(root, file, first_line)
+    return _Converter(file, first_line, positions, images).run(root)
+
+
+# libxml2's HTML parser stops building the tree at this depth and drops everything inside
+# it without a word (a page of unclosed <font> tags gets there): the text would be lost.
+PARSER_DEPTH = 255
+
+
+def refuse_too_deep(root: etree._Element, file: str, first_line: int = 1) -> None:
+    """A UserError where the HTML nests elements as deep as the parser goes, since the text
+    inside them is gone.  (A path of fixed depth: as cheap as the tree is wide.)"""
+    deepest = root.xpath("(." + "/*" * (PARSER_DEPTH - 2) + ")[1]")
+    if deepest:
+        line = first_line + (deepest[0].sourceline or 1) - 1
+        raise UserError(f"the HTML here nests elements {PARSER_DEPTH - 1} levels deep, deeper than an HTML "
+                        "parser reads: the text inside would be lost", file=file, line=line,
+                        hint="close the elements left open there (often <font>, <b> or <div> tags "
+                             "repeated without their end tags), or remove the run of them")
 
 
 def convert_element(root: etree._Element, file: str, first_line: int = 1,

@@ -149,6 +149,7 @@ def _read_page(path: Path, name: str, taken: set[str], book: Book, result: Read)
         document = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise UserError(f"not a readable web page: {error}", file=name, hint=HINT) from None
+    html_content.refuse_too_deep(document, name)
     for element in document.xpath("//script | //style | //noscript | //template"):
         element.drop_tree()                       # never text, anywhere on the page
     _site(document, result)

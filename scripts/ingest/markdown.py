@@ -28,10 +28,11 @@ import yaml
 from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
 from scripts.core.book import Book
-from scripts.core.errors import UserError
+from scripts.core.errors import UserError, compose_yaml
 from scripts.ingest import html_content
 from scripts.ingest.images import folder_for
-from scripts.ingest.common import LeftOut, Post, Read, clean_text, number_blocks, read_text, slugify
+from scripts.ingest.common import (LeftOut, Post, Read, clean_text, number_blocks, read_text,
+                                   refuse_long_lines, slugify)
 
 HINT = "save the post as UTF-8 Markdown with its front matter between '---' lines"
 READER = "commonmark_x+sourcepos-smart"      # the author's own quotes and dashes, with their lines
@@ -93,8 +94,16 @@ def to_html(documents: list[Document]) -> list[str]:
     and its `</a>` in different spans): the spans are unwrapped in the AST between two
     batched pandoc runs, and the blocks keep their positions."""
     asts = convert_many(documents, reader=READER, writer="json")
-    unwrapped = [Document(json.dumps(_unwrap_inline_positions(json.loads(ast))), name=d.name)
-                 for ast, d in zip(asts, documents)]
+    unwrapped = []
+    for ast, document in zip(asts, documents):
+        try:
+            unwrapped.append(Document(json.dumps(_unwrap_inline_positions(json.loads(ast))), name=document.name))
+        except RecursionError:
+            # Thousands of quotes, lists or emphases inside each other: no post is written so,
+            # and every reader of the tree (this one, the books') would overflow on it.
+            raise UserError("the post nests quotes, lists, links or emphasis hundreds of levels deep",
+                            file=document.name,
+                            hint="remove the run of '>', '*', '[' or list markers that opens the levels") from None
     return convert_many(unwrapped, reader="json", writer="html")
 
 
@@ -124,6 +133,7 @@ class _Parsed:
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
     text = clean_text(read_text(path, "Markdown post", HINT)).lstrip("\ufeff")
+    refuse_long_lines(text, name)
     lines = text.split("\n")
     meta: dict = {}
     body_line = 1
@@ -288,13 +298,22 @@ def _meta(raw: str, fence: str, name: str) -> dict:
                             line=int(line.group(1)) + 1 if line else 1,
                             hint="check the quoting on that line (TOML strings need quotes)") from None
     else:
+        hint = "quote values that contain ': ' or start with a symbol"
+        # The node tree first: a syntax error, a "billion laughs" of aliases or a lone
+        # surrogate is refused with its line before any value is built from it.
+        compose_yaml(raw, name, hint, first_line=2)
         try:
             data = yaml.safe_load(raw) if raw.strip() else {}
+        except yaml.constructor.ConstructorError as error:
+            mark = getattr(error, "problem_mark", None)
+            raise UserError(f"the front matter has a value YAML cannot read safely: {error.problem}",
+                            file=name, line=mark.line + 2 if mark else 1,
+                            hint="take out the tag (such as !!python/object): front matter holds texts, "
+                                 "dates, numbers and lists") from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             raise UserError(f"the front matter is not valid YAML: {getattr(error, 'problem', None) or error}",
-                            file=name, line=mark.line + 2 if mark else 1,
-                            hint="quote values that contain ': ' or start with a symbol") from None
+                            file=name, line=mark.line + 2 if mark else 1, hint=hint) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

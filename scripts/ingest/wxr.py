@@ -438,7 +438,7 @@ def _block_editor_footnotes(meta: str, name: str, line: int, left_out: list[Left
     try:
         notes = json.loads(meta)
         items = "".join(f'<li id="{_attr(n["id"])}">{n.get("content", "")}</li>' for n in notes)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):    # (lists nested thousands deep)
         left_out.append(LeftOut(name, line, "footnotes", meta[:120],
                                 "the post's footnotes metadata is not the block editor's JSON"))
         return ""

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from scripts.core import model as m
-from scripts.core.config import Validator, line_of
+from scripts.core.config import Validator, line_of, read_editor_file
 from scripts.text.wording import text_hash
 
 
@@ -69,7 +69,7 @@ def load_overrides(path: Path | None) -> Overrides:
         return Overrides()
     name = str(path)
     check = Validator(name)
-    root = check.parse(path.read_text(encoding="utf-8"),
+    root = check.parse(read_editor_file(path),
                        syntax_hint="check the indentation and the '- ' before each key")
     overrides = Overrides(file=name)
     if root is None:

@@ -19,6 +19,7 @@ from functools import cached_property
 
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
+from scripts.core.limits import working_on
 from scripts.core.atomic import write_text
 from scripts.core.reports import json_text
 
@@ -348,7 +349,11 @@ def _number_testimony(article: m.Article) -> None:
 
 def normalise(articles: list[m.Article]) -> list[m.Article]:
     corpus = Corpus.of(b.text for a in articles for b in a.blocks)
-    return [normalise_article(a, corpus) for a in articles]
+    out = []
+    for article in articles:
+        with working_on(m.where(article)):
+            out.append(normalise_article(article, corpus))
+    return out
 
 
 # ---------------------------------------------------------------- report

@@ -38,10 +38,11 @@ import yaml
 
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
+from scripts.core.limits import working_on
 from scripts.core.atomic import write_text
 from scripts.core.reports import json_text
 from scripts.core.console import progress
-from scripts.core.config import Validator, did_you_mean, line_of
+from scripts.core.config import Validator, did_you_mean, line_of, read_editor_file
 from scripts.core.errors import UserError
 
 OVERRIDES_FILE = "notes.yaml"       # in the book folder; errors name the real path when known
@@ -216,7 +217,7 @@ def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
     if not path.exists():
         return []
     check = Validator(str(path))
-    root = check.parse(path.read_text(encoding="utf-8"),
+    root = check.parse(read_editor_file(path),
                        syntax_hint="check indentation and quoting (quote passages that "
                                    "contain ': ' or start with a symbol)")
     if root is None:
@@ -644,8 +645,11 @@ def reassemble(articles: list[m.Article], overrides: list[Override]) -> list[Art
     by_slug: dict[str, list[Override]] = {}
     for override in overrides:
         by_slug.setdefault(override.slug, []).append(override)
-    return [assemble_article(article, chapter, by_slug.get(article.slug, []))
-            for chapter, article in progress(list(enumerate(articles, 1)), "notes")]
+    records = []
+    for chapter, article in progress(list(enumerate(articles, 1)), "notes"):
+        with working_on(m.where(article)):
+            records.append(assemble_article(article, chapter, by_slug.get(article.slug, [])))
+    return records
 
 
 def check(records: list[ArticleNotes], articles: list[m.Article], overrides_file: str = OVERRIDES_FILE) -> None:

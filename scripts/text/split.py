@@ -37,9 +37,10 @@ from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.book import Book, PostDates, load_book
 from scripts.core.errors import UserError
-from scripts.core.config import Validator, did_you_mean, line_of
+from scripts.core.limits import working_on
+from scripts.core.config import Validator, did_you_mean, line_of, read_editor_file
 from scripts.ingest import formats, select
-from scripts.ingest.common import LeftOut, Post, slugify
+from scripts.ingest.common import LeftOut, Post, refuse_long_lines, refuse_long_paragraphs, slugify
 
 # ---------------------------------------------------------------- reading
 
@@ -98,6 +99,7 @@ def read_source(path: Path) -> list[str]:
                         file=str(path), line=line,
                         hint="re-save the file as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    refuse_long_lines(text, str(path))
     return text.split("\n")
 
 
@@ -462,7 +464,7 @@ def load_split_decisions(path: Path) -> SplitDecisions:
     if not path.exists():
         return SplitDecisions(file=str(path))
     check = Validator(str(path))
-    root = check.parse(path.read_text(encoding="utf-8"),
+    root = check.parse(read_editor_file(path),
                        syntax_hint="check the quoting: put each line's first words in double quotes")
     decisions = SplitDecisions(file=str(path))
     if root is None:
@@ -828,24 +830,25 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
     language = ""
     selected: list[tuple[Post, m.Article]] = []
     for fmt, names in _runs_of_one_format(order, by_name):
-        if fmt == formats.TEXT:
-            name = names[0]
-            lines = read_source(by_name[name])
-            units = to_units(lines)
-            if units and PAGE_CHROME.match(units[0].clean):
-                chrome.append({"file": name, "line": units[0].first, "text": units[0].clean})
-            posts = split_archive(lines, name, taken, decisions, chrome)
-            if book.chapter_order == "chronological":
-                posts.reverse()            # archive pages list the newest post first
-        else:
-            read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
-            language = language or read.site.language
-            left_out += read.left_out
-            selected += read.posts
-            posts, not_selected = select.apply(read.posts, book.select)
-            left_out += not_selected
-            if book.chapter_order == "chronological":
-                posts.sort(key=lambda a: a.date or "9999")     # undated last, in source order
+        with working_on(_named(names)):
+            if fmt == formats.TEXT:
+                name = names[0]
+                lines = read_source(by_name[name])
+                units = to_units(lines)
+                if units and PAGE_CHROME.match(units[0].clean):
+                    chrome.append({"file": name, "line": units[0].first, "text": units[0].clean})
+                posts = split_archive(lines, name, taken, decisions, chrome)
+                if book.chapter_order == "chronological":
+                    posts.reverse()            # archive pages list the newest post first
+            else:
+                read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
+                language = language or read.site.language
+                left_out += read.left_out
+                selected += read.posts
+                posts, not_selected = select.apply(read.posts, book.select)
+                left_out += not_selected
+                if book.chapter_order == "chronological":
+                    posts.sort(key=lambda a: a.date or "9999")     # undated last, in source order
         for post in posts:
             key = post_key(post)
             if key in seen:
@@ -859,6 +862,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
             articles.append(post)
     _check_selection_names(book, selected, book_file)
     decisions.check_all_used()
+    refuse_long_paragraphs(articles)
     if not articles:
         raise _no_posts_error(paths, sources_dir, selected, left_out, book_file)
     if book.chapter_order == "chronological" and all(a.date for a in articles):
@@ -887,6 +891,10 @@ def _no_posts_error(paths: list[Path], sources_dir: Path | None, selected: list,
                      file=book_file,
                      hint="check that the files are the blog's posts (a WordPress export, Markdown posts, "
                           "saved pages or text scrapes), and that the posts are published, not drafts")
+
+
+def _named(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _runs_of_one_format(order: list[str], by_name: dict[str, Path]) -> list[tuple[str, list[str]]]:
@@ -969,12 +977,39 @@ def _explicit_order(articles: list[m.Article], slugs: list[str], book_file: str)
 def source_files(paths: BookPaths) -> list[Path]:
     """Every file under the book's sources folder (hidden ones aside, and those in hidden
     folders): split checks them against book.yaml, so a file left out of the book is an
-    error rather than silently missing, whatever its name ends in."""
+    error rather than silently missing, whatever its name ends in.
+
+    The build reads only the book folder: a link to a file elsewhere (or to a folder, which
+    would otherwise be skipped unread) is refused, and so is anything that is not an
+    ordinary file (a named pipe would make the read wait forever, a device never end)."""
     if not paths.sources_dir.is_dir():
         return []
-    return sorted(p for p in paths.sources_dir.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(paths.sources_dir).parts))
+    book = paths.book.resolve()
+    files = []
+    for path in sorted(paths.sources_dir.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(paths.sources_dir).parts):
+            continue
+        name = path.relative_to(paths.book).as_posix() if path.is_relative_to(paths.book) else str(path)
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(book):
+                raise UserError(f"this is a link to {target}, outside the book folder", file=name,
+                                hint="copy the file itself into the sources folder: the build reads "
+                                     "only the book folder")
+            if target.is_dir():
+                raise UserError(f"this is a link to the folder {target}, which the build does not follow",
+                                file=name, hint="move or copy the folder itself into the sources folder")
+        if path.is_dir():
+            continue
+        if not path.is_file():
+            kind = "a named pipe (FIFO)" if path.is_fifo() else "a socket" if path.is_socket() else \
+                "a device" if path.is_block_device() or path.is_char_device() else "not an ordinary file"
+            if path.is_symlink() and not path.exists():
+                kind = f"a link to {path.resolve()}, which does not exist"
+            raise UserError(f"this is {kind}, not a source file", file=name,
+                            hint="put the saved file itself in the sources folder, or remove this")
+        files.append(path)
+    return files
 
 
 def run(paths: BookPaths) -> str:
