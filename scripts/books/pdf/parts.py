@@ -16,6 +16,7 @@ back from the cache whatever their place in the book.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import hashlib
 import json
@@ -117,7 +118,15 @@ def _engine():
         from weasyprint.text.fonts import FontConfiguration
         fonts = FontConfiguration()     # @font-face reaches the layout only through it
         _ENGINE = (fonts, CSS(filename=str(STYLESHEET), font_config=fonts))
+        # Dropped while the interpreter still runs: FontConfiguration's finaliser calls
+        # into modules that are gone once shutdown has begun.
+        atexit.register(_drop_engine)
     return _ENGINE
+
+
+def _drop_engine() -> None:
+    global _ENGINE
+    _ENGINE = None
 
 
 def anchor_pages(document) -> dict[str, int]:
