@@ -34,7 +34,8 @@ from scripts.books.backmatter import (back_matter_sections, book_as_printed, rig
                                       source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
-from scripts.books.pdf.parts import STYLESHEET, PartCache, PartJob, lay_out_all, point_links_out
+from scripts.books.pdf.parts import (FRONT, FURNITURE, STYLESHEET, TEXT, PartCache, PartJob, Task, constant,
+                                     lay_out_plan, point_links_out)
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
@@ -291,11 +292,12 @@ def render_part_html(book: Book, chapters: list[Chapter], back_matter, *, contri
         chapter_body=lambda chapter: Markup(chapter.body), date=book.date.isoformat())
 
 
-def render_furniture_html(book: Book, parts: list[tuple[str, int]]) -> str:
-    """The body matter's running heads and folios: (running head, pages) per part."""
+def render_furniture_html(book: Book, parts: list[tuple[str, int]], first_folio: int = 1) -> str:
+    """Running heads and folios for consecutive parts of the body matter, (running head,
+    pages) per part, the first part's first page numbered `first_folio`."""
     template = template_environment().get_template("furniture.html")
-    return template.render(book=book, parts=[{"running_head": head, "pages": pages}
-                                             for head, pages in parts])
+    return template.render(book=book, first_folio=first_folio,
+                           parts=[{"running_head": head, "pages": pages} for head, pages in parts])
 
 
 # ---------------------------------------------------------------- layout
@@ -304,7 +306,7 @@ def render_furniture_html(book: Book, parts: list[tuple[str, int]]) -> str:
 class Layout:
     """The book laid out in parts: the page sequence to join, and what it printed."""
     sequence: list                   # LaidOutPart or join.BLANK, in page order
-    furniture: LaidOutPart
+    furniture: list                  # (furniture document, the book's page index it lies from)
     labels: list[str]
     first_body_page: int
     anchors: dict[str, int]          # anchor id -> its first page index in the book
@@ -356,45 +358,84 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
                                        index=index_functions is not None, chapters=chapters)
 
-    def job(name: str, **part) -> PartJob:
+    def job(name: str, kind: str = TEXT, **part) -> PartJob:
         html = render_part_html(book, chapters, back_matter, contributors=contributors,
                                 bibliography=bibliography, **part)
-        return PartJob(name, point_links_out(html), identifier, document_id)
+        return PartJob(name, point_links_out(html), identifier, document_id, kind=kind)
 
-    # 1. Every chapter and back-matter section but the index, each on its own.
+    # The plan: every chapter and back-matter section laid out on its own; the index as soon
+    # as the chapters are (from the pages its words landed on); the front matter (its
+    # contents print the folios) and the heads and folios once the parts before them are.
     names = [c.id for c in chapters] + [s.id for s in back_matter]
-    heads = [running_head(c.title_text) for c in chapters] + [s.heading for s in back_matter]
-    text_jobs = [job(c.id, part_chapters=[c], alone=True) for c in chapters]
-    text_jobs += [job(s.id, part_sections=[s], alone=True) for s in back_matter if s.id != "index"]
-    laid = {part.name: part for part in lay_out_all(text_jobs, cache)}
+    heads = dict(zip(names, [running_head(c.title_text) for c in chapters] + [s.heading for s in back_matter]))
+    has_index = index_functions is not None
+    known = names[:names.index("index")] if has_index else names      # laid out without the index
+    after_index = names[len(known):]
+    printed_index: dict[str, object] = {"page_of": {}, "html": ""}
 
-    # 2. The index, from the pages its words landed on (the parts before it are laid out).
-    page_of: dict[str, str] = {}
-    index_html = ""
-    if index_functions is not None:
-        before = names[:names.index("index")]
-        starts, _ = recto_starts([laid[name].pages for name in before])
-        for name, start in zip(before, starts):
-            for anchor, page in laid[name].anchors.items():
-                page_of.setdefault(anchor, str(start + page + 1))
+    def starts_of(laid, upto: list[str]) -> list[int]:
+        return recto_starts([laid[name].pages for name in upto])[0]
+
+    def index_job(laid) -> PartJob:
+        chapter_names = [c.id for c in chapters]
         wanted = {o.anchor_id for o in occurrences}
-        page_of = {anchor: label for anchor, label in page_of.items() if anchor in wanted}
-        index_html = index_functions.render_index_html(index_terms, occurrences, target="pdf",
-                                                       page_of=page_of)
-        index_section = next(s for s in back_matter if s.id == "index")
-        laid["index"], = lay_out_all([job("index", part_sections=[index_section], index_html=index_html,
-                                          alone=True)], cache)
+        page_of: dict[str, str] = {}
+        for name, start in zip(chapter_names, starts_of(laid, chapter_names)):
+            for anchor, page in laid[name].anchors.items():
+                if anchor in wanted:
+                    page_of.setdefault(anchor, str(start + page + 1))
+        html = index_functions.render_index_html(index_terms, occurrences, target="pdf", page_of=page_of)
+        printed_index.update(page_of=page_of, html=html)
+        section = next(s for s in back_matter if s.id == "index")
+        return job("index", part_sections=[section], index_html=html, alone=True)
 
-    # 3. The front matter (its contents print the folios) and the body matter's heads and folios.
+    def front_job(laid) -> PartJob:
+        order = [name for name in names if name in laid]
+        # the first section not laid out yet (the index) opens on the next recto
+        starts, total = recto_starts([laid[name].pages for name in order])
+        folios = {name: str(start + 1) for name, start in zip(order, starts)}
+        for name in names[len(order):len(order) + 1]:
+            folios[name] = str(total + total % 2 + 1)
+        return job("front", front=True, folios=folios, kind=FRONT)
+
+    def furniture_job(first: int, last: int):
+        def make(laid) -> PartJob:
+            start = starts_of(laid, names[:last])[first]
+            html = render_furniture_html(book, [(heads[n], laid[n].pages) for n in names[first:last]], start + 1)
+            return PartJob(f"furniture-{first}", html, identifier, document_id, kind=FURNITURE)
+        return make
+
+    tasks = [Task(c.id, constant(text), priority=2, size=len(text.html)) for c, text in
+             zip(chapters, [job(c.id, part_chapters=[c], alone=True) for c in chapters])]
+    tasks += [Task(s.id, constant(job(s.id, part_sections=[s], alone=True)), priority=1)
+              for s in back_matter if s.id != "index"]
+    tasks.append(Task("furniture-0", furniture_job(0, len(known)), needs=tuple(known), priority=2))
+    # The contents need the folio of every section; only the index's own length is not
+    # needed, unless a section follows it.
+    tasks.append(Task("front", front_job, needs=tuple(known if len(after_index) <= 1 else names), priority=2))
+    if has_index:
+        tasks.append(Task("index", index_job, needs=tuple(c.id for c in chapters), priority=3))
+        tasks.append(Task(f"furniture-{len(known)}", furniture_job(len(known), len(names)),
+                          needs=tuple(names), priority=2))
+    laid = lay_out_plan(tasks, cache)
+    front = laid["front"]
+    furniture = [laid["furniture-0"]] + ([laid[f"furniture-{len(known)}"]] if has_index else [])
+    # (the index's job is made, and its locators computed, whether or not its layout was cached)
+    page_of, index_html = printed_index["page_of"], printed_index["html"]
+
     main = [laid[name] for name in names]
     starts, main_pages = recto_starts([part.pages for part in main])
-    folios = {name: str(start + 1) for name, start in zip(names, starts)}
-    furniture_job = PartJob("furniture", render_furniture_html(book, list(zip(heads, [p.pages for p in main]))),
-                            identifier, document_id, furniture=True)
-    front, furniture = lay_out_all([job("front", front=True, folios=folios), furniture_job], cache)
-    if furniture.pages != main_pages:
-        raise RuntimeError(f"the heads and folios cover {furniture.pages} pages, the body matter has "
-                           f"{main_pages}: print.css's furniture rules no longer match the parts'")
+    # Where each furniture document lies (a page index in the body matter), and a check that
+    # it has as many pages as the parts it covers: print.css's furniture rules and the
+    # parts' page breaks must agree page for page.
+    covers = [(0, recto_starts([laid[n].pages for n in known])[1])]
+    if has_index:
+        covers.append((starts[len(known)], main_pages - starts[len(known)]))
+    for document, (first, pages) in zip(furniture, covers):
+        if document.pages != pages:
+            raise RuntimeError(f"the heads and folios from body page {first + 1} cover {document.pages} "
+                               f"pages, the parts there have {pages}: print.css's furniture rules no "
+                               "longer match the parts' page breaks")
 
     first_body_page = front.pages + front.pages % 2
     sequence, position = [front], front.pages
@@ -410,14 +451,15 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     labels = folio_labels(first_body_page + main_pages, first_body_page)
     printed = (index_functions.build_model(index_terms, occurrences, target="pdf", page_of=page_of)
                if index_functions is not None else None)
-    all_parts = [front, furniture, *main]
+    all_parts = [front, *furniture, *main]
+    placed = [(document, first_body_page + first) for document, (first, _) in zip(furniture, covers)]
 
     def whole_html() -> str:
         return render_part_html(book, chapters, back_matter, contributors=contributors,
-                                bibliography=bibliography, index_html=index_html if page_of else "",
+                                bibliography=bibliography, index_html=index_html,
                                 front=True, part_chapters=chapters, part_sections=back_matter)
 
-    return Layout(sequence, furniture, labels, first_body_page, anchors, index_functions is not None,
+    return Layout(sequence, placed, labels, first_body_page, anchors, index_functions is not None,
                   printed, parts=len(all_parts),
                   parts_laid_out=sum(not part.from_cache for part in all_parts), whole_html=whole_html)
 

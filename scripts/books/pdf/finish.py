@@ -39,15 +39,3 @@ def print_part(document_id: str):
             page.pop("Annots", None)
         _set_document_id(pdf, document_id)
     return finish
-
-
-def screen_part(document_id: str):
-    def finish(document, pdf: pydyf.PDF) -> None:
-        # The same layout, cut back to the trim: no bleed, identical pagination.
-        for page in _pages(pdf):
-            trim = page.pop("TrimBox", None)
-            page.pop("BleedBox", None)
-            if trim is not None:
-                page["MediaBox"] = pydyf.Array(trim)
-        _set_document_id(pdf, document_id)
-    return finish

@@ -3,7 +3,9 @@
 What each part cannot know alone is made whole here:
 - the pages, in order, with a blank verso wherever the next part would open on a verso;
 - the running heads and folios of the body matter, laid over its pages from the
-  furniture document (marked as artifacts in the tagged copy: they are not the text);
+  furniture documents (marked as artifacts in the tagged copy: they are not the text);
+- the print master's pages made from the same tagged pages, untagged, with their bleed;
+  the screen copy's cut back to the trim;
 - named destinations, and the links between parts (written as CROSS_PART addresses
   inside a part) turned into links to them;
 - one structure tree (the screen copy, PDF/UA-1): each part's tree under one Document
@@ -107,12 +109,38 @@ def _overlay(out: Pdf, page: pikepdf.Page, furniture: pikepdf.Page, tagged: bool
     page.contents_add(out.make_stream(b"\nQ\n" + drawing + b"\n"), prepend=False)
 
 
-def join(sequence: list[LaidOutPart | None], variant: str, furniture: LaidOutPart,
+def _source(item: LaidOutPart | None, first: bool, tagged: bool) -> Pdf | None:
+    """What a part gives the book: its tagged PDF, or for the print master's first part the
+    PDF/X-4 one, whose catalogue (output intent, identification) the whole master keeps."""
+    if item is BLANK:
+        return None
+    return _open(item.print_pdf if first and not tagged else item.tagged)
+
+
+def _untag(page: pikepdf.Page) -> None:
+    """A tagged page made a print page: no links (PDF/X allows none inside the bleed box)
+    and no keys into a structure tree the print master does not have.  Its marked content
+    stays: without a structure tree it means nothing, and it changes no mark on paper."""
+    for key in ("/Annots", "/StructParents", "/Tabs"):
+        if key in page.obj:
+            del page.obj[key]
+
+
+def _cut_to_trim(page: pikepdf.Page) -> None:
+    """The screen copy: the same page, cut back to the trim; no bleed."""
+    if "/TrimBox" in page.obj:
+        page.obj.MediaBox = Array(page.obj.TrimBox)
+        del page.obj["/TrimBox"]
+    if "/BleedBox" in page.obj:
+        del page.obj["/BleedBox"]
+
+
+def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple[LaidOutPart, int]],
          first_body_page: int, *, make_even: bool = False) -> Joined:
     """The book from its parts (`variant`: "print" or "screen"), BLANK items as blank versos.
-    The furniture's pages lie over the pages from `first_body_page` on."""
+    Each furniture document's pages lie over the pages from the index given with it on."""
     tagged = variant == "screen"
-    sources = [_open(getattr(item, f"{variant}_pdf")) if item is not BLANK else None for item in sequence]
+    sources = [_source(item, number == 0, tagged) for number, item in enumerate(sequence)]
     out = sources[0]
     if out is None:
         raise ValueError("the book cannot open on a blank page")
@@ -138,6 +166,9 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: LaidOutPar
         for name, page, rest in _destinations(source):
             destinations.setdefault(name, (page + start, rest))
         outline.extend(_build_outline(out, _outline(source), start))
+        if not tagged and number:
+            for page in out.pages[start:start + len(source.pages)]:
+                _untag(page)
         if struct_root is None:
             continue
         # The part's tree, renumbered after the keys the parts before it used.
@@ -163,9 +194,12 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: LaidOutPar
     if make_even and len(out.pages) % 2:
         out.pages.append(_blank_like(out, model))
 
-    furniture_pdf = _open(furniture.print_pdf)
-    for offset, furniture_page in enumerate(furniture_pdf.pages):
-        _overlay(out, out.pages[first_body_page + offset], furniture_page, tagged)
+    for document, first_page in furniture:
+        for offset, furniture_page in enumerate(_open(document.print_pdf).pages):
+            _overlay(out, out.pages[first_page + offset], furniture_page, tagged)
+    if tagged:
+        for page in out.pages:
+            _cut_to_trim(page)
 
     unresolved = _resolve_links(out, destinations)
     # Arrays are built as Python lists and handed over whole: growing a pikepdf Array

@@ -23,7 +23,8 @@ import json
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.core import paths as resources
@@ -41,6 +42,13 @@ PART_FORMAT = 1
 CROSS_PART = "https://cross-part.invalid/#"
 
 
+# What a part is written as.  Writing a PDF costs WeasyPrint about as much as laying the
+# pages out, so each part is written once, tagged (PDF/UA-1), and the print copy is made
+# from the same pages at the join; only the front matter is also written as PDF/X-4, for
+# the catalogue (output intent, identification) the whole print master carries.
+TEXT, FRONT, FURNITURE = "text", "front", "furniture"
+
+
 @dataclass(frozen=True)
 class PartJob:
     """One document to lay out: its name in the book (`front`, `ch01`, `index`...) and its HTML."""
@@ -48,27 +56,26 @@ class PartJob:
     html: str
     identifier: bytes            # the PDF /ID every part (and the joined book) carries
     document_id: str             # the stable xmpMM:DocumentID (WeasyPrint writes a random one)
-    furniture: bool = False      # the heads-and-folios document: no variant, no tags
+    kind: str = TEXT             # TEXT, FRONT (also written as PDF/X-4) or FURNITURE (untagged)
 
     def key(self) -> str:
         digest = hashlib.sha256()
         for piece in (str(PART_FORMAT), _engine_version(), _style_digest(), self.name,
-                      self.identifier.decode(), self.document_id, str(self.furniture), self.html):
+                      self.identifier.decode(), self.document_id, self.kind, self.html):
             digest.update(piece.encode("utf-8") + b"\0")
         return digest.hexdigest()[:32]
 
 
 @dataclass
 class LaidOutPart:
-    """A part as laid out: its pages, where its anchors fell, and its two PDFs."""
+    """A part as laid out: its pages, where its anchors fell, and its PDFs."""
     name: str
     pages: int
     anchors: dict[str, int]                  # anchor id -> page index inside the part
-    print_pdf: bytes = b""                   # PDF/X-4, bleed kept, no annotations
-    screen_pdf: bytes = b""                  # PDF/UA-1, cut to the trim
+    tagged: bytes = b""                      # PDF/UA-1, bleed kept, links kept (all but the furniture)
+    print_pdf: bytes = b""                   # PDF/X-4 (front matter) or untagged (furniture)
     from_cache: bool = False
     key: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- what a layout depends on
@@ -147,50 +154,56 @@ def lay_out(job: PartJob) -> LaidOutPart:
     document = HTML(string=job.html, base_url=str(resources.PROJECT)).render(
         stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
     part = LaidOutPart(job.name, len(document.pages), anchor_pages(document), key=job.key())
-    if job.furniture:
+    if job.kind == FURNITURE:
         part.print_pdf = document.write_pdf(output_intent="srgb", pdf_identifier=job.identifier,
                                             finisher=finish.stable_document_id(job.document_id))
         return part
-    part.print_pdf = document.write_pdf(
-        pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=job.identifier,
-        finisher=finish.print_part(job.document_id))
-    part.screen_pdf = document.write_pdf(
-        pdf_variant="pdf/ua-1", output_intent="srgb", pdf_identifier=job.identifier,
-        finisher=finish.screen_part(job.document_id))
+    part.tagged = document.write_pdf(pdf_variant="pdf/ua-1", output_intent="srgb", pdf_identifier=job.identifier,
+                                     finisher=finish.stable_document_id(job.document_id))
+    if job.kind == FRONT:
+        part.print_pdf = document.write_pdf(
+            pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=job.identifier,
+            finisher=finish.print_part(job.document_id))
     return part
 
 
 # ---------------------------------------------------------------- the cache
 
 class PartCache:
-    """build/pdf-parts/<key>.{print,screen}.pdf + <key>.json; the JSON is written last,
+    """build/pdf-parts/<key>.{tagged,print}.pdf + <key>.json; the JSON is written last,
     so an entry without it (a build killed half-way) is never read."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.used: set[str] = set()
 
+    def _files(self, key: str) -> tuple[Path, Path, Path]:
+        return (self.folder / f"{key}.json", self.folder / f"{key}.tagged.pdf",
+                self.folder / f"{key}.print.pdf")
+
     def get(self, job: PartJob) -> LaidOutPart | None:
         key = job.key()
         self.used.add(key)
         if self.folder is None:
             return None
-        meta = self.folder / f"{key}.json"
-        print_path, screen_path = self.folder / f"{key}.print.pdf", self.folder / f"{key}.screen.pdf"
-        if not (meta.exists() and print_path.exists() and (job.furniture or screen_path.exists())):
+        meta, tagged, printed = self._files(key)
+        wanted = [meta] + ([tagged] if job.kind != FURNITURE else []) + ([printed] if job.kind != TEXT else [])
+        if not all(path.exists() for path in wanted):
             return None
         data = json.loads(meta.read_text(encoding="utf-8"))
-        return LaidOutPart(job.name, data["pages"], data["anchors"], print_path.read_bytes(),
-                           b"" if job.furniture else screen_path.read_bytes(), from_cache=True, key=key)
+        return LaidOutPart(job.name, data["pages"], data["anchors"],
+                           tagged.read_bytes() if job.kind != FURNITURE else b"",
+                           printed.read_bytes() if job.kind != TEXT else b"", from_cache=True, key=key)
 
     def put(self, part: LaidOutPart) -> None:
         if self.folder is None:
             return
-        write_bytes(self.folder / f"{part.key}.print.pdf", part.print_pdf)
-        if part.screen_pdf:
-            write_bytes(self.folder / f"{part.key}.screen.pdf", part.screen_pdf)
-        write_text(self.folder / f"{part.key}.json",
-                   json.dumps({"pages": part.pages, "anchors": part.anchors}, sort_keys=True) + "\n")
+        meta, tagged, printed = self._files(part.key)
+        if part.tagged:
+            write_bytes(tagged, part.tagged)
+        if part.print_pdf:
+            write_bytes(printed, part.print_pdf)
+        write_text(meta, json.dumps({"pages": part.pages, "anchors": part.anchors}, sort_keys=True) + "\n")
 
     def prune(self) -> int:
         """Drop the entries this build did not use, so the folder holds one book's parts."""
@@ -216,30 +229,65 @@ def worker_count(jobs: int) -> int:
     return max(1, min(cores, jobs))
 
 
-def lay_out_all(jobs: list[PartJob], cache: PartCache) -> list[LaidOutPart]:
-    """Lay out the jobs not in the cache, in parallel; the results in the jobs' order."""
-    results: dict[int, LaidOutPart] = {}
-    todo = []
-    for number, job in enumerate(jobs):
-        cached = cache.get(job)
-        if cached is not None:
-            results[number] = cached
-        else:
-            todo.append((number, job))
-    workers = worker_count(len(todo))
-    if workers <= 1:
-        for number, job in todo:
-            results[number] = lay_out(job)
-    else:
-        # The longest parts first, so no worker is left with a long one at the end.
-        todo.sort(key=lambda item: -len(item[1].html))
-        # fork: the workers start with the modules already imported (no second start-up);
-        # the parent lays nothing out, so no font or layout state is shared.
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(lay_out, job): number for number, job in todo}
-            for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
-    for number, _ in todo:
-        cache.put(results[number])
-    return [results[number] for number in range(len(jobs))]
+@dataclass
+class Task:
+    """A part to lay out once the parts it `needs` are laid out: `make` builds its job from
+    them (the index from the chapters' pages, the contents from every part's)."""
+    name: str
+    make: Callable[[dict[str, LaidOutPart]], PartJob]
+    needs: tuple[str, ...] = ()
+    priority: int = 0                 # among the ready tasks, the highest goes first
+    size: int = 0                     # then the largest: no worker is left with a long one at the end
+
+
+def constant(job: PartJob) -> Callable[[dict], PartJob]:
+    return lambda laid: job
+
+
+def lay_out_plan(tasks: list[Task], cache: PartCache) -> dict[str, LaidOutPart]:
+    """Lay out every task, each as soon as what it needs is laid out, the parts not in the
+    cache in a pool of worker processes; return the laid-out parts by name."""
+    laid: dict[str, LaidOutPart] = {}
+    waiting = {task.name: task for task in tasks}
+    workers = worker_count(len(tasks))
+    running: dict[concurrent.futures.Future, str] = {}
+    pool = None
+    try:
+        while waiting or running:
+            ready = sorted((t for t in waiting.values() if all(n in laid for n in t.needs)),
+                           key=lambda t: (-t.priority, -t.size, t.name))
+            started = False
+            for task in ready:
+                if len(running) >= workers:
+                    break
+                del waiting[task.name]
+                job = task.make(laid)
+                cached = cache.get(job)
+                if cached is not None:
+                    laid[task.name] = cached
+                elif workers == 1:
+                    laid[task.name] = lay_out(job)
+                    cache.put(laid[task.name])
+                else:
+                    if pool is None:
+                        # fork: the workers start with the modules already imported; the
+                        # parent lays nothing out, so no font or layout state is shared.
+                        pool = concurrent.futures.ProcessPoolExecutor(
+                            max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+                    running[pool.submit(lay_out, job)] = task.name
+                started = True
+                break                 # what was just laid out may make a better task ready
+            if started:
+                continue
+            if not running:
+                raise RuntimeError("these parts need parts that are never laid out: "
+                                   + ", ".join(sorted(waiting)))
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                laid[name] = future.result()
+                cache.put(laid[name])
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return laid
