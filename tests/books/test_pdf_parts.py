@@ -98,6 +98,18 @@ def test_the_screen_copy_has_one_structure_tree_whose_keys_point_at_their_pages(
             assert link.S == "/Link" and link.Pg.objgen == page.obj.objgen
     for element in root.K[0].K:
         assert element.P.objgen == root.K[0].objgen        # every part's tree hangs from one Document
+    # ...and the Document holds every element that names a page: none is left out of the tree
+    reachable, stack = set(), [root.K[0]]
+    while stack:
+        node = stack.pop()
+        reachable.add(node.objgen)
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR":
+                stack.append(kid)
+    for elements in tree.values():
+        for element in (elements if isinstance(elements, pikepdf.Array) else [elements]):
+            assert element.objgen in reachable
 
 
 def test_the_heads_and_folios_are_artifacts_over_the_text_in_the_tagged_copy(two_parts):

@@ -194,8 +194,8 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
     if make_even and len(out.pages) % 2:
         out.pages.append(_blank_like(out, model))
 
-    for document, first_page in furniture:
-        for offset, furniture_page in enumerate(_open(document.print_pdf).pages):
+    for heads_and_folios, first_page in furniture:
+        for offset, furniture_page in enumerate(_open(heads_and_folios.print_pdf).pages):
             _overlay(out, out.pages[first_page + offset], furniture_page, tagged)
     if tagged:
         for page in out.pages:
