@@ -153,6 +153,11 @@ class BookPaths:
     def screen_pdf(self) -> Path:
         return self.build / "anthology-screen.pdf"
 
+    @property
+    def dist(self) -> Path:
+        """Where `make release` puts each edition's folder (<slug>-<date>/) and its .zip."""
+        return self.build / "dist"
+
 
 def _as_given(path: Path) -> Path:
     """Relative to the working directory when inside it, so messages and reports say

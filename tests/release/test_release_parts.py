@@ -1,0 +1,93 @@
+"""The release's parts on small inputs (fast lane): names, checksums, the zip, the refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scripts.core.errors import UserError
+from scripts.release.archive import sha256sums, zip_folder
+from scripts.release.build import Verdict, book_slug, refusal
+
+
+def _book(title: str):
+    from scripts.core.book import Book
+    return Book(title=title, author="A. Writer", author_file_as="Writer, A.", language="en",
+                publisher="A. Writer", rights="", identifier="urn:uuid:x", date=dt.date(2024, 5, 1))
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Between Beijing and Moscow", "between-beijing-and-moscow"),
+    ("Crème brûlée: notes, 2001–2004!", "creme-brulee-notes-2001-2004"),
+    ("Записки", "book"),                                          # no Latin letters at all
+    ("word " * 30, "-".join(["word"] * 12)),                      # cut at a word, under 61 characters
+])
+def test_the_slug_is_the_title_as_a_file_name(title, slug):
+    assert book_slug(_book(title)) == slug
+
+
+def test_sha256sums_is_what_sha256sum_checks(tmp_path):
+    files = {"b.txt": b"second\n", "a.epub": bytes(range(256)), "c d.pdf": b"%PDF"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "SHA256SUMS").write_text(sha256sums(files))
+    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (tmp_path / "b.txt").write_bytes(b"changed\n")
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=tmp_path,
+                          capture_output=True).returncode == 1
+
+
+def test_the_zip_depends_only_on_the_files_not_on_their_order():
+    files = {"z.pdf": b"%PDF-1.7 " * 100, "a.epub": b"PK" * 50, "m.json": b"{}"}
+    when = dt.datetime(2024, 5, 1)
+    one = zip_folder("book-2024-05-01", files, when)
+    two = zip_folder("book-2024-05-01", dict(reversed(list(files.items()))), when)
+    assert one == two
+    with zipfile.ZipFile(io.BytesIO(one)) as archive:
+        assert archive.namelist() == ["book-2024-05-01/", "book-2024-05-01/a.epub",
+                                      "book-2024-05-01/m.json", "book-2024-05-01/z.pdf"]
+        assert archive.read("book-2024-05-01/z.pdf") == files["z.pdf"]
+    assert zip_folder("book-2024-05-01", files, dt.datetime(2024, 5, 2)) != one
+
+
+def test_a_release_with_any_checker_finding_is_refused_in_one_message(tmp_path):
+    clean = Verdict("5.3.0", "1.4.6", {"b.epub": [], "b.kepub.epub": []}, {"b.epub": []})
+    assert refusal(clean, tmp_path / "r.json") is None
+    found = Verdict("5.3.0", "1.4.6",
+                    {"b.epub": [], "b.kepub.epub": [{"level": "USAGE", "id": "ACC-009",
+                                                     "location": "x", "message": "a usage note"}]},
+                    {"b.epub": [{"rule": "Images must have alternate text", "document": "c.xhtml",
+                                 "impact": "critical", "description": "", "where": ""}]})
+    error = refusal(found, tmp_path / "r.json")
+    assert isinstance(error, UserError)
+    text = str(error)
+    assert "refused" in text and "b.kepub.epub" in text and "ACC-009" in text
+    assert "Images must have alternate text" in text and str(tmp_path / "r.json") in text
+
+
+def test_the_release_stage_is_in_the_table_and_not_part_of_make_books():
+    from scripts.stages import BUILD_STAGES, BY_NAME
+    from scripts.core.paths import BookPaths
+    stage = BY_NAME["release"]
+    paths = BookPaths(Path("book"), Path("out"))
+    assert {paths.epub, paths.print_pdf, paths.screen_pdf} <= set(stage.inputs(paths))
+    assert stage not in BUILD_STAGES
+
+
+def test_a_copied_book_with_the_demo_identifier_is_refused_before_anything_is_done(tmp_path, capsys):
+    from tests.conftest import demo_book_copy, run_stages
+    book = demo_book_copy(tmp_path / "my-book")
+    build = tmp_path / "build"
+    build.mkdir()
+    for name in ("anthology.epub", "anthology.pdf", "anthology-screen.pdf"):
+        (build / name).write_bytes(b"")          # never read: the refusal comes first
+    assert run_stages(book, build, "release") == 2
+    err = capsys.readouterr().err
+    assert "demo book's identifier" in err and "book.yaml:13:" in err and "Traceback" not in err
+    assert not (build / "dist").exists()
