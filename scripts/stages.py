@@ -148,7 +148,7 @@ STAGES: tuple[Stage, ...] = (
           inputs=lambda p: [p.epub, p.print_pdf, p.screen_pdf, p.book_yaml],
           optional=lambda p: [p.split_extra],
           outputs=lambda p: [p.dist, p.reports / "release-checks.json"],
-          builds=False),
+          resources=(_T / "release", _S / "release.css", resources.FONTS), builds=False),
     Stage("cover", "draw the typographic cover alone as build/cover.jpg",
           "scripts.books.cover", "run",
           inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra],

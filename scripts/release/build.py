@@ -23,7 +23,13 @@ from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.release import checks
 from scripts.release.archive import sha256, sha256sums, zip_folder
-from scripts.release.files import EPUB, MANIFEST, PRINT_PDF, SCREEN_PDF, SUMS, Kind
+from scripts.release import serve
+from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
+                                   SCREEN_PDF, SUMS, THUMBNAIL, Kind)
+
+# The download page lists these, in this order; the feed offers the editions a reader opens.
+DOWNLOADS = [EPUB, KEPUB, SCREEN_PDF, PRINT_PDF, PRINT_COVER, COVER]
+READING = [EPUB, KEPUB, SCREEN_PDF]
 
 
 def book_slug(book: Book) -> str:
@@ -182,6 +188,12 @@ def run(paths: BookPaths) -> str:
         refused = refusal(verdict, report)
         if refused:
             raise refused
+
+        cover = put(COVER, serve.store_cover(book))
+        put(THUMBNAIL, serve.thumbnail(files[cover]))
+        put(PAGE, serve.download_page(book, serve.listed(files, kinds, DOWNLOADS), files[cover],
+                                      MANIFEST.name))
+        put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))
 
         put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict),
                                   ensure_ascii=False, indent=1) + "\n").encode("utf-8"))

@@ -49,7 +49,8 @@ def release(built_book) -> Release:
 
 def test_the_folder_holds_the_three_books_under_the_slug(release):
     names = set(release.first) - {release.archive.name}
-    for expected in (f"{SLUG}.epub", f"{SLUG}-print.pdf", f"{SLUG}.pdf", "SHA256SUMS", "release.json"):
+    for expected in (f"{SLUG}.epub", f"{SLUG}-print.pdf", f"{SLUG}.pdf", "SHA256SUMS", "release.json",
+                     "cover.jpg", "cover-thumbnail.jpg", "index.html", "catalog.xml"):
         assert expected in names
     assert (release.folder / f"{SLUG}.epub").read_bytes() == (ROOT / "build" / "anthology.epub").read_bytes()
 
@@ -100,3 +101,96 @@ def test_the_zip_unpacks_into_the_folder_with_fixed_times_and_modes(release, tmp
 def test_every_release_file_is_readable_by_others(release):
     for path in [release.archive, *release.folder.iterdir()]:
         assert stat.S_IMODE(os.stat(path).st_mode) & 0o044 == 0o044, path
+
+
+# ---------------------------------------------------------------- the store cover, page and feed
+
+def test_the_store_cover_is_the_typographic_cover_big_enough_for_the_stores(release):
+    import io
+
+    from PIL import Image
+
+    from scripts.books.cover import cover_jpeg
+    from scripts.core.book import load_book
+    data = (release.folder / "cover.jpg").read_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG" and image.mode == "RGB"
+        assert image.width >= 1600 and image.height >= 2560
+    assert len(data) < 5_000_000
+    assert data == cover_jpeg(load_book(ROOT / "manuscript" / "book.yaml"))
+
+
+@pytest.fixture(scope="session")
+def page_dom(release):
+    """The download page as headless Chromium built it (the DOM after loading, offline)."""
+    from lxml import html
+
+    from scripts.books.epub.check import chromium_path
+    done = subprocess.run([chromium_path(), "--headless", "--no-sandbox", "--disable-gpu",
+                           "--dump-dom", (release.folder / "index.html").as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "<html" in done.stdout, done.stderr[-2000:]
+    return html.fromstring(done.stdout)
+
+
+def test_the_download_page_links_only_files_in_its_folder(release, page_dom):
+    assert page_dom.xpath("//script") == []
+    targets = page_dom.xpath("//a/@href | //img/@src | //link/@href")
+    assert len(targets) >= 8
+    for target in targets:
+        assert "/" not in target and ":" not in target, f"{target} leaves the folder"
+        assert (release.folder / target).is_file(), f"{target} is not in the folder"
+
+
+def test_the_download_page_gives_each_files_format_use_size_and_hash(release, page_dom):
+    rows = {row.xpath("string(.//a/@href)"): row for row in page_dom.xpath("//table[@class='files']/tbody/tr")}
+    expected = {f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}-print.pdf", "cover.jpg"}
+    assert expected <= set(rows)
+    for name, row in rows.items():
+        data = (release.folder / name).read_bytes()
+        cells = [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+        fmt, purpose, size, digest = cells
+        assert fmt and purpose
+        assert row.xpath("string(./td[@class='size']/@data-bytes)") == str(len(data))
+        assert digest == __import__("hashlib").sha256(data).hexdigest()
+    purposes = " ".join(" ".join(r.xpath("./td")[1].text_content().split()) for r in rows.values())
+    for reader in ("Kindle", "Apple Books", "print", "screen"):
+        assert reader in purposes
+    text = page_dom.text_content()
+    assert "Raffaello Pantucci. All rights reserved" in text and "Between Beijing and Moscow" in text
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ACQUISITION = "http://opds-spec.org/acquisition"
+
+
+def test_the_opds_feed_is_an_acquisition_feed_whose_links_all_resolve(release):
+    from lxml import etree
+    feed = etree.parse(str(release.folder / "catalog.xml")).getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for element in (feed, *feed.iter(f"{ATOM}entry")):
+        for required in ("id", "title", "updated"):
+            assert (element.findtext(f"{ATOM}{required}") or "").strip(), required
+    self_link = feed.find(f"{ATOM}link[@rel='self']")
+    assert self_link.get("type") == "application/atom+xml;profile=opds-catalog;kind=acquisition"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    media = {".epub": "application/epub+zip", ".kepub.epub": "application/kepub+zip",
+             ".pdf": "application/pdf", ".jpg": "image/jpeg", ".xml": self_link.get("type"),
+             ".html": "text/html"}
+    links = list(feed.iter(f"{ATOM}link"))
+    for link in links:
+        href = link.get("href")
+        assert (release.folder / href).is_file(), href
+        ending = ".kepub.epub" if href.endswith(".kepub.epub") else Path(href).suffix
+        assert link.get("type") == media[ending], href
+    entry_links = {link.get("rel"): link for link in entries[0].iter(f"{ATOM}link")}
+    acquired = {link.get("href") for link in entries[0].iter(f"{ATOM}link") if link.get("rel") == ACQUISITION}
+    assert {f"{SLUG}.epub", f"{SLUG}.pdf"} <= acquired
+    for link in entries[0].iter(f"{ATOM}link"):
+        if link.get("rel") == ACQUISITION:
+            assert int(link.get("length")) == (release.folder / link.get("href")).stat().st_size
+    image = release.folder / entry_links["http://opds-spec.org/image"].get("href")
+    thumbnail = release.folder / entry_links["http://opds-spec.org/image/thumbnail"].get("href")
+    assert thumbnail.stat().st_size < image.stat().st_size
+    assert entries[0].findtext(f"{ATOM}id") == "urn:uuid:5b0c3c1e-4f5d-4c7a-9a53-2f6f0c1d8e21"
