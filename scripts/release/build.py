@@ -21,7 +21,7 @@ from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
-from scripts.release import checks
+from scripts.release import checks, printcover
 from scripts.release.archive import sha256, sha256sums, zip_folder
 from scripts.release import serve
 from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
@@ -146,7 +146,7 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 
 def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Kind],
-             pages: dict[str, int], verdict: Verdict) -> dict:
+             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout) -> dict:
     return {
         "release": name,
         "book": {"title": book.title, "subtitle": book.subtitle, "author": book.author,
@@ -156,6 +156,7 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
                    "media_type": kinds[file].media_type, "size": len(files[file]),
                    "sha256": sha256(files[file])} for file in sorted(files)],
         "pages": pages,
+        "print_cover": sheet.to_dict(),
         "checks": verdict.to_dict(),
     }
 
@@ -191,11 +192,14 @@ def run(paths: BookPaths) -> str:
 
         cover = put(COVER, serve.store_cover(book))
         put(THUMBNAIL, serve.thumbnail(files[cover]))
+        sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
+                                  printcover.image_size(files[cover]))
+        put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, files[cover]))
         put(PAGE, serve.download_page(book, serve.listed(files, kinds, DOWNLOADS), files[cover],
                                       MANIFEST.name))
         put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))
 
-        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict),
+        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict, sheet),
                                   ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         put(SUMS, sha256sums(files).encode("utf-8"))
     except BaseException:

@@ -64,7 +64,6 @@ def test_sha256sum_checks_every_other_file(release):
 
 
 def test_the_manifest_describes_each_file_and_the_checks(release):
-    from pypdf import PdfReader
     manifest = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
     listed = {entry["name"]: entry for entry in manifest["files"]}
     assert set(listed) == {p.name for p in release.folder.iterdir()} - {"SHA256SUMS", "release.json"}
@@ -72,8 +71,9 @@ def test_the_manifest_describes_each_file_and_the_checks(release):
         data = (release.folder / name).read_bytes()
         assert entry["size"] == len(data)
         assert entry["sha256"] == __import__("hashlib").sha256(data).hexdigest()
-    assert manifest["pages"]["print"] == len(PdfReader(release.folder / f"{SLUG}-print.pdf").pages)
-    assert manifest["pages"]["screen"] == len(PdfReader(release.folder / f"{SLUG}.pdf").pages)
+    # poppler counts the pages (pypdf parses every object stream of a book first: seconds).
+    assert manifest["pages"]["print"] == int(_pdfinfo(release.folder / f"{SLUG}-print.pdf")["Pages"])
+    assert manifest["pages"]["screen"] == int(_pdfinfo(release.folder / f"{SLUG}.pdf")["Pages"])
     checks = manifest["checks"]
     assert checks["epubcheck"]["messages"] == 0 and checks["ace"]["violations"] == 0
     assert f"{SLUG}.epub" in checks["epubcheck"]["files"] and f"{SLUG}.epub" in checks["ace"]["files"]
@@ -194,3 +194,52 @@ def test_the_opds_feed_is_an_acquisition_feed_whose_links_all_resolve(release):
     thumbnail = release.folder / entry_links["http://opds-spec.org/image/thumbnail"].get("href")
     assert thumbnail.stat().st_size < image.stat().st_size
     assert entries[0].findtext(f"{ATOM}id") == "urn:uuid:5b0c3c1e-4f5d-4c7a-9a53-2f6f0c1d8e21"
+
+
+# ---------------------------------------------------------------- the print cover
+
+def _pdfinfo(pdf: Path) -> dict[str, str]:
+    text = subprocess.run(["pdfinfo", "-box", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in text.splitlines())}
+
+
+def test_the_print_cover_is_back_spine_and_front_with_3mm_bleed(release):
+    from pypdf import PdfReader
+    interior = _pdfinfo(release.folder / f"{SLUG}-print.pdf")
+    pages = int(interior["Pages"])
+    x0, y0, x1, y1 = map(float, interior["TrimBox"].split())
+    trim_w, trim_h = x1 - x0, y1 - y0
+    spine = pages * 0.002252 * 72                       # the demo book is on white paper (the default)
+    reader = PdfReader(release.folder / f"{SLUG}-print-cover.pdf")
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    bleed = 3 * 72 / 25.4
+    assert float(page.trimbox.width) == pytest.approx(2 * trim_w + spine, abs=0.01)
+    assert float(page.trimbox.height) == pytest.approx(trim_h, abs=0.01)
+    assert float(page.mediabox.width) == pytest.approx(2 * trim_w + spine + 2 * bleed, abs=0.01)
+    assert float(page.mediabox.height) == pytest.approx(trim_h + 2 * bleed, abs=0.01)
+    assert [float(v) for v in page.bleedbox] == pytest.approx([float(v) for v in page.mediabox], abs=0.01)
+    manifest = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert manifest["print_cover"]["pages"] == pages == manifest["pages"]["print"]
+
+
+def test_the_print_cover_spine_carries_title_and_author_and_the_barcode_area_is_free(release):
+    from PIL import Image
+    pdf = release.folder / f"{SLUG}-print-cover.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Between Beijing and Moscow · Raffaello Pantucci" in text
+    dpi = 50
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(release.folder.parent / "cover-sheet")],
+                   check=True)
+    sheet = release.folder.parent / "cover-sheet.png"
+    with Image.open(sheet) as image:
+        image = image.convert("RGB")
+        trim_w = float(_pdfinfo(release.folder / f"{SLUG}-print.pdf")["TrimBox"].split()[2])
+        bleed_px = 3 / 25.4 * dpi
+        # 2 x 1.2 in by the spine fold, 0.25 in up from the bottom trim (a pixel inside each edge).
+        right = bleed_px + (trim_w / 72 - 0.25) * dpi
+        bottom = image.height - bleed_px - 0.25 * dpi
+        box = (int(right - 2 * dpi) + 1, int(bottom - 1.2 * dpi) + 1, int(right) - 1, int(bottom) - 1)
+        colours = image.crop(box).getcolors(maxcolors=10_000)
+    sheet.unlink()
+    assert len(colours) == 1, "something is printed in the barcode area"

@@ -91,3 +91,24 @@ def test_a_copied_book_with_the_demo_identifier_is_refused_before_anything_is_do
     err = capsys.readouterr().err
     assert "demo book's identifier" in err and "book.yaml:13:" in err and "Traceback" not in err
     assert not (build / "dist").exists()
+
+
+def test_the_spine_is_the_page_count_times_the_papers_thickness_and_carries_text_when_wide():
+    from dataclasses import replace
+
+    from scripts.core.book import PAPER_STOCKS, Paper
+    from scripts.release.printcover import layout
+    book = _book("Between Beijing and Moscow")
+    white = layout(book, 432, 648, 138, (1600, 2560))
+    assert white.spine == pytest.approx(138 * 0.002252 * 72)
+    assert white.width == pytest.approx(864 + white.spine)
+    assert white.spine_text == "Between Beijing and Moscow  ·  A. Writer" and white.spine_text_size >= 6
+    cream = layout(replace(book, paper=Paper("cream", PAPER_STOCKS["cream"])), 432, 648, 138, (1600, 2560))
+    assert cream.spine > white.spine
+    assert layout(book, 432, 648, 60, (1600, 2560)).spine_text == ""          # under 79 pages: none
+    long_title = _book("An Uncommonly Long Title for a Slim Book of Essays, " * 3)
+    assert layout(long_title, 432, 648, 100, (1600, 2560)).spine_text == ""   # too long for the spine
+    # The front image is as tall as the sheet with its bleed, on the front's half.
+    assert white.front_image.height == pytest.approx(648 + 2 * white.bleed)
+    assert white.front_image.x >= 432 + white.spine
+    assert white.barcode.x + white.barcode.width <= 432 and white.barcode.y + white.barcode.height <= 648
