@@ -22,6 +22,7 @@ from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.release import checks, printcover
+from scripts.release.kepub import kepub
 from scripts.release.archive import sha256, sha256sums, zip_folder
 from scripts.release import serve
 from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
@@ -180,11 +181,12 @@ def run(paths: BookPaths) -> str:
 
     try:
         epub = put(EPUB, paths.epub.read_bytes())
+        kobo = put(KEPUB, kepub(files[epub]))
         put(PRINT_PDF, paths.print_pdf.read_bytes())
         put(SCREEN_PDF, paths.screen_pdf.read_bytes())
         pages = {"print": page_count(paths.print_pdf), "screen": page_count(paths.screen_pdf)}
 
-        verdict = judge(staging, [epub], [epub], paths.reports / "checks")
+        verdict = judge(staging, [epub, kobo], [epub], paths.reports / "checks")
         write_text(report, json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1) + "\n")
         refused = refusal(verdict, report)
         if refused:

@@ -49,7 +49,8 @@ def release(built_book) -> Release:
 
 def test_the_folder_holds_the_three_books_under_the_slug(release):
     names = set(release.first) - {release.archive.name}
-    for expected in (f"{SLUG}.epub", f"{SLUG}-print.pdf", f"{SLUG}.pdf", "SHA256SUMS", "release.json",
+    for expected in (f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}-print.pdf", f"{SLUG}-print-cover.pdf",
+                     f"{SLUG}.pdf", "SHA256SUMS", "release.json",
                      "cover.jpg", "cover-thumbnail.jpg", "index.html", "catalog.xml"):
         assert expected in names
     assert (release.folder / f"{SLUG}.epub").read_bytes() == (ROOT / "build" / "anthology.epub").read_bytes()
@@ -144,7 +145,8 @@ def test_the_download_page_links_only_files_in_its_folder(release, page_dom):
 
 def test_the_download_page_gives_each_files_format_use_size_and_hash(release, page_dom):
     rows = {row.xpath("string(.//a/@href)"): row for row in page_dom.xpath("//table[@class='files']/tbody/tr")}
-    expected = {f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}-print.pdf", "cover.jpg"}
+    expected = {f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.pdf", f"{SLUG}-print.pdf",
+                f"{SLUG}-print-cover.pdf", "cover.jpg"}
     assert expected <= set(rows)
     for name, row in rows.items():
         data = (release.folder / name).read_bytes()
@@ -154,7 +156,7 @@ def test_the_download_page_gives_each_files_format_use_size_and_hash(release, pa
         assert row.xpath("string(./td[@class='size']/@data-bytes)") == str(len(data))
         assert digest == __import__("hashlib").sha256(data).hexdigest()
     purposes = " ".join(" ".join(r.xpath("./td")[1].text_content().split()) for r in rows.values())
-    for reader in ("Kindle", "Apple Books", "print", "screen"):
+    for reader in ("Kindle", "Kobo", "Apple Books", "print", "screen"):
         assert reader in purposes
     text = page_dom.text_content()
     assert "Raffaello Pantucci. All rights reserved" in text and "Between Beijing and Moscow" in text
@@ -186,7 +188,7 @@ def test_the_opds_feed_is_an_acquisition_feed_whose_links_all_resolve(release):
         assert link.get("type") == media[ending], href
     entry_links = {link.get("rel"): link for link in entries[0].iter(f"{ATOM}link")}
     acquired = {link.get("href") for link in entries[0].iter(f"{ATOM}link") if link.get("rel") == ACQUISITION}
-    assert {f"{SLUG}.epub", f"{SLUG}.pdf"} <= acquired
+    assert acquired == {f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.pdf"}
     for link in entries[0].iter(f"{ATOM}link"):
         if link.get("rel") == ACQUISITION:
             assert int(link.get("length")) == (release.folder / link.get("href")).stat().st_size
@@ -243,3 +245,37 @@ def test_the_print_cover_spine_carries_title_and_author_and_the_barcode_area_is_
         colours = image.crop(box).getcolors(maxcolors=10_000)
     sheet.unlink()
     assert len(colours) == 1, "something is printed in the barcode area"
+
+
+# ---------------------------------------------------------------- the Kobo edition
+
+def test_the_kobo_edition_is_the_epub_with_a_span_round_each_sentence(release):
+    import re
+
+    from lxml import etree
+    manifest = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert manifest["checks"]["epubcheck"]["files"][f"{SLUG}.kepub.epub"] == []     # zero messages
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    with zipfile.ZipFile(release.folder / f"{SLUG}.epub") as epub, \
+            zipfile.ZipFile(release.folder / f"{SLUG}.kepub.epub") as kobo:
+        assert kobo.namelist() == epub.namelist() and kobo.namelist()[0] == "mimetype"
+        spans = 0
+        for name in epub.namelist():
+            if not name.endswith(".xhtml"):
+                assert kobo.read(name) == epub.read(name), name
+                continue
+            before, after = etree.fromstring(epub.read(name)), etree.fromstring(kobo.read(name))
+            assert "".join(after.itertext()) == "".join(before.itertext()), name
+            if name.endswith("nav.xhtml"):
+                assert kobo.read(name) == epub.read(name)
+                continue
+            ids = after.xpath("//h:span[@class='koboSpan']/@id", namespaces=ns)
+            assert len(ids) == len(set(ids)) and all(re.fullmatch(r"kobo\.\d+\.\d+", i) for i in ids), name
+            spans += len(ids)
+            # No reading text is left outside a span: only a span's own text is not blank.
+            body = after.find("h:body", ns)
+            for element in body.iter():
+                is_span = element.get("class") == "koboSpan"
+                assert is_span or not (element.text or "").strip(), (name, element.text[:60])
+                assert element is body or not (element.tail or "").strip(), (name, element.tail[:60])
+    assert spans > 2000                 # the demo book's sentences, far more than its paragraphs

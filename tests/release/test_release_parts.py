@@ -112,3 +112,29 @@ def test_the_spine_is_the_page_count_times_the_papers_thickness_and_carries_text
     assert white.front_image.height == pytest.approx(648 + 2 * white.bleed)
     assert white.front_image.x >= 432 + white.spine
     assert white.barcode.x + white.barcode.width <= 432 and white.barcode.y + white.barcode.height <= 648
+
+
+KOBO_DOC = b"""<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><title>A. Title</title></head>
+<body><section><h1 id="t">Title here</h1>
+<p>One. Two? <em>Three</em> four\xe2\x80\xa6 Five</p>
+<ul><li>Item <a href="#t">link. Next</a></li></ul></section></body></html>
+"""
+
+
+def test_kobo_spans_wrap_each_sentence_inside_its_element_and_change_no_text():
+    from lxml import etree
+
+    from scripts.release.kepub import add_spans
+    out = etree.fromstring(add_spans(KOBO_DOC))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    spans = [(s.get("id"), s.text, etree.QName(s.getparent()).localname)
+             for s in out.xpath("//h:span[@class='koboSpan']", namespaces=ns)]
+    assert spans == [("kobo.1.1", "Title here", "h1"),
+                     ("kobo.2.1", "One. ", "p"), ("kobo.2.2", "Two? ", "p"), ("kobo.2.3", "Three", "em"),
+                     ("kobo.2.4", " four… ", "p"), ("kobo.2.5", "Five", "p"),
+                     ("kobo.3.1", "Item ", "li"), ("kobo.3.2", "link. ", "a"), ("kobo.3.3", "Next", "a")]
+    assert "".join(out.itertext()) == "".join(etree.fromstring(KOBO_DOC).itertext())
+    assert out.xpath("//h:title/h:span", namespaces=ns) == []               # the head is not text
+    assert out.xpath("//h:a/@href", namespaces=ns) == ["#t"] and out.xpath("//h:h1/@id", namespaces=ns) == ["t"]
