@@ -213,7 +213,7 @@ def test_the_print_cover_is_back_spine_and_front_with_3mm_bleed(release):
     trim_w, trim_h = x1 - x0, y1 - y0
     spine = pages * 0.002252 * 72                       # the demo book is on white paper (the default)
     reader = PdfReader(release.folder / f"{SLUG}-print-cover.pdf")
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 1 and reader.outline == []          # a printer's file: no bookmarks
     page = reader.pages[0]
     bleed = 3 * 72 / 25.4
     assert float(page.trimbox.width) == pytest.approx(2 * trim_w + spine, abs=0.01)
