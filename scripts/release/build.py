@@ -23,6 +23,7 @@ from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.release import checks, printcover
 from scripts.release.kepub import kepub
+from scripts.release.pagelist import add_page_list, printed_pages
 from scripts.release.archive import sha256, sha256sums, zip_folder
 from scripts.release import serve
 from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
@@ -67,6 +68,11 @@ def refuse_demo_identifier(paths: BookPaths, book: Book) -> None:
                     hint="delete the 'identifier:' line (one is then derived from the title and "
                          "author) or write your own, e.g. 'identifier: \"urn:isbn:...\"', and keep "
                          "it for every later edition")
+
+
+def print_edition(book: Book) -> str:
+    """The print edition as the EPUB's pageBreakSource names it (it has no ISBN of its own here)."""
+    return f"{book.title}, print edition, {book.publisher}, {book.date.isoformat()}"
 
 
 def page_count(pdf: Path) -> int:
@@ -147,7 +153,8 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 
 def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Kind],
-             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout) -> dict:
+             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout,
+             paged) -> dict:
     return {
         "release": name,
         "book": {"title": book.title, "subtitle": book.subtitle, "author": book.author,
@@ -158,6 +165,9 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
                    "sha256": sha256(files[file])} for file in sorted(files)],
         "pages": pages,
         "print_cover": sheet.to_dict(),
+        # The EPUB's page-list: the print pages marked in it, and those not found there.
+        "page_list": {"source": print_edition(book), "marked": len(paged.marked),
+                      "unmarked": paged.unmarked},
         "checks": verdict.to_dict(),
     }
 
@@ -180,7 +190,10 @@ def run(paths: BookPaths) -> str:
         return file
 
     try:
-        epub = put(EPUB, paths.epub.read_bytes())
+        # The EPUB with the print edition's pages marked in it; the Kobo edition from that.
+        paged = add_page_list(paths.epub.read_bytes(), printed_pages(paths.print_pdf),
+                              print_edition(book))
+        epub = put(EPUB, paged.epub)
         kobo = put(KEPUB, kepub(files[epub]))
         put(PRINT_PDF, paths.print_pdf.read_bytes())
         put(SCREEN_PDF, paths.screen_pdf.read_bytes())
@@ -201,7 +214,7 @@ def run(paths: BookPaths) -> str:
                                       MANIFEST.name))
         put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))
 
-        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict, sheet),
+        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict, sheet, paged),
                                   ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         put(SUMS, sha256sums(files).encode("utf-8"))
     except BaseException:

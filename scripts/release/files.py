@@ -22,7 +22,7 @@ class Kind:
         return self.name.format(slug=slug)
 
 
-EPUB = Kind("epub", "{slug}.epub", "application/epub+zip", "EPUB 3",
+EPUB = Kind("epub", "{slug}.epub", "application/epub+zip", "EPUB 3, with the print edition's page numbers",
             "Kindle (upload it to Kindle Direct Publishing), Apple Books, Google Play Books, "
             "and any e-reader app")
 # Kobo's readers take the EPUB too; the .kepub.epub adds Kobo's own reading-position and

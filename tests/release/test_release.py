@@ -53,7 +53,13 @@ def test_the_folder_holds_the_three_books_under_the_slug(release):
                      f"{SLUG}.pdf", "SHA256SUMS", "release.json",
                      "cover.jpg", "cover-thumbnail.jpg", "index.html", "catalog.xml"):
         assert expected in names
-    assert (release.folder / f"{SLUG}.epub").read_bytes() == (ROOT / "build" / "anthology.epub").read_bytes()
+    # The released EPUB is the built one with the print pages marked: nothing else differs.
+    with zipfile.ZipFile(release.folder / f"{SLUG}.epub") as released, \
+            zipfile.ZipFile(ROOT / "build" / "anthology.epub") as built:
+        assert released.namelist() == built.namelist()
+        for name in built.namelist():
+            if not name.endswith((".xhtml", ".opf")):
+                assert released.read(name) == built.read(name), name
 
 
 def test_sha256sum_checks_every_other_file(release):
@@ -279,3 +285,65 @@ def test_the_kobo_edition_is_the_epub_with_a_span_round_each_sentence(release):
                 assert is_span or not (element.text or "").strip(), (name, element.text[:60])
                 assert element is body or not (element.tail or "").strip(), (name, element.tail[:60])
     assert spans > 2000                 # the demo book's sentences, far more than its paragraphs
+
+
+# ---------------------------------------------------------------- the page-list
+
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def _letters(text: str) -> str:
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalpha())
+
+
+def test_each_page_break_marker_stands_where_its_print_page_begins(release):
+    """Read back independently: the EPUB's text after each marker, against the text poppler
+    finds on the print page with that folio."""
+    import re
+
+    from lxml import etree
+    with zipfile.ZipFile(release.folder / f"{SLUG}.epub") as epub:
+        opf = etree.fromstring(epub.read("EPUB/content.opf"))
+        opf_ns = "{http://www.idpf.org/2007/opf}"
+        items = {i.get("id"): i.get("href") for i in opf.iter(f"{opf_ns}item")}
+        spine = [items[r.get("idref")] for r in opf.iter(f"{opf_ns}itemref")]
+        assert [m.text for m in opf.iter(f"{opf_ns}meta") if m.get("property") == "pageBreakSource"] \
+            == ["Between Beijing and Moscow, print edition, Heartland Editions, 2026-11-23"]
+        stream, ids = [], {}
+        for href in spine:
+            root = etree.fromstring(epub.read(f"EPUB/{href}"))
+            ids[href] = {e.get("id") for e in root.iter() if e.get("id")}
+            for element in root.iter(f"{XHTML_NS}span"):
+                if element.get(EPUB_TYPE) == "pagebreak":
+                    assert element.get("role") == "doc-pagebreak" and element.get("aria-label")
+                    element.text = f"\ue000{element.get('aria-label')}\ue001"
+            stream.append("".join(root.find(f"{XHTML_NS}body").itertext()))
+        nav = etree.fromstring(epub.read("EPUB/nav.xhtml"))
+    text = "".join(stream)
+    markers = [(m.group(1), _letters(text[m.end():m.end() + 400])) for m in re.finditer("\ue000(.*?)\ue001", text)]
+    page_list = next(n for n in nav.iter(f"{XHTML_NS}nav") if n.get(EPUB_TYPE) == "page-list")
+    listed = [(a.text, a.get("href")) for a in page_list.iter(f"{XHTML_NS}a")]
+    assert [label for label, _ in listed] == [label for label, _ in markers]
+    for label, href in listed:
+        document, _, anchor = href.partition("#")
+        assert anchor in ids[document], href
+    pdf = release.folder / f"{SLUG}-print.pdf"
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    from pypdf import PdfReader
+    labels = PdfReader(pdf).page_labels
+    by_label = dict(zip(labels, pages))
+    for label, following in markers:
+        lines = [line for line in by_label[label].splitlines() if line.strip()]
+        starts = [_letters(re.sub("[\u2010\u00ad]\n", "", "\n".join(lines[skip:]))) for skip in (0, 1)]
+        # The page starts with the marker's word, or inside it (a word broken over the page).
+        first_word = re.match(r"\W*(\w+)", text[text.index(f"\ue000{label}\ue001") + len(label) + 2:])
+        room = len(_letters(first_word.group(1))) if first_word else 0
+        assert any(0 <= following.find(start[:40]) <= room for start in starts if len(start) >= 40), \
+            f"page {label}: the EPUB goes on {following[:40]!r}, the page begins {starts[0][:40]!r}"
+    manifest = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert manifest["page_list"]["marked"] == len(markers)
+    with_text = [label for label, page in zip(labels, pages) if len(_letters(page)) >= 60]
+    assert len(markers) >= 0.9 * len(with_text)        # all but a few pages (the contents ...)

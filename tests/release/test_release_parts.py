@@ -138,3 +138,45 @@ def test_kobo_spans_wrap_each_sentence_inside_its_element_and_change_no_text():
     assert "".join(out.itertext()) == "".join(etree.fromstring(KOBO_DOC).itertext())
     assert out.xpath("//h:title/h:span", namespaces=ns) == []               # the head is not text
     assert out.xpath("//h:a/@href", namespaces=ns) == ["#t"] and out.xpath("//h:h1/@id", namespaces=ns) == ["t"]
+
+
+PAGED_DOC = b"""<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="en"><head><title>T</title></head>
+<body><section><p class="n" aria-hidden="true">3</p><h1>The steppe and the sea</h1>
+<p>Trade along the corridor grew quickly after the new railway opened, and with it came
+the customs posts, the warehouses and the long queues of lorries at every border crossing.</p>
+<p>By the end of the decade <em>twelve</em> cities had dry ports, and the counter-intuitive
+result was that the coast mattered less than anyone had predicted in the planning documents.</p>
+</section></body></html>
+"""
+
+
+def test_print_pages_are_placed_at_their_first_word_in_order():
+    from lxml import etree
+
+    from scripts.release.pagelist import PrintedPage, Token, _insert, _tokens, page_start, place
+    root = etree.fromstring(PAGED_DOC)
+    tokens: list[Token] = []
+    _tokens("c.xhtml", root.find("{http://www.w3.org/1999/xhtml}body"), tokens)
+    pages = [
+        PrintedPage("iv", "Contents\n3 The steppe and the sea . . . 41\n"),       # a contents line: not placed
+        PrintedPage("41", "3\n\nThe steppe and the sea\nTrade along the corridor grew quickly after the new railway\n"),
+        # A running head, then the end of a word broken over the page turn: the marker goes before the word.
+        PrintedPage("42", "The steppe and the sea\n\nhouses and the long queues of lor\u2010\nries at every border crossing. By the end\n"),
+        # A word hyphenated in the text itself: the page starts with its second part.
+        PrintedPage("43", "Running head\n\nintuitive result was that the coast mattered less than anyone had predicted in\n"),
+        PrintedPage("44", ""),                                                    # blank
+    ]
+    starts = place([page_start(p) for p in pages], tokens)
+    assert starts[0] is None and starts[4] is None
+    assert [None if s is None else tokens[s].word for s in starts] == [None, "3", "warehouses", "intuitive", None]
+    for start, page in sorted(((s, p) for s, p in zip(starts, pages) if s is not None), key=lambda x: -x[0]):
+        _insert(tokens[start], page.label)
+    text = etree.tostring(root, encoding="unicode")
+    # Page 41 starts with the chapter's number, which is hidden from assistive technology:
+    # the marker goes just before it, where it can be announced.
+    assert '<span epub:type="pagebreak" role="doc-pagebreak" id="print-page-41" aria-label="41"/><p class="n"' in text
+    assert 'the <span epub:type="pagebreak" role="doc-pagebreak" id="print-page-42" aria-label="42"/>warehouses' in text
+    assert 'counter-<span epub:type="pagebreak" role="doc-pagebreak" id="print-page-43" aria-label="43"/>intuitive' in text
+    assert "".join(root.itertext()) == "".join(etree.fromstring(PAGED_DOC).itertext())
