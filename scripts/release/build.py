@@ -1,5 +1,10 @@
 """The release stage: the built books, checked, gathered into one folder with what serves them.
 
+The EPUB gains the print edition's page numbers (pagelist.py) and a Kobo edition is made
+from it (kepub.py); EPUBCheck judges both and Ace the EPUB (checks.py), and any finding
+stops the release; then come the store cover, the print cover (printcover.py), the
+download page and the feed (serve.py), the manifest, the checksums and the zip (archive.py).
+
     build/dist/<slug>-<edition date>/     every file, each written 0644
     build/dist/<slug>-<edition date>.zip  the folder, the same bytes every time
 
@@ -23,7 +28,7 @@ from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.release import checks, printcover
 from scripts.release.kepub import kepub
-from scripts.release.pagelist import add_page_list, printed_pages
+from scripts.release.pagelist import PageList, add_page_list, printed_pages
 from scripts.release.archive import sha256, sha256sums, zip_folder
 from scripts.release import serve
 from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
@@ -136,11 +141,6 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def _put(folder: Path, files: dict[str, bytes], kind: Kind, name: str, data: bytes) -> None:
-    files[name] = data
-    write_bytes(folder / name, data)
-
-
 def _move_into_place(staging: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     if old.exists():
@@ -154,7 +154,7 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Kind],
              pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout,
-             paged) -> dict:
+             paged: PageList) -> dict:
     return {
         "release": name,
         "book": {"title": book.title, "subtitle": book.subtitle, "author": book.author,
@@ -186,7 +186,8 @@ def run(paths: BookPaths) -> str:
     def put(kind: Kind, data: bytes) -> str:
         file = kind.file_name(slug)
         kinds[file] = kind
-        _put(staging, files, kind, file, data)
+        files[file] = data
+        write_bytes(staging / file, data)
         return file
 
     try:

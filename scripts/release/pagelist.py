@@ -20,9 +20,11 @@ in the EPUB's reading text, in order, after the previous page's place:
   break begins the page it ends on), and before any numbers the page opens with that the
   EPUB has there too (a chapter's number).
 
-A page whose opening the EPUB does not hold in that order (a blank page, the contents with
-its page numbers, a chapter opening the two books set in a different order) gets no
-marker; release.json lists them.
+A page that opens a chapter, whose head the two books set differently (a byline, where
+"first published in" goes), is found by its text a little further down and starts where
+the chapter's document does.  A page whose opening the EPUB does not hold in that order (a
+blank page, the half-title, the contents with its page numbers) gets no marker;
+release.json lists them.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 WORD = re.compile(r"\w+")
 AGREE = 60                 # letters that must agree for a place to be taken
 REACH = 40_000             # a page starts at most this many letters after the previous one
+OPENING_REACH = 600        # a chapter's head is at most this many letters, in either book
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ def place(pages: list[PageStart], tokens: list[Token]) -> list[int | None]:
             text.append(c)
             owner.append(n)
     letters = "".join(text)
+    document_starts: dict[str, int] = {}           # each document's first letter
+    for at, n in enumerate(owner):
+        document_starts.setdefault(tokens[n].document, at)
     found: list[int | None] = []
     previous = -1                                   # where in `letters` the last page started
     for page in pages:
@@ -145,6 +151,11 @@ def place(pages: list[PageStart], tokens: list[Token]) -> list[int | None]:
                 hit = (at, lead)
                 break
         if hit is None:
+            opening = _chapter_opening(page, letters, owner, tokens, document_starts, previous)
+            if opening is not None:
+                found.append(owner[opening])
+                previous = opening
+                continue
             found.append(None)
             continue
         at, lead = hit
@@ -158,6 +169,30 @@ def place(pages: list[PageStart], tokens: list[Token]) -> list[int | None]:
         found.append(start)
         previous = at
     return found
+
+
+def _chapter_opening(page: PageStart, letters: str, owner: list[int], tokens: list[Token],
+                     document_starts: dict[str, int], previous: int) -> int | None:
+    """A page that opens a chapter, whose head the two books set differently (a byline, the
+    place of "first published in"): found by its text a little further down, it starts
+    where that chapter's document does, if no page started in that document yet."""
+    if not page.letters:
+        return None
+    top = page.letters[0]
+    # A shorter run than AGREE will do: it must also fall in the head of a chapter not begun.
+    run, step = AGREE * 2 // 3, AGREE // 6
+    for offset in range(step, min(len(top) - run, OPENING_REACH) + 1, step):
+        at = letters.find(top[offset:offset + run], previous + 1,
+                          None if previous < 0 else previous + REACH)
+        if at < 0:
+            continue
+        document = tokens[owner[at]].document
+        first = document_starts[document]
+        begun = previous >= 0 and tokens[owner[previous]].document == document
+        if first > previous and not begun and at - first <= OPENING_REACH:
+            return first
+        return None
+    return None
 
 
 # ---------------------------------------------------------------- writing the markers
@@ -246,6 +281,10 @@ def add_page_list(epub: bytes, printed: list[PrintedPage], source: str) -> PageL
         for start, label in placed:
             _insert(tokens[start], label)
         marked = [p.label for s, p in zip(starts, printed) if s is not None]
+        if not marked:
+            # No page found: no page-list (an empty one is invalid, and the package would
+            # claim page numbers it does not have).
+            return PageList(epub, [], [p.label for p in printed])
         links = [(posixpath.relpath(tokens[s].document, posixpath.dirname(nav_name)), p.label)
                  for s, p in zip(starts, printed) if s is not None]
         changed = {name: _serialise(tree) for name, tree in trees.items()}
