@@ -4,6 +4,7 @@
 #   make BOOK=~/my-blog       a book folder of your own (-> ~/my-blog/build/)
 #   make new BOOK=~/my-blog FROM=export.xml   start that folder from a blog
 #   make pdf, make epub, ...  one stage and what it needs; `make help` lists them
+#   make release              the checked books and their download page in build/dist/
 #
 # The stages, their inputs and outputs are one table (scripts/stages.py).  Their rules
 # are generated from it into $(BUILD)/.make/rules.mk, with every module, template and
@@ -63,7 +64,7 @@ test-system:
 # ---------------------------------------------------------------- the stages
 
 # Generated rules: one per stage (split, normalise, dedupe, notes, articles, html,
-# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, cover).
+# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, release, cover).
 # `clean` and `help` need no rules, and must not build the virtualenv to get them; `new`
 # makes the book folder the rules would be generated from.
 ifeq ($(filter clean help new,$(MAKECMDGOALS)),)
@@ -76,8 +77,10 @@ $(RULES): Makefile | $(STAMP)
 books: $(BOOK_OUTPUTS)
 	@echo "done: $(BUILD)/anthology.epub $(BUILD)/anthology.pdf (reports in $(BUILD)/reports/)"
 
-# Ace drives Debian's Chromium; the script installs both once.
+# Ace drives Debian's Chromium; the script installs both once.  The release is checked
+# with Ace too (and its download page loaded in Chromium by the tests).
 check-a11y: | test-system
+release: | test-system
 
 help: | $(STAMP)
 	@$(ANTHOLOGY) --help

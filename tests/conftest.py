@@ -65,6 +65,15 @@ def _golden(name: str, text: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def built_book():
+    """The demo book's build folder after `make books` (the command a user runs), once a session."""
+    import subprocess
+    result = subprocess.run(["make", "--no-print-directory", "books"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return ROOT / "build"
+
+
+@pytest.fixture(scope="session")
 def book():
     from scripts.core.book import load_book
     return load_book(ROOT / "manuscript" / "book.yaml")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from scripts.core.errors import UserError
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
 OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
-                        "images", "intros")
+                        "images", "intros", "paper")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -41,6 +42,16 @@ INTRO_PLACES = ("keep", "back", "drop")
 # Written in the subtitle, the rights or the description, `{years}` becomes the years the
 # chapters were first published ("2021–2023"), so the book never states a range by hand.
 YEARS = "{years}"
+# The thickness of one printed page (half a leaf), in inches, of the two uncoated stocks
+# print-on-demand books are printed on (50-60 lb): Amazon KDP's figures for its black-ink
+# interiors, white 0.002252 in and cream 0.0025 in per page.  KDP's "Create a Paperback Cover"
+# help page (kdp.amazon.com/en_US/help/topic/G201953020) gives the spine formula; the figures
+# as quoted here are from guides that cite it (publishing.co.uk/guides/spine-width-calculator/,
+# kdpprintcover.com/blog/how-to-calculate-kdp-spine-width), as docs/release.md says.  Another
+# printer's paper differs: book.yaml then gives that printer's own figure (`paper: 0.0572 mm`).
+PAPER_STOCKS = {"white": 0.002252, "cream": 0.0025}
+PAPER_HINT = ("write white or cream (the stock the interior is printed on), or the thickness of one "
+              "page your printer gives, e.g. '0.0572 mm' or '0.00225 in'")
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
 SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
                "(lists) and from, to (dates, YYYY-MM-DD)")
@@ -58,6 +69,13 @@ class Selection:
     until: dt.date | None = None
     posts: list[str] = field(default_factory=list)
     leave_out: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The stock the print edition is printed on, and how thick one of its pages is."""
+    name: str                         # "white", "cream", or the figure as written
+    inches_per_page: float
 
 
 @dataclass
@@ -80,6 +98,7 @@ class Book:
     images: Path | None = None        # the folder of the blog's pictures (its uploads), if given
     intros: str = "back"              # where the blogger's introductions go (INTRO_PLACES)
     post_years: str = ""              # the posts' years, as the sources date them ("2019–2023")
+    paper: Paper = field(default_factory=lambda: Paper("white", PAPER_STOCKS["white"]))
 
     @property
     def lang_short(self) -> str:
@@ -186,7 +205,27 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
                                   "pieces', the default) or drop")
                 if "intros" in fields else "back"),
         post_years=posts.years,
+        paper=_paper(check, fields.get("paper")),
     )
+
+
+def _paper(check: Validator, given: Field | None) -> Paper:
+    """`paper: white` (the default) or `cream`, or one page's thickness with its unit."""
+    if given is None:
+        return Paper("white", PAPER_STOCKS["white"])
+    written = check.text(given.value, "'paper'", hint=PAPER_HINT)
+    figure = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mm|in)", written)
+    if figure is None:
+        stock = check.choice(given.value, "paper", tuple(PAPER_STOCKS), hint=PAPER_HINT)
+        return Paper(stock, PAPER_STOCKS[stock])
+    inches = float(figure[1]) / (25.4 if figure[2] == "mm" else 1)
+    # A page of book paper is 0.04-0.1 mm; outside 0.01-0.5 mm the figure is a mistake of
+    # unit or of digits (a leaf for a page is still in range, and the printer's proof shows it).
+    if not 0.01 / 25.4 <= inches <= 0.5 / 25.4:
+        raise check.fail(f"'paper' gives {written} for one page, which no book paper is", given.value,
+                         hint="give the thickness of one page (half a sheet) in mm or in, "
+                              "e.g. '0.0572 mm'")
+    return Paper(written, inches)
 
 
 def _images_folder(check: Validator, given: Field | None, book_folder: Path) -> Path | None:

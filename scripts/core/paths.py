@@ -164,6 +164,11 @@ class BookPaths:
         """The PDF stage's cache: each part's layout under the hash of what it depends on."""
         return self.build / "pdf-parts"
 
+    @property
+    def dist(self) -> Path:
+        """Where `make release` puts each edition's folder (<slug>-<date>/) and its .zip."""
+        return self.build / "dist"
+
 
 def _as_given(path: Path) -> Path:
     """Relative to the working directory when inside it, so messages and reports say

@@ -82,6 +82,9 @@ def test_unlisted_source_is_an_error_not_a_silent_omission(tmp_path):
     ("title: A\nauthor: B\nlanguage: en\npublisher: P\nrights: R\nidentifier: I\ndate: someday\n",
      "is not a date", 7),
     ("title: A\n", "required key 'author'", 1),   # the mapping it is missing from
+    ("title: A\nauthor: B\npaper: craem\n", "unknown paper 'craem'", 3),
+    ("title: A\nauthor: B\npaper: 5 mm\n", "which no book paper is", 3),
+    ("title: A\nauthor: B\npapr: cream\n", "unknown key 'papr'", 3),
 ])
 def test_book_yaml_errors_name_file_line_and_fix(tmp_path, yaml_text, message, line):
     path = tmp_path / "book.yaml"
@@ -91,3 +94,17 @@ def test_book_yaml_errors_name_file_line_and_fix(tmp_path, yaml_text, message, l
     assert message in str(raised.value)
     assert raised.value.line == line
     assert raised.value.hint
+
+
+def test_paper_names_a_stock_or_gives_a_page_thickness(tmp_path):
+    path = tmp_path / "book.yaml"
+    for written, name, inches in (("", "white", 0.002252), ("paper: cream\n", "cream", 0.0025),
+                                  ("paper: 0.0635 mm\n", "0.0635 mm", 0.0025),
+                                  ("paper: 0.0028 in\n", "0.0028 in", 0.0028)):
+        path.write_text("title: A\nauthor: B\n" + written, encoding="utf-8")
+        paper = load_book(path).paper
+        assert (paper.name, round(paper.inches_per_page, 6)) == (name, inches)
+    path.write_text("title: A\nauthor: B\npaper: craem\n", encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        load_book(path)
+    assert "did you mean 'cream'?" in raised.value.hint

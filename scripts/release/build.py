@@ -1,0 +1,229 @@
+"""The release stage: the built books, checked, gathered into one folder with what serves them.
+
+The EPUB gains the print edition's page numbers (pagelist.py) and a Kobo edition is made
+from it (kepub.py); EPUBCheck judges both and Ace the EPUB (checks.py), and any finding
+stops the release; then come the store cover, the print cover (printcover.py), the
+download page and the feed (serve.py), the manifest, the checksums and the zip (archive.py).
+
+    build/dist/<slug>-<edition date>/     every file, each written 0644
+    build/dist/<slug>-<edition date>.zip  the folder, the same bytes every time
+
+The folder is assembled beside its final place and moved there whole, so a refused or
+interrupted release leaves the previous one as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.books.epub.package import build_time
+from scripts.core import paths as resources
+from scripts.core.atomic import write_bytes, write_text
+from scripts.core.book import Book, book_for, load_book
+from scripts.core.errors import UserError
+from scripts.core.paths import BookPaths
+from scripts.release import checks, printcover
+from scripts.release.kepub import kepub
+from scripts.release.pagelist import PageList, add_page_list, printed_pages
+from scripts.release.archive import sha256, sha256sums, zip_folder
+from scripts.release import serve
+from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRINT_COVER, PRINT_PDF,
+                                   SCREEN_PDF, SUMS, THUMBNAIL, Kind)
+
+# The download page lists these, in this order; the feed offers the editions a reader opens.
+DOWNLOADS = [EPUB, KEPUB, SCREEN_PDF, PRINT_PDF, PRINT_COVER, COVER]
+READING = [EPUB, KEPUB, SCREEN_PDF]
+
+
+def book_slug(book: Book) -> str:
+    """The title as a file name: ASCII letters and digits joined by hyphens, at most about
+    60 characters, cut at a word; a title with no Latin letters gives 'book'."""
+    # Accents go (é -> e); any other character not a Latin letter or digit parts words, so
+    # "2001–2004" stays two numbers.
+    folded = "".join("" if unicodedata.combining(c) else c if c.isascii() and c.isalnum() else " "
+                     for c in unicodedata.normalize("NFKD", book.title))
+    slug = ""
+    for word in folded.lower().split():
+        if slug and len(slug) + 1 + len(word) > 60:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug[:60] or "book"
+
+
+def release_name(book: Book) -> str:
+    return f"{book_slug(book)}-{book.date.isoformat()}"
+
+
+def refuse_demo_identifier(paths: BookPaths, book: Book) -> None:
+    """A book released with the demo book's identifier would be the demo book to every store
+    and e-reader (they tell books apart by it); the demo book itself may release."""
+    demo = resources.DEMO_BOOK / "book.yaml"
+    if not demo.exists() or paths.book.resolve() == resources.DEMO_BOOK.resolve():
+        return
+    if load_book(demo).identifier != book.identifier:
+        return
+    text = paths.book_yaml.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, row in enumerate(text, 1) if row.lstrip().startswith("identifier:")), None)
+    raise UserError("this book still carries the demo book's identifier, so stores and e-readers "
+                    "would take it for the demo book", file=str(paths.book_yaml), line=line,
+                    hint="delete the 'identifier:' line (one is then derived from the title and "
+                         "author) or write your own, e.g. 'identifier: \"urn:isbn:...\"', and keep "
+                         "it for every later edition")
+
+
+def print_edition(book: Book) -> str:
+    """The print edition as the EPUB's pageBreakSource names it (it has no ISBN of its own here)."""
+    return f"{book.title}, print edition, {book.publisher}, {book.date.isoformat()}"
+
+
+def page_count(pdf: Path) -> int:
+    # qpdf (through pikepdf) reads the page tree at once; pypdf parses every object stream
+    # first, which takes seconds on a book.
+    import pikepdf
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+# ---------------------------------------------------------------- the checks
+
+@dataclass
+class Verdict:
+    """What EPUBCheck (every message, any level) and Ace (every violation) said, per file."""
+    epubcheck_version: str
+    ace_version: str
+    epubcheck: dict[str, list[dict]]
+    ace: dict[str, list[dict]]
+
+    @property
+    def findings(self) -> int:
+        return sum(map(len, self.epubcheck.values())) + sum(map(len, self.ace.values()))
+
+    def to_dict(self) -> dict:
+        return {"epubcheck": {"version": self.epubcheck_version,
+                              "messages": sum(map(len, self.epubcheck.values())),
+                              "files": self.epubcheck},
+                "ace": {"version": self.ace_version,
+                        "violations": sum(map(len, self.ace.values())),
+                        "files": self.ace}}
+
+
+def judge(folder: Path, epubs: list[str], accessible: list[str], cache: Path) -> Verdict:
+    """EPUBCheck on every EPUB in `epubs`, Ace on those in `accessible` (the Kobo edition is
+    the EPUB with spans added: Ace judges the book's structure, which the spans leave alone)."""
+    return Verdict(checks.epubcheck_version(), checks.ace_version(),
+                   {name: checks.epubcheck(folder / name, cache) for name in epubs},
+                   {name: checks.ace(folder / name, cache) for name in accessible})
+
+
+def refusal(verdict: Verdict, report: Path) -> UserError | None:
+    """One message for everything the checkers found (the report lists each), or None."""
+    if not verdict.findings:
+        return None
+    said = [f"EPUBCheck {len(found)} message(s) on {name} (first: {found[0]['level']} "
+            f"{found[0]['id']}: {found[0]['message']})" for name, found in verdict.epubcheck.items() if found]
+    said += [f"Ace {len(found)} violation(s) on {name} (first: {found[0]['rule']})"
+             for name, found in verdict.ace.items() if found]
+    return UserError("the release is refused: " + "; ".join(said), file=str(report),
+                     hint="the report lists every finding; fix them in the book, rebuild it (make), "
+                          "then run make release again")
+
+
+# ---------------------------------------------------------------- the folder
+
+def _fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Kind],
+             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout,
+             paged: PageList) -> dict:
+    return {
+        "release": name,
+        "book": {"title": book.title, "subtitle": book.subtitle, "author": book.author,
+                 "identifier": book.identifier, "language": book.language,
+                 "edition": book.date.isoformat(), "publisher": book.publisher, "rights": book.rights},
+        "files": [{"name": file, "kind": kinds[file].key, "format": kinds[file].format,
+                   "media_type": kinds[file].media_type, "size": len(files[file]),
+                   "sha256": sha256(files[file])} for file in sorted(files)],
+        "pages": pages,
+        "print_cover": sheet.to_dict(),
+        # The EPUB's page-list: the print pages marked in it, and those not found there.
+        "page_list": {"source": print_edition(book), "marked": len(paged.marked),
+                      "unmarked": paged.unmarked},
+        "checks": verdict.to_dict(),
+    }
+
+
+def run(paths: BookPaths) -> str:
+    book = book_for(paths)
+    refuse_demo_identifier(paths, book)
+    name = release_name(book)
+    slug = book_slug(book)
+    target = paths.dist / name
+    staging = _fresh(paths.dist / f".{name}.tmp")
+    report = paths.reports / "release-checks.json"
+    files: dict[str, bytes] = {}
+    kinds: dict[str, Kind] = {}
+
+    def put(kind: Kind, data: bytes) -> str:
+        file = kind.file_name(slug)
+        kinds[file] = kind
+        files[file] = data
+        write_bytes(staging / file, data)
+        return file
+
+    try:
+        # The EPUB with the print edition's pages marked in it; the Kobo edition from that.
+        paged = add_page_list(paths.epub.read_bytes(), printed_pages(paths.print_pdf),
+                              print_edition(book))
+        epub = put(EPUB, paged.epub)
+        kobo = put(KEPUB, kepub(files[epub]))
+        put(PRINT_PDF, paths.print_pdf.read_bytes())
+        put(SCREEN_PDF, paths.screen_pdf.read_bytes())
+        pages = {"print": page_count(paths.print_pdf), "screen": page_count(paths.screen_pdf)}
+
+        verdict = judge(staging, [epub, kobo], [epub], paths.reports / "checks")
+        write_text(report, json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        refused = refusal(verdict, report)
+        if refused:
+            raise refused
+
+        cover = put(COVER, serve.store_cover(book))
+        put(THUMBNAIL, serve.thumbnail(files[cover]))
+        sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
+                                  printcover.image_size(files[cover]))
+        put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, files[cover]))
+        put(PAGE, serve.download_page(book, serve.listed(files, kinds, DOWNLOADS), files[cover],
+                                      MANIFEST.name))
+        put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))
+
+        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict, sheet, paged),
+                                  ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        put(SUMS, sha256sums(files).encode("utf-8"))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _move_into_place(staging, target)
+    archive = paths.dist / f"{name}.zip"
+    write_bytes(archive, zip_folder(name, files, build_time(book)))
+    size = sum(map(len, files.values()))
+    return (f"{target}/ ({len(files)} files, {size / 1e6:.1f} MB) and {archive.name}: "
+            f"EPUBCheck and Ace found nothing")
