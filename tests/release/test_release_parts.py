@@ -89,7 +89,9 @@ def test_a_copied_book_with_the_demo_identifier_is_refused_before_anything_is_do
         (build / name).write_bytes(b"")          # never read: the refusal comes first
     assert run_stages(book, build, "release") == 2
     err = capsys.readouterr().err
-    assert "demo book's identifier" in err and "book.yaml:13:" in err and "Traceback" not in err
+    line = next(n for n, text in enumerate((book / "book.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("identifier:"))
+    assert "demo book's identifier" in err and f"book.yaml:{line}:" in err and "Traceback" not in err
     assert not (build / "dist").exists()
 
 
