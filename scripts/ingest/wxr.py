@@ -429,7 +429,15 @@ def autop(content: str) -> str:
     content = "".join(out)
 
     for k, block in enumerate(kept):
-        content = content.replace(f"\x00{k}\x00" + "\n" * block.count("\n"), block, 1)
+        # A <pre> that follows text without a blank line sits inside a paragraph: its
+        # line ends got <br> and the paragraph's </p> may stand among them.  Those go (the
+        # HTML parser closes the paragraph at the <pre> anyway); the line count stays.
+        newlines = block.count("\n")
+        placeholder = re.escape(f"\x00{k}\x00") + r"(?:(?:<br>|</?p>)*\n)" + "{%d}" % newlines
+        content, found = re.subn(placeholder, lambda _: block, content, count=1)
+        if not found:
+            # Never lose the code: put it back where its placeholder is, whatever follows.
+            content = content.replace(f"\x00{k}\x00", block, 1)
     return content
 
 

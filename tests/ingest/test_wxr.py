@@ -13,6 +13,7 @@ from scripts.core import model as m
 from scripts.core.book import Book, Selection
 from scripts.core.errors import UserError
 from scripts.ingest import wxr
+from scripts.ingest.html_content import convert
 from scripts.text.split import split_sources
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "wxr-small.xml"
@@ -76,6 +77,19 @@ def test_auto_paragraphs_keep_the_line_count_and_leave_pre_alone():
     out = wxr.autop(content)
     assert out.count("\n") == content.count("\n")
     assert "<p>One<br>\ntwo</p>" in out and "<pre>a\n\nb</pre>" in out and "<p>Three</p>" in out
+
+
+def test_a_pre_right_after_text_is_kept_whole_and_the_text_around_it_too():
+    """Found in the CC Labs export: a <pre> on the line after a paragraph's text sits inside
+    that paragraph, and its code was lost (the post read "for example: 0")."""
+    for content in ("for example :\n<pre>{{#ask: x\n| sort=y\n}}\n</pre>\n\nNext.",
+                    "Intro\n<pre>***\n\n (o_o)\n</pre>\nAfter it.\n\nNext."):
+        out = wxr.autop(content)
+        assert out.count("\n") == content.count("\n") and "\x00" not in out
+        pre = content[content.index("<pre>"):content.index("</pre>") + 6]
+        assert pre in out and "Next." in out
+        converted = convert(out, "p.xml", 1)
+        assert any(b.kind == m.CODE and b.text.startswith(("{{#ask", "***")) for b in converted.blocks)
 
 
 def test_shortcodes_media_out_layout_text_kept_and_brackets_in_prose_untouched():

@@ -68,9 +68,6 @@ def test_every_line_of_a_mutated_scrape_is_accounted_for(tmp_path, how, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="found by this check, not yet explained: some 40 words of the CC Labs "
-                   "export (code-like words such as 'xmpnative', 'rdf', 'span', and digit runs such as "
-                   "'2009136') are in neither the book nor a report; strict, so the fix shows")
 def test_every_word_of_a_real_blogs_export_is_in_the_book_or_a_report(tmp_path):
     book = a_book(tmp_path, ROOT / "tests" / "corpus" / "cclabs-wxr" / "wordpress.xml")
     missing = missing_words(book, tmp_path / "build", book / "sources" / "export.xml")

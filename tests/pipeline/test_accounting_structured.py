@@ -28,6 +28,8 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "wxr-small.xml"
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 WORD = re.compile(r"\w+")
+BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br",
+          "pre", "blockquote", "table", "tr", "td", "th", "figure", "figcaption", "hr", "section")
 BOOK_YAML = """title: "T"
 author: "Jordan Avery"
 language: "en"
@@ -56,11 +58,20 @@ def published_words(export: Path) -> Counter:
             tree = lxml_html.fragment_fromstring(body, create_parent="div")
             for element in list(tree.iter("script", "style")):
                 element.drop_tree()
-            # A note reference's number becomes the book's own note mark, not a word.
+            # A note reference's number becomes the book's own note mark, not a word: a
+            # linked number, a bare superscript number, a Textile note's "fn1." label.
             for anchor in list(tree.iter("a")):
                 if anchor.get("href", "").startswith("#") and re.fullmatch(r"\W*\d{1,3}\W*", anchor.text_content()):
                     anchor.drop_tree()
-            total += words(tree.text_content())
+            for sup in list(tree.iter("sup")):
+                if re.fullmatch(r"\W*\d{1,3}\W*", sup.text_content()):
+                    sup.drop_tree()
+            # Block elements are separate words on the page; text_content() would glue
+            # "<li>metadata</li><li>read</li>" into one word the book never prints.
+            for element in tree.iter(*BLOCKS):
+                element.tail = " " + (element.tail or "")
+                element.text = " " + (element.text or "")
+            total += words(re.sub(r"(?m)^\s*fn\d+\.", " ", tree.text_content()))
         for meta in item.iter(f"{WP}postmeta"):                # block-editor footnotes
             if meta.findtext(f"{WP}meta_key") == "footnotes":
                 for note in json.loads(meta.findtext(f"{WP}meta_value") or "[]"):
