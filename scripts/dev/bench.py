@@ -211,6 +211,7 @@ def capture_html(html_out: Path, stage_args: list[str]) -> int:
     """Run the PDF stage in this process, saving the book it laid out (in parts) as ONE
     HTML document, with the stylesheet it used, for the bare render."""
     from scripts.books.pdf import build as pdf_build
+    from scripts.books.pdf import parts as pdf_parts
     from scripts.core import paths as resources
 
     real_write = pdf_build.write_pdfs
@@ -219,7 +220,7 @@ def capture_html(html_out: Path, stage_args: list[str]) -> int:
         written = real_write(layout, *args, **kwargs)
         write_text(html_out, layout.whole_html())
         write_text(html_out.with_suffix(".json"), json.dumps(
-            {"base_url": str(resources.PROJECT), "stylesheets": [str(pdf_build.STYLESHEET)]}))
+            {"base_url": str(resources.PROJECT), "stylesheets": [str(pdf_parts.STYLESHEET)]}))
         return written
 
     pdf_build.write_pdfs = write_pdfs

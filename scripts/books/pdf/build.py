@@ -15,6 +15,7 @@ chapters, from the pages their words landed on: no second pass over the text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -34,7 +35,7 @@ from scripts.books.backmatter import (back_matter_sections, book_as_printed, rig
                                       source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
-from scripts.books.pdf.parts import (FRONT, FURNITURE, STYLESHEET, TEXT, PartCache, PartJob, Task, constant,
+from scripts.books.pdf.parts import (FRONT, FURNITURE, TEXT, PartCache, PartJob, Task, constant,
                                      lay_out_plan, point_links_out)
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
@@ -251,7 +252,10 @@ def recto_starts(page_counts: list[int]) -> tuple[list[int], int]:
 
 # ---------------------------------------------------------------- HTML
 
+@functools.cache
 def template_environment() -> jinja2.Environment:
+    # One environment for the whole stage: a book is rendered as some twenty part
+    # documents, and a new environment would compile every template again for each.
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),

@@ -82,11 +82,11 @@ def _outline(source: Pdf) -> list[tuple[str, int, float, float, list]]:
         return walk(outline.root)
 
 
-def _build_outline(out: Pdf, tree, start: int) -> list[pikepdf.OutlineItem]:
+def _build_outline(tree, start: int) -> list[pikepdf.OutlineItem]:
     items = []
     for title, page, left, top, children in tree:
         item = pikepdf.OutlineItem(title, page + start, "XYZ", left=left, top=top)
-        item.children.extend(_build_outline(out, children, start))
+        item.children.extend(_build_outline(children, start))
         items.append(item)
     return items
 
@@ -165,7 +165,7 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
                 out.pages.extend(source.pages)
         for name, page, rest in _destinations(source):
             destinations.setdefault(name, (page + start, rest))
-        outline.extend(_build_outline(out, _outline(source), start))
+        outline.extend(_build_outline(_outline(source), start))
         if not tagged and number:
             for page in out.pages[start:start + len(source.pages)]:
                 _untag(page)
