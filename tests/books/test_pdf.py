@@ -7,8 +7,8 @@ seeds); every check reads the resulting files with poppler (pdftotext, pdffonts)
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import types
@@ -20,8 +20,9 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from scripts.books.pdf import build as pdf
-from scripts.core.book import load_book
+from scripts.books.pdf.anchors import comparable, lift_index_anchors
 from scripts.content.chapters import markdown_to_html
+from scripts.core.book import load_book
 
 # Left out of `make check` (the fast lane): every test here lays out a PDF with WeasyPrint.
 pytestmark = pytest.mark.slow
@@ -524,3 +525,48 @@ def test_hostile_chapter_html_prints_as_clean_text_and_is_reported(tmp_path):
     written = json.loads((tmp_path / "reports" / "pdf.json").read_text())
     assert written["dropped"] == [d.as_dict() for d in report.dropped]
     assert all(d.where == "01-hostile.md" for d in report.dropped)
+
+
+@needs_poppler
+def test_index_anchors_do_not_change_a_single_line_break(tmp_path):
+    """Issue 13: the spans the index put round its words made WeasyPrint break justified
+    lines differently (a word alone on a line, wide gaps).  Each chapter laid out with the
+    real index must have exactly the lines it has with no index at all, and the locators
+    must still be the pages their words are on."""
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    index = pdf.load_index_functions()
+    terms = index.load_terms(ROOT / "manuscript" / "index.yaml")
+    indexed = pdf.typeset(book, chapters, index_functions=index, index_terms=terms)
+    plain = pdf.typeset(book, chapters)
+
+    def chapter_lines(layout) -> dict[str, list[list[str]]]:
+        lines = {}
+        for part in layout.sequence:
+            if getattr(part, "name", "").startswith("ch"):
+                path = tmp_path / f"{part.name}.pdf"
+                path.write_bytes(part.tagged)
+                lines[part.name] = [lines_of(page_text(path, n)) for n in range(1, part.pages + 1)]
+        return lines
+    with_index, without = chapter_lines(indexed), chapter_lines(plain)
+    assert sorted(with_index) == [c.id for c in chapters]
+    for name in with_index:
+        assert with_index[name] == without[name], f"{name}: the index changed its line breaks"
+    # Every anchor was found in the lines it marks: the page it names shows its words.
+    assert indexed.approximate_anchors == []
+    words = {}
+    for chapter in chapters:
+        marked, _ = index.mark_occurrences(chapter.body, chapter.id, terms)
+        words.update((a.anchor_id, a.words) for a in lift_index_anchors(marked, chapter.id)[1])
+    checked = 0
+    for part in indexed.sequence:
+        if getattr(part, "name", "") in with_index:
+            path = tmp_path / f"{part.name}.pdf"
+            # (a word broken at a line end is joined again; a phrase may run on to the next page)
+            texts = [comparable(re.sub(r"[\u2010-]\n\s*", "", page_text(path, n))) for n in range(1, part.pages + 1)]
+            texts = [text + following[:40] for text, following in zip(texts, texts[1:] + [""])]
+            for anchor, page in part.anchors.items():
+                if anchor in words:
+                    checked += 1
+                    assert words[anchor] in texts[page], f"{anchor} ({words[anchor]}) is not on page {page + 1}"
+    assert checked == len(words) > 20

@@ -13,7 +13,15 @@ import pytest
 
 from scripts.books.pdf import build as pdf
 from scripts.books.pdf.join import BLANK, join
-from scripts.books.pdf.parts import CROSS_PART, FURNITURE, TEXT, PartCache, PartJob, lay_out, point_links_out
+from scripts.books.pdf.parts import (
+    CROSS_PART,
+    FURNITURE,
+    TEXT,
+    PartCache,
+    PartJob,
+    lay_out,
+    point_links_out,
+)
 from scripts.core.book import load_book
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +158,33 @@ def test_a_killed_build_leaves_no_cache_entry_that_would_be_read(tmp_path):
     cache = PartCache(tmp_path)
     cache.get(PartJob("y", '<html lang="en"><p>y</p></html>', *IDS))
     assert cache.prune() == 1 and not list(tmp_path.iterdir())   # what this build did not use goes
+
+
+def test_index_spans_are_lifted_out_and_their_places_kept_as_data():
+    from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
+    body = ('<p>Trade with <span class="ix" id="ix-ch01-1">China</span> and '
+            '<em>more <span class="ix" id="ix-ch01-2">China</span></em> &amp; co.</p>'
+            '<ul><li>Central <span class="ix" id="ix-ch01-3">Asia</span></li></ul>')
+    html, anchors = lift_index_anchors(body, "ch01")
+    assert html == ('<p data-ixb="ch01-1">Trade with China and <em>more China</em> &amp; co.</p>'
+                    '<ul><li data-ixb="ch01-2">Central Asia</li></ul>')
+    assert anchors == (TextAnchor("ix-ch01-1", "ch01-1", "china", 0), TextAnchor("ix-ch01-2", "ch01-1", "china", 1),
+                       TextAnchor("ix-ch01-3", "ch01-2", "asia", 0))
+    assert lift_index_anchors("<p>No index here</p>", "ch01") == ("<p>No index here</p>", ())
+
+
+def test_a_lifted_anchor_lands_on_the_page_of_its_own_occurrence():
+    """The same words on two pages of one paragraph: the second anchor names the second page."""
+    from weasyprint import HTML
+
+    from scripts.books.pdf.anchors import lift_index_anchors, place_text_anchors
+    filler = "Words that fill the page and push the rest onwards. " * 60
+    body = (f'<p style="font-size: 30pt">The <span class="ix" id="ix-c-1">Silk Road</span> begins. {filler}'
+            f'Here the Silk\u00adRoad <span class="ix" id="ix-c-2">Silk Road</span> ends.</p>')
+    html, anchors = lift_index_anchors(body, "c")
+    document = HTML(string=f"<html><body>{html}</body></html>").render()
+    assert len(document.pages) > 2
+    assert place_text_anchors(document, anchors) == []
+    pages = {name: number for number, page in enumerate(document.pages) for name in page.anchors}
+    assert pages["ix-c-1"] == 0
+    assert pages["ix-c-2"] == len(document.pages) - 1

@@ -27,20 +27,34 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from scripts.content.chapters import Chapter
-from scripts.core.paths import BookPaths
-from scripts.core import paths as resources
-from scripts.core.atomic import write_bytes, write_text
-from scripts.books.backmatter import (back_matter_sections, book_as_printed, rights_exceptions,
-                                      source_entries)
+from scripts.books.backmatter import (
+    back_matter_sections,
+    book_as_printed,
+    rights_exceptions,
+    source_entries,
+)
+from scripts.books.contributors import Person, load_people
+from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
-from scripts.books.pdf.parts import (FRONT, FURNITURE, TEXT, PartCache, PartJob, Task, constant,
-                                     lay_out_plan, point_links_out)
-from scripts.books.contributors import Person, load_people
+from scripts.books.pdf.parts import (
+    FRONT,
+    FURNITURE,
+    TEXT,
+    PartCache,
+    PartJob,
+    Task,
+    constant,
+    lay_out_plan,
+    point_links_out,
+)
+from scripts.content.chapters import Chapter
+from scripts.content.sanitise import Dropped, sanitise
+from scripts.core import paths as resources
+from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.errors import UserError
-from scripts.content.sanitise import Dropped, sanitise
+from scripts.core.paths import BookPaths
 
 TEMPLATES = resources.TEMPLATES / "print"
 
@@ -320,6 +334,7 @@ class Layout:
     parts_laid_out: int = 0          # how many were laid out this time (the others came from the cache)
     passes: int = 1                  # layout passes over the text: the index needs no second one
     whole_html: Callable[[], str] | None = None   # the same book as ONE document (the benchmark's baseline)
+    approximate_anchors: list[str] = field(default_factory=list)   # index anchors put at their block's start
 
     @property
     def page_count(self) -> int:
@@ -339,11 +354,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     contributors = contributors or []
     cache = cache or PartCache(None)
     occurrences = None
+    text_anchors: dict[str, tuple[TextAnchor, ...]] = {}
     if index_functions is not None:
         marked = []
         occurrences = []
         for chapter in chapters:
             body, found = index_functions.mark_occurrences(chapter.body, chapter.id, index_terms)
+            # The spans come out again, their places kept as data: see anchors.py.
+            body, text_anchors[chapter.id] = lift_index_anchors(body, chapter.id)
             marked.append(replace(chapter, body=body))
             occurrences.extend(found)
         chapters = marked
@@ -365,7 +383,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
         html = render_part_html(book, chapters, back_matter, contributors=contributors,
                                 bibliography=bibliography, **part)
-        return PartJob(name, point_links_out(html), identifier, document_id, kind=kind)
+        return PartJob(name, point_links_out(html), identifier, document_id, kind=kind,
+                       text_anchors=text_anchors.get(name, ()))
 
     # The plan: every chapter and back-matter section laid out on its own; the index as soon
     # as the chapters are (from the pages its words landed on); the front matter (its
@@ -465,7 +484,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
     return Layout(sequence, placed, labels, first_body_page, anchors, index_functions is not None,
                   printed, parts=len(all_parts),
-                  parts_laid_out=sum(not part.from_cache for part in all_parts), whole_html=whole_html)
+                  parts_laid_out=sum(not part.from_cache for part in all_parts), whole_html=whole_html,
+                  approximate_anchors=[a for part in main for a in part.approximate])
 
 
 # ---------------------------------------------------------------- the two PDFs
@@ -514,11 +534,15 @@ class PdfReport:
     parts: int = 0                    # documents laid out separately and joined
     parts_laid_out: int = 0           # of which laid out by this build (the rest from the cache)
     unresolved_links: list[str] = field(default_factory=list)   # links whose target no part holds
+    # Index locators whose words were not found in the laid-out lines (text the stylesheet
+    # hides), so they point at the start of their paragraph: each may name a page too early.
+    index_anchors_at_paragraph_start: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
                 "parts": self.parts, "parts_laid_out": self.parts_laid_out,
                 "unresolved_links": self.unresolved_links,
+                "index_anchors_at_paragraph_start": self.index_anchors_at_paragraph_start,
                 "chapters": [asdict(c) for c in self.chapters], "left_out": [asdict(x) for x in self.left_out],
                 "print_pages": self.print_pages,
                 "print_bytes": self.print_bytes, "screen_bytes": self.screen_bytes,
@@ -560,7 +584,8 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
                                    layout.labels[layout.anchors[c.id]]) for c in chapters],
         left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
         print_pages=sizes["print_pages"], parts=layout.parts, parts_laid_out=layout.parts_laid_out,
-        unresolved_links=sizes["unresolved_links"], dropped=dropped)
+        unresolved_links=sizes["unresolved_links"], dropped=dropped,
+        index_anchors_at_paragraph_start=layout.approximate_anchors)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.

@@ -24,9 +24,10 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.books.pdf.anchors import TextAnchor, place_text_anchors
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 
@@ -34,7 +35,7 @@ STYLESHEET = resources.STYLES / "print.css"
 FONTS = resources.STYLES / "fonts"
 
 # Bumped when what a cached part holds changes shape, so old entries are not read.
-PART_FORMAT = 1
+PART_FORMAT = 2
 
 # A link to an anchor in another part cannot be resolved inside the part (WeasyPrint
 # drops it): it is written as an address under this prefix and turned back into a
@@ -57,11 +58,13 @@ class PartJob:
     identifier: bytes            # the PDF /ID every part (and the joined book) carries
     document_id: str             # the stable xmpMM:DocumentID (WeasyPrint writes a random one)
     kind: str = TEXT             # TEXT, FRONT (also written as PDF/X-4) or FURNITURE (untagged)
+    text_anchors: tuple[TextAnchor, ...] = ()   # index anchors placed after layout (anchors.py)
 
     def key(self) -> str:
         digest = hashlib.sha256()
         for piece in (str(PART_FORMAT), _engine_version(), _style_digest(), self.name,
-                      self.identifier.decode(), self.document_id, self.kind, self.html):
+                      self.identifier.decode(), self.document_id, self.kind, self.html,
+                      repr(self.text_anchors)):
             digest.update(piece.encode("utf-8") + b"\0")
         return digest.hexdigest()[:32]
 
@@ -72,6 +75,7 @@ class LaidOutPart:
     name: str
     pages: int
     anchors: dict[str, int]                  # anchor id -> page index inside the part
+    approximate: list[str] = field(default_factory=list)   # index anchors placed at their block's start
     tagged: bytes = b""                      # PDF/UA-1, bleed kept, links kept (all but the furniture)
     print_pdf: bytes = b""                   # PDF/X-4 (front matter) or untagged (furniture)
     from_cache: bool = False
@@ -148,12 +152,14 @@ def anchor_pages(document) -> dict[str, int]:
 def lay_out(job: PartJob) -> LaidOutPart:
     """Lay one part out and write its PDFs (run in a worker process)."""
     from weasyprint import HTML
+
     from scripts.books.pdf import finish
 
     fonts, stylesheet = _engine()
     document = HTML(string=job.html, base_url=str(resources.PROJECT)).render(
         stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
-    part = LaidOutPart(job.name, len(document.pages), anchor_pages(document), key=job.key())
+    approximate = place_text_anchors(document, job.text_anchors)
+    part = LaidOutPart(job.name, len(document.pages), anchor_pages(document), approximate, key=job.key())
     if job.kind == FURNITURE:
         part.print_pdf = document.write_pdf(output_intent="srgb", pdf_identifier=job.identifier,
                                             finisher=finish.stable_document_id(job.document_id))
@@ -191,7 +197,7 @@ class PartCache:
         if not all(path.exists() for path in wanted):
             return None
         data = json.loads(meta.read_text(encoding="utf-8"))
-        return LaidOutPart(job.name, data["pages"], data["anchors"],
+        return LaidOutPart(job.name, data["pages"], data["anchors"], data.get("approximate", []),
                            tagged.read_bytes() if job.kind != FURNITURE else b"",
                            printed.read_bytes() if job.kind != TEXT else b"", from_cache=True, key=key)
 
@@ -203,7 +209,8 @@ class PartCache:
             write_bytes(tagged, part.tagged)
         if part.print_pdf:
             write_bytes(printed, part.print_pdf)
-        write_text(meta, json.dumps({"pages": part.pages, "anchors": part.anchors}, sort_keys=True) + "\n")
+        write_text(meta, json.dumps({"pages": part.pages, "anchors": part.anchors,
+                                      "approximate": part.approximate}, sort_keys=True) + "\n")
 
     def prune(self) -> int:
         """Drop the entries this build did not use, so the folder holds one book's parts."""
