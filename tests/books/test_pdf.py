@@ -86,14 +86,33 @@ def test_folio_labels_switch_series_at_the_first_chapter():
 
 
 @pytest.mark.parametrize("title, head", [
-    ("Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics", "Kazakhstan in Crisis"),
+    # A title that fits is never cut (a count of characters cut these).
+    ("Ties that bind Kazakhstan to China are starting to unravel",
+     "Ties that bind Kazakhstan to China are starting to unravel"),
     ("Paving the Digital Silk Road with the Shanghai Cooperation Organisation",
-     "Paving the Digital Silk Road…"),
-    ("China and Central Asia – UK Policy Options", "China and Central Asia – UK Policy Options"),
+     "Paving the Digital Silk Road with the Shanghai Cooperation Organisation"),
+    # Too wide: the part before the colon, else cut at a word, never on "the" or "of".
+    ("Kazakhstan in Crisis: It’s About the Country, Not Big Power Politics and Everything Else Besides",
+     "Kazakhstan in Crisis"),
+    ("Why Uzbekistan and Kazakhstan’s hopes of using China as a hedge against Russia could be doomed",
+     "Why Uzbekistan and Kazakhstan’s hopes of using China as a hedge against…"),
+    ("WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW", "WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW…"),   # wide capitals
 ])
-def test_running_head_fits_and_never_ends_on_a_small_word(title, head):
+def test_running_head_is_the_whole_title_when_it_fits_and_never_ends_on_a_small_word(title, head):
+    from scripts.books.pdf.heads import HEAD_SHARE, TEXT_MEASURE_PT, text_width
     assert pdf.running_head(title) == head
-    assert len(pdf.running_head(title)) <= pdf.RUNNING_HEAD_MAX + 1
+    assert text_width(head) <= TEXT_MEASURE_PT * HEAD_SHARE
+
+
+def test_the_head_is_measured_in_the_style_print_css_sets_it_in():
+    from scripts.books.pdf.heads import HEAD_STYLE, PT_PER_IN, TEXT_MEASURE_PT
+    css = (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
+    rule = re.search(r"@top-center \{ font: italic ([\d.]+)pt/1 \"Charis SIL\"; letter-spacing: ([\d.]+)em;", css)
+    assert rule and (float(rule[1]), float(rule[2])) == (HEAD_STYLE.size_pt, HEAD_STYLE.letter_spacing_em)
+    assert HEAD_STYLE.font.name == "CharisSIL-Italic.ttf"
+    size = re.search(r"size: ([\d.]+)in ([\d.]+)in;", css)
+    margins = re.search(r"@page :left  \{ margin-left: ([\d.]+)in; margin-right: ([\d.]+)in; \}", css)
+    assert TEXT_MEASURE_PT == pytest.approx((float(size[1]) - float(margins[1]) - float(margins[2])) * PT_PER_IN)
 
 
 def test_fragment_ids_are_prefixed_and_notes_link_both_ways():
@@ -232,6 +251,24 @@ def test_contents_page_numbers_match_where_each_chapter_opens(built, pages, labe
         words = chapter.title.split()[-1]
         assert re.search(re.escape(words) + r"[ .]*" + chapter.page + r"\b", contents), chapter
         assert opening % 2 == 0, "chapters open on rectos (odd page numbers)"
+
+
+@needs_poppler
+def test_contents_folios_stand_in_one_column_whatever_an_entry_s_length(built, pages):
+    """Issue 13: one-line entries stopped their leader, and their folio, short of the column
+    the entries of two lines reached."""
+    number = next(i for i, t in enumerate(pages) if "Contents" in t) + 1
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(built.screen), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(m[1]), float(m[2]), m[3]) for m in
+             re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
+    lines: dict[float, list[tuple[float, str]]] = {}
+    for top, right, text in words:
+        lines.setdefault(round(top), []).append((right, text))
+    folio_edges = [max(line)[0] for line in lines.values()
+                   if re.fullmatch(r"\d+|[ivxl]+", max(line)[1]) and len(line) > 1]
+    assert len(folio_edges) >= len(built.report.chapters) + 2
+    assert max(folio_edges) - min(folio_edges) < 0.5, folio_edges
 
 
 @needs_poppler
