@@ -35,6 +35,7 @@ from scripts.books.backmatter import (
 )
 from scripts.books.contributors import Person, load_people
 from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
+from scripts.books.pdf.heads import running_head
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
 from scripts.books.pdf.parts import (
@@ -58,28 +59,7 @@ from scripts.core.paths import BookPaths
 
 TEMPLATES = resources.TEMPLATES / "print"
 
-# Running heads must fit on one line of the head; past this a title is shortened.
-RUNNING_HEAD_MAX = 42
-DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
-                  "or", "the", "to", "with"}
-
-
 # ---------------------------------------------------------------- chapters
-
-def running_head(title: str, limit: int = RUNNING_HEAD_MAX) -> str:
-    """A head that fits one line: the full title, else its part before a colon, else cut at a word."""
-    title = " ".join(title.split())
-    if len(title) <= limit:
-        return title
-    before_colon = title.split(":", 1)[0].strip()
-    if ":" in title and 2 <= len(before_colon.split()) and len(before_colon) <= limit:
-        return before_colon
-    words = title[:limit + 1].split(" ")[:-1]
-    # Never end a head on "with the" or "of": drop short lower-case words at the cut.
-    while len(words) > 1 and words[-1].lower() in DANGLING_WORDS:
-        words.pop()
-    return " ".join(words).rstrip(",;:–—-") + "…"
-
 
 def keep_ranges_together(text: str) -> Markup:
     """Escape text and keep number ranges such as 2022–2023 from breaking at the dash."""
