@@ -23,6 +23,14 @@ from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.index.match import find_terms
 from scripts.index.terms import IndexTerms, load_terms
+from scripts.index.topics import (
+    MIN_CHAPTERS,
+    MIN_PARAGRAPHS,
+    SHOWN,
+    Topic,
+    find_topics,
+    suggested_entry,
+)
 
 # Words that start a capitalised run but are never part of a name.
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "president", "premier", "prime", "minister",
@@ -63,14 +71,18 @@ class Candidate:
 def read_texts(articles: Path) -> tuple[str, list[str]]:
     """(what was read, list of plain-text paragraphs) of the built articles.  Never the raw
     scrapes: their duplicates, captions and bios would count as the book's text."""
+    read, chapters = read_chapters(articles)
+    return read, [paragraph for chapter in chapters for paragraph in chapter]
+
+
+def read_chapters(articles: Path) -> tuple[str, list[list[str]]]:
+    """(what was read, each article's plain-text paragraphs)."""
     markdown = sorted(articles.glob("[0-9]*.md")) if articles.is_dir() else []
     if not markdown:
         raise UserError("no articles to look for index terms in", file=str(articles),
                         hint="run 'make articles' (or plain 'make') first")
-    paragraphs: list[str] = []
-    for path in markdown:
-        paragraphs += markdown_paragraphs(path.read_text(encoding="utf-8"))
-    return f"{len(markdown)} articles in {articles}", paragraphs
+    return (f"{len(markdown)} articles in {articles}",
+            [markdown_paragraphs(path.read_text(encoding="utf-8")) for path in markdown])
 
 
 def markdown_paragraphs(text: str) -> list[str]:
@@ -93,7 +105,7 @@ def markdown_paragraphs(text: str) -> list[str]:
         block = re.sub(r"<https?://[^>]+>|https?://\S+", " ", block)
         block = re.sub(r"\[\^[^\]]+\]", "", block)
         block = re.sub(r"\\(.)", r"\1", block)
-        block = re.sub(r"^(?:#+|\d+\.|[-*]|:::)\s*", "", block, flags=re.M)
+        block = re.sub(r"^(?:#+|\d+\.|[-*]|:::)\s*", "", block, flags=re.MULTILINE)
         paragraphs.append(" ".join(block.split()))
     return [p for p in paragraphs if p]
 
@@ -264,7 +276,8 @@ def _merge_similar(candidates: list[Candidate]) -> None:
 # ---------------------------------------------------------------- report
 
 
-def render_report(candidates: list[Candidate], read: str, terms_path: str) -> str:
+def render_report(candidates: list[Candidate], read: str, terms_path: str,
+                  topics: list[Topic] | None = None) -> str:
     new = [c for c in candidates if not c.indexed]
     acronyms = [c for c in new if c.kind == "acronym"]
     names = [c for c in new if c.kind == "name"]
@@ -298,6 +311,25 @@ def render_report(candidates: list[Candidate], read: str, terms_path: str) -> st
     for c in variant_groups:
         spellings = ", ".join(f"{v} ({n})" for v, n in c.variants.most_common())
         lines.append(f"| {c.phrase} | {spellings} | {'yes' if c.indexed else 'no'} |")
+    lines += ["", "## Topics", ""]
+    if topics is None:
+        lines.append("Topic nouns are only suggested for books in English (book.yaml `language`).")
+    else:
+        lines += [f"Subjects a reader may look up: lower-case nouns written in at least {MIN_PARAGRAPHS} "
+                  f"paragraphs of {MIN_CHAPTERS} chapters and not yet indexed, the likeliest first "
+                  "(see scripts/index/topics.py for how a noun is told from other words). Many are "
+                  "too general to index; choose the ones a reader would turn to.", "",
+                  "| topic | paragraphs | chapters | forms | for example | suggested entry |",
+                  "| --- | ---: | ---: | --- | --- | --- |"]
+        for topic in topics[:SHOWN]:
+            forms = ", ".join(f"{form} ({n})" for form, n in topic.forms.most_common())
+            entry = " ".join(f"`{line.strip()}`" for line in suggested_entry(topic).splitlines())
+            example = topic.example.replace("|", "\\|")
+            lines.append(f"| {topic.shown} | {len(topic.paragraphs)} | {len(topic.chapters)} | {forms} "
+                         f"| {example} | {entry} |")
+        if len(topics) > SHOWN:
+            rest = ", ".join(f"{t.shown} ({len(t.paragraphs)})" for t in topics[SHOWN:])
+            lines += ["", f"Also seen ({len(topics) - SHOWN} more, by the same measure; paragraphs in brackets): {rest}."]
     return "\n".join(lines) + "\n"
 
 
@@ -306,9 +338,22 @@ def run(paths: BookPaths) -> str:
     from scripts.core.atomic import write_text
 
     terms = load_terms(paths.index_terms) if paths.index_terms.exists() else None
-    read, paragraphs = read_texts(paths.articles)
-    candidates = find_candidates(paragraphs, terms)
+    read, chapters = read_chapters(paths.articles)
+    candidates = find_candidates([p for chapter in chapters for p in chapter], terms)
+    topics = None
+    if _in_english(paths):
+        topics = find_topics(chapters, lambda word: terms is not None and _locates(word, terms))
     out = paths.reports / "index-candidates.md"
-    write_text(out, render_report(candidates, read, str(paths.index_terms)))
+    write_text(out, render_report(candidates, read, str(paths.index_terms), topics))
     new = sum(not c.indexed for c in candidates)
-    return f"{new} candidates ({len(candidates) - new} already indexed) -> {out}"
+    return (f"{new} candidates ({len(candidates) - new} already indexed), {len(topics or [])} topics -> {out}")
+
+
+def _in_english(paths: BookPaths) -> bool:
+    from scripts.core.book import book_for
+    return book_for(paths).language.lower().split("-")[0] == "en"
+
+
+def _locates(word: str, terms: IndexTerms) -> bool:
+    """The index already finds this word as (the whole of) one of its phrases."""
+    return any(text.lower() == word.lower() for text, _ in find_terms(word, terms))

@@ -111,3 +111,47 @@ def test_a_book_without_index_terms_gets_a_report_saying_so(tmp_path):
     paths = _built_chapters(tmp_path, None)
     assert run_stages(paths.book, paths.build, "index") == 0
     assert "has no index" in (paths.reports / "index.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- topics (scripts/index/topics.py)
+
+TOPIC_CHAPTERS = [
+    ["Trade with China fell. The trade routes closed, and sanctions followed.",
+     "They sought to push ahead with trade; the national mood was grim.",
+     "Water is short: the water level in the lake falls."],
+    ["Western sanctions bit hard. Energy exports stalled while trade slowed.",
+     "A sanction on banks, then energy prices rose; the national debt grew.",
+     "Rivers carry less water each year, and the national water agency worries."],
+    ["Energy projects and trade deals resumed; they push for more.",
+     "The sanctions regime held. Water talks began."],
+]
+
+
+def test_topic_nouns_are_proposed_across_chapters_and_others_are_not():
+    from scripts.index.topics import find_topics
+    topics = {t.word: t for t in find_topics(TOPIC_CHAPTERS)}
+    assert {"trade", "sanction", "water", "energy"} <= set(topics)
+    assert topics["sanction"].forms == {"sanctions": 3, "sanction": 1}      # one topic for both numbers
+    assert topics["sanction"].shown == "sanctions"
+    assert "national" not in topics            # an adjective (its ending)
+    assert "push" not in topics                # a verb: it follows "to" and a pronoun
+    assert "debt" not in topics and "bank" not in topics     # one chapter, too few paragraphs
+    assert "year" not in topics                # too general to locate anything
+
+
+def test_topics_the_index_already_locates_are_left_out():
+    from scripts.index.candidates import _locates
+    from scripts.index.topics import find_topics
+    terms = parse_terms("entries:\n  - term: trade\n    match: [trade, trades]\n")
+    topics = {t.word for t in find_topics(TOPIC_CHAPTERS, lambda word: _locates(word, terms))}
+    assert "trade" not in topics and "water" in topics
+
+
+def test_topics_of_a_real_blog_are_its_subjects():
+    """The Rust blog (tests/corpus/rust-blog): what a reader would look up ranks first."""
+    from scripts.index.topics import find_topics
+    folder = ROOT / "tests" / "corpus" / "rust-blog" / "content"
+    chapters = [markdown_paragraphs(path.read_text(encoding="utf-8")) for path in sorted(folder.rglob("*.md"))]
+    top = [t.word for t in find_topics(chapters)[:35]]
+    assert {"async", "trait", "crate", "compiler", "dependency", "ecosystem", "cargo"} <= set(top), top
+    assert not {"it", "that", "larger", "older"} & set(top)
