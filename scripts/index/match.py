@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from scripts.index.terms import APOSTROPHES, DASHES, IndexTerms, is_acronym, phrase_identity
+from scripts.index.terms import (
+    APOSTROPHES,
+    DASHES,
+    IndexTerms,
+    is_acronym,
+    phrase_identity,
+)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 ANCHOR_CLASS = "ix"
@@ -104,6 +110,9 @@ class _Matcher:
         self.sub_patterns = {
             (entry.key, sub.key): compile_phrases(sub.phrases)
             for entry in terms.entries.values() for sub in entry.subentries}
+        self.with_patterns = {
+            (entry.key, sub.key): compile_phrases(sub.with_phrases)
+            for entry in terms.entries.values() for sub in entry.subentries if sub.with_phrases}
         self.twins = double_postings(terms)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
@@ -152,7 +161,7 @@ _NOTE_TOKENS = frozenset({"footnotes", "footnote", "endnotes", "endnote", "notes
                           "doc-footnote", "doc-endnote", "doc-noteref", "doc-backlink", "noteref",
                           "footnote-ref", "footnote-back", "rearnotes", "rearnote", "index",
                           "doc-index", ANCHOR_CLASS})
-_URL_TEXT = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)", re.I)
+_URL_TEXT = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)", re.IGNORECASE)
 _CHAPTER_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -207,7 +216,7 @@ def _parse(markup: str):
     try:
         # Declare the epub prefix only when used, or every top-level element would repeat it.
         declare = f' xmlns:epub="{EPUB_NS}"' if "epub:" in markup else ""
-        root = etree.fromstring(f"<ix-fragment{declare}>{markup}</ix-fragment>".encode("utf-8"))
+        root = etree.fromstring(f"<ix-fragment{declare}>{markup}</ix-fragment>".encode())
     except etree.XMLSyntaxError:
         # Not XML (named entities, void tags): read it as HTML, write it back as XHTML.
         root = lxml_html.fragment_fromstring(markup, create_parent="ix-fragment")
@@ -319,6 +328,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 # sentence names many things, and a phrase ten words away is usually about something else.
 NEAR_WORDS = 10
 # Where one clause ends and another, about something else, begins.
+# Nothing but a coordinator between two phrases ("X and the Y", "X as well as Y")...
+_COORDINATION = re.compile(r"(?:\s|,|\band\b|\bor\b|\bthe\b|\bas well as\b)*")
+# ...and the pair is one of a longer list or a "both ... and": items side by side, no relation.
+_LIST_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*,\s+|\bboth\s+)$")
 _CLAUSE_BREAK = re.compile(r"[;()]|\s[–—]\s|,\s+(?:while|whereas|but|though|although|yet)\b|\bthan\b")
 _LOWER_WORD = re.compile(r"\b(?!(?:and|or)\b)[a-z][\w’'-]*")
 
@@ -326,7 +339,8 @@ _LOWER_WORD = re.compile(r"\b(?!(?:and|or)\b)[a-z][\w’'-]*")
 def _related(sentence: str, heads: list[tuple[int, int]], subs: list[tuple[int, int]]) -> bool:
     """Does a headword mention and a sub-entry phrase stand close together, and not merely as
     items of one list ("Russia, China, Iran and a host of other nations": a comma and no
-    ordinary word between them)?"""
+    ordinary word between them; "Iran, China and the US", "both Central Asia and Russia",
+    "Central Asia as well as China": only a coordinator between them, in a longer list)?"""
     for h_start, h_end in heads:
         for s_start, s_end in subs:
             if s_start < h_end and h_start < s_end:
@@ -336,10 +350,21 @@ def _related(sentence: str, heads: list[tuple[int, int]], subs: list[tuple[int, 
                 continue
             if "," in between and not _LOWER_WORD.search(between):
                 continue
+            if _COORDINATION.fullmatch(between) and (
+                    "," in between or " as well as " in f" {between} "
+                    or _LIST_BEFORE.search(sentence[:min(h_start, s_start)])):
+                continue                          # "Iran, China and the US", "both X and Y"
             if _CLAUSE_BREAK.search(between):
                 continue                          # "…, while routes across Afghanistan…"
             return True
     return False
+
+
+def _has_with(matcher: _Matcher, sentence: str, *subs: tuple[str, str]) -> bool:
+    """The sentence holds one of the sub-entry's `with:` phrases, if it has any.  Twins are
+    one fact filed twice: a `with:` on either applies to both."""
+    patterns = [matcher.with_patterns[s] for s in subs if s in matcher.with_patterns]
+    return not patterns or any(pattern.search(sentence) for pattern in patterns)
 
 
 def _plan(matches, at: list[int], block_text: dict[int, str], terms: IndexTerms,
@@ -370,14 +395,16 @@ def _plan(matches, at: list[int], block_text: dict[int, str], terms: IndexTerms,
                     continue                 # decided with its twin, below
                 pattern = matcher.sub_patterns[(key, sub.key)]
                 found = [m.span() for m in pattern.finditer(sentence)] if pattern else []
-                if found and _related(sentence, spans_of[key], found):
+                if found and _related(sentence, spans_of[key], found) and \
+                        _has_with(matcher, sentence, (key, sub.key)):
                     plan[index].append((key, sub.key))
                     with_subs.add(key)
         for (key, sub), (other, other_sub) in matcher.twins.items():
             # Both headwords themselves in the sentence, so each locator's page shows its
             # headword; one anchor, the first of the two, so both give the same page.
             if key < other and key in first and other in first and \
-                    _related(sentence, spans_of[key], spans_of[other]):
+                    _related(sentence, spans_of[key], spans_of[other]) and \
+                    _has_with(matcher, sentence, (key, sub), (other, other_sub)):
                 anchor = min(first[key], first[other])
                 plan[anchor] += [(key, sub), (other, other_sub)]
                 with_subs |= {key, other}

@@ -20,7 +20,7 @@ from scripts.core.errors import UserError
 
 DEFAULT_PATH = "manuscript/index.yaml"
 ENTRY_KEYS = ("term", "match", "sort", "see", "see_also", "subentries", "main_locators")
-SUB_KEYS = ("term", "match", "sort")
+SUB_KEYS = ("term", "match", "sort", "with")
 # Typographic variants a phrase may be written with; the matcher accepts each for the others.
 APOSTROPHES = "'’"
 DASHES = "-‐‑–"
@@ -35,6 +35,11 @@ class SubEntry:
     phrases: tuple[str, ...]
     sort: str = ""
     line: int | None = None
+    # `with:` phrases, one of which the sentence must also hold ("all of these": the
+    # headword, one `match` phrase and one `with` phrase), for a sub-entry whose `match`
+    # alone names something the text mentions for other reasons (the other country of
+    # "border clashes with Kyrgyzstan" is named in many sentences about other things).
+    with_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,10 +249,12 @@ class _Validator(Validator):
                                     f"(first on line {_line(seen[sub_key])})", sub_node)
                 seen[sub_key] = sub_node
                 phrases = self.texts_with_nodes(sub_keys["match"][1], "'match'")
+                with_phrases = (self.texts_with_nodes(sub_keys["with"][1], "'with'")
+                                if "with" in sub_keys else [])
                 item["subentries"].append(SubEntry(
                     key=sub_key, term=sub_term, phrases=tuple(dict.fromkeys(p for p, _ in phrases)),
                     sort=self.text(sub_keys["sort"][1], "'sort'") if "sort" in sub_keys else "",
-                    line=_line(sub_node)))
+                    line=_line(sub_node), with_phrases=tuple(dict.fromkeys(p for p, _ in with_phrases))))
         if not item["main_locators"] and not item["subentries"]:
             raise self.fail(f"'{term}' has 'main_locators: false' but no sub-entries, so it "
                             "could never have a locator", keys["main_locators"][0],

@@ -10,8 +10,14 @@ from lxml import etree
 from scripts.core.errors import UserError
 from scripts.index.match import Occurrence, find_terms, mark_occurrences
 from scripts.index.render import (
-    format_page_runs, group_by_letter, letter_of, locators_stable, merge_page_runs,
-    missing_anchors, render_index_html, sort_key,
+    format_page_runs,
+    group_by_letter,
+    letter_of,
+    locators_stable,
+    merge_page_runs,
+    missing_anchors,
+    render_index_html,
+    sort_key,
 )
 from scripts.index.terms import load_terms, parse_terms
 
@@ -405,6 +411,36 @@ def test_subentries_need_their_phrase_near_the_headword_in_one_sentence(small):
 def test_items_of_one_list_are_not_a_sub_entry(small):
     _, found = marked("<p>It brings together Russia, China, Iran, Kazakhstan and others.</p>", small)
     assert not [o for o in found if o.sub]
+
+
+def test_a_pair_in_a_longer_list_or_after_both_or_as_well_as_is_not_a_sub_entry(small):
+    for sentence in ("Drones came from Iran, China and the Kazakhstan border.",
+                     "Arrests were made in both China and Kazakhstan.",
+                     "Violence took place in Kazakhstan as well as China."):
+        _, found = marked(f"<p>{sentence}</p>", small)
+        assert not [o for o in found if o.sub], sentence
+    _, found = marked("<p>China and Kazakhstan signed a treaty.</p>", small)
+    assert [o.sub for o in found if o.term == "china"] == ["relations-with-kazakhstan"]
+
+
+WITH = """
+entries:
+  - term: Tajikistan
+    subentries:
+      - term: border clashes with Kyrgyzstan
+        match: [Kyrgyzstan, Kyrgyz]
+        with: [border, clashes]
+  - term: Kyrgyzstan
+"""
+
+
+def test_a_with_phrase_must_also_be_in_the_sentence():
+    terms = terms_of(WITH)
+    _, found = marked("<p>Tajikistan and Kyrgyzstan are poor. Tajikistan and Kyrgyzstan clashes grew.</p>", terms)
+    assert [(o.term, o.sub) for o in found if o.term == "tajikistan"] == [
+        ("tajikistan", None), ("tajikistan", "border-clashes-with-kyrgyzstan")]
+    with pytest.raises(UserError, match="'wiht'"):
+        terms_of(WITH.replace("with: [", "wiht: ["))
 
 
 DOUBLE = """
