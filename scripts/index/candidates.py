@@ -346,7 +346,7 @@ def run(paths: BookPaths) -> str:
     out = paths.reports / "index-candidates.md"
     write_text(out, render_report(candidates, read, str(paths.index_terms), topics))
     new = sum(not c.indexed for c in candidates)
-    return (f"{new} candidates ({len(candidates) - new} already indexed), {len(topics or [])} topics -> {out}")
+    return f"{new} candidates ({len(candidates) - new} already indexed), {len(topics or [])} topics -> {out}"
 
 
 def _in_english(paths: BookPaths) -> bool:

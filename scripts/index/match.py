@@ -152,7 +152,7 @@ class Occurrence:
     text: str = ""         # the words matched
 
 
-_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
+BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
                          "td", "th", "figcaption", "caption", "div", "section", "aside", "header",
                          "article", "body", "pre"})
 _SKIP_TAGS = frozenset({"head", "script", "style", "code", "pre", "kbd", "samp", "math", "svg",
@@ -251,7 +251,7 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
 
     def block_of(element) -> int:
         node = element
-        while node is not None and _local(node) not in _BLOCK_TAGS and node is not root:
+        while node is not None and _local(node) not in BLOCK_TAGS and node is not root:
             node = node.getparent()
         node = node if node is not None else root
         return blocks.setdefault(node, len(blocks))
@@ -327,11 +327,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 # How near a sub-entry's phrase must be to its headword, in words between them: a long
 # sentence names many things, and a phrase ten words away is usually about something else.
 NEAR_WORDS = 10
-# Where one clause ends and another, about something else, begins.
 # Nothing but a coordinator between two phrases ("X and the Y", "X as well as Y")...
 _COORDINATION = re.compile(r"(?:\s|,|\band\b|\bor\b|\bthe\b|\bas well as\b)*")
 # ...and the pair is one of a longer list or a "both ... and": items side by side, no relation.
 _LIST_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*,\s+|\bboth\s+)$")
+# Where one clause ends and another, about something else, begins.
 _CLAUSE_BREAK = re.compile(r"[;()]|\s[–—]\s|,\s+(?:while|whereas|but|though|although|yet)\b|\bthan\b")
 _LOWER_WORD = re.compile(r"\b(?!(?:and|or)\b)[a-z][\w’'-]*")
 

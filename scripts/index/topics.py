@@ -23,7 +23,7 @@ to choose from, never applied by itself.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -95,7 +95,7 @@ def _eligible(word: str) -> bool:
 def find_topics(chapters: Sequence[Sequence[str]], is_indexed=lambda word: False) -> list[Topic]:
     """Topic nouns in the chapters' paragraphs (a list of paragraph texts per chapter), best
     first; `is_indexed(word)` leaves out what the index already locates."""
-    topics: dict[str, Topic] = defaultdict(lambda: Topic(""))
+    topics: dict[str, Topic] = {}
     for chapter, paragraphs in enumerate(chapters):
         for number, paragraph in enumerate(paragraphs):
             words = list(_WORD.finditer(paragraph))
@@ -108,8 +108,7 @@ def find_topics(chapters: Sequence[Sequence[str]], is_indexed=lambda word: False
                 if not _eligible(word):
                     continue
                 key = fold(word)
-                topic = topics[key]
-                topic.word = key
+                topic = topics.get(key) or topics.setdefault(key, Topic(key))
                 # a possessive counts for its noun; the index finds "region" in "region's"
                 topic.forms[re.sub(r"['’]s?$", "", word.lower())] += 1
                 topic.count += 1

@@ -18,17 +18,16 @@ page number like any id would.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from scripts.index.match import ANCHOR_CLASS
+from scripts.index.match import ANCHOR_CLASS, BLOCK_TAGS
 
 BLOCK_ATTRIBUTE = "data-ixb"
-_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
-                         "td", "th", "figcaption", "caption", "pre", "div", "section", "aside"})
 
 # What WeasyPrint adds or keeps in a line's text that the source text does not have: soft
 # hyphens (and the hyphen shown where a line breaks at one) and white space, which the
@@ -65,7 +64,7 @@ def lift_index_anchors(markup: str, chapter_id: str) -> tuple[str, tuple[TextAnc
         if span.get("class") != ANCHOR_CLASS or not span.get("id"):
             continue
         block = span.getparent()
-        while block is not root and block.tag not in _BLOCK_TAGS:
+        while block is not root and block.tag not in BLOCK_TAGS:
             block = block.getparent()
         if block.get(BLOCK_ATTRIBUTE) is None:
             numbered += 1
@@ -75,13 +74,9 @@ def lift_index_anchors(markup: str, chapter_id: str) -> tuple[str, tuple[TextAnc
         anchors.append(TextAnchor(span.get("id"), block.get(BLOCK_ATTRIBUTE), words,
                                   _count(before + words, words) - 1))
         _unwrap(span)
-    out = [_escape(root.text or "")]
+    out = [html_lib.escape(root.text or "", quote=False)]
     out += [etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in root]
     return "".join(out), tuple(anchors)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text_before(block, target) -> str:
