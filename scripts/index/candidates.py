@@ -45,6 +45,8 @@ NEVER = {"i", "january", "february", "march", "april", "may", "june", "july", "a
 # Lower-case words that may sit inside a name ("Belt and Road", "Katibat al-Tawhid wal Jihad").
 CONNECTORS = {"of", "the", "and", "for", "al", "wal", "de", "bin"}
 ROMAN = re.compile(r"^[IVXLC]+$")
+# "I’m", "I’ve": the pronoun with a verb, never a name.
+_CONTRACTION = re.compile(r"[’'](?:m|ve|ll|d|re)$")
 
 # A capitalised word, or initials such as "U.S." / "S." (longest alternative first).
 _WORD = r"(?:[A-Z][\w’'\-]*\w|(?:[A-Z]\.)+)"
@@ -153,7 +155,7 @@ def _clean_phrase(phrase: str, at_sentence_start: bool, lowercase_words: set[str
     if at_sentence_start and len(words) > 2 and words[1] in ("the", "of"):
         words = words[1:]
         at_sentence_start = False
-    while words and (words[0].lower().strip(".") in HONORIFICS or words[0].lower() in NEVER
+    while words and (words[0].lower().strip(".") in HONORIFICS or _CONTRACTION.sub("", words[0].lower()) in NEVER
                      or (at_sentence_start and words[0].lower() in lowercase_words)):
         words = words[1:]
         at_sentence_start = False

@@ -101,6 +101,8 @@ def find_topics(chapters: Sequence[Sequence[str]], is_indexed=lambda word: False
             words = list(_WORD.finditer(paragraph))
             for index, match in enumerate(words):
                 word = match.group()
+                if _in_address(paragraph, match.start(), match.end()):
+                    continue                              # "creativecommons.org", "wiki/Main_Page"
                 opens_sentence = index == 0 or paragraph[:match.start()].rstrip()[-1:] in ".!?:“\"‘("
                 written_lower = word[0].islower()
                 if opens_sentence and not written_lower:
@@ -134,6 +136,15 @@ def find_topics(chapters: Sequence[Sequence[str]], is_indexed=lambda word: False
             continue
         found.append(topic)
     return sorted(found, key=lambda t: (-t.score, t.word))
+
+
+def _in_address(paragraph: str, start: int, end: int) -> bool:
+    """The word is part of a web or mail address: glued to a dot, slash, @ or _ before it,
+    or followed by one of them (a dot only when another letter follows: "org." ends a sentence)."""
+    before = paragraph[start - 1] if start else " "
+    after = paragraph[end:end + 2]
+    return (before in "./@_" or after[:1] in ("/", "@", "_")
+            or (after[:1] == "." and after[1:2].isalnum()))
 
 
 def _extract(paragraph: str, start: int, end: int, width: int = 50) -> str:
