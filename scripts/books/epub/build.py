@@ -38,6 +38,7 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError
+from scripts.core.identity import credit_lines
 from scripts.index.match import Occurrence, mark_occurrences
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
@@ -431,7 +432,7 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
         simple_page(env, book, "cover.xhtml.j2", "cover.xhtml", "cover", "Cover", "cover",
                     image_href=COVER_IMAGE, alt=cover_alt_text(book)),
         simple_page(env, book, "titlepage.xhtml.j2", "titlepage.xhtml", "titlepage",
-                    book.title, "titlepage"),
+                    book.title, "titlepage", credits=credit_lines(book.contributors, "title")),
         copyright_page(env, book, articles, entries, back, dropped),
     ]
     pages = front + chapters + back
@@ -463,6 +464,7 @@ def copyright_page(env: Environment, book: Book, articles: list[Chapter], entrie
                                 "credit": bool(e.chapter.credit), "rights": e.rights} for e in exceptions],
                    outlets=list(dict.fromkeys(a.outlet_text for a in articles if a.outlet_text)),
                    sources_page={"href": sources.file_name, "title": sources.title} if sources else None,
+                   credits=credit_lines(book.contributors, "copyright"),
                    typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
                                    f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
                                    "the SIL Open Font License 1.1.")

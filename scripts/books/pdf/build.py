@@ -39,6 +39,7 @@ from scripts.books.pdf.parts import (FRONT, FURNITURE, TEXT, PartCache, PartJob,
                                      lay_out_plan, point_links_out)
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
+from scripts.core.identity import credit_lines
 from scripts.core.errors import UserError
 from scripts.content.sanitise import Dropped, sanitise
 
@@ -262,6 +263,7 @@ def template_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["ranges"] = keep_ranges_together
     environment.filters["running_head"] = running_head
+    environment.filters["credits"] = credit_lines       # "Edited by ...": the title and copyright pages
     # A chapter's fields are pandoc's HTML of escaped text, sanitised by the html
     # stage and again on loading: safe to place as markup.
     environment.filters["fragment"] = Markup
