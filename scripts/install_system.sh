@@ -4,8 +4,8 @@
 # one sentence says what to install.
 #
 #   scripts/install_system.sh build   Java (EPUBCheck), Pango and HarfBuzz-subset (WeasyPrint)
-#   scripts/install_system.sh test    poppler-utils (reading the PDF back), Node.js and npm,
-#                                     Chromium (DAISY Ace), then Ace itself
+#   scripts/install_system.sh test    poppler-utils (reading the PDF back), zbar-tools (scanning
+#                                     the bar code), Node.js and npm, Chromium (DAISY Ace), then Ace itself
 #
 # HarfBuzz-subset matters for more than speed: without it WeasyPrint subsets fonts
 # with fontTools, and two builds of the same PDF are not byte-identical.
@@ -34,6 +34,7 @@ case "$purpose" in
         ;;
     test)
         need "poppler-utils (the tests read the PDF back with pdftotext)" poppler-utils command -v pdftotext
+        need "zbar-tools (the tests scan the print cover's ISBN bar code back)" zbar-tools command -v zbarimg
         need "Node.js and npm (DAISY Ace runs on them)" "nodejs npm" command -v npm
         need "Chromium (DAISY Ace drives it)" chromium command -v chromium
         ;;
