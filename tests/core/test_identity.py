@@ -195,3 +195,12 @@ def test_cover_that_is_not_a_picture_or_not_there_is_an_error(tmp_path):
     assert "not a JPEG or PNG" in mistake(tmp_path, "cover: front.gif\n").message
     error = mistake(tmp_path, "cover: art/missing.png\n")
     assert "which is not a file" in error.message and "typographic cover" in error.hint
+
+
+def test_an_edit_to_the_artwork_rebuilds_what_is_made_from_it(tmp_path):
+    from scripts.core.paths import BookPaths
+    from scripts.stages import BY_NAME
+    load(tmp_path, f"cover: {artwork(tmp_path, 'front.png', (1600, 2400))}\n")
+    paths = BookPaths(tmp_path, tmp_path / "build")
+    watched = {name for name in BY_NAME if tmp_path / "front.png" in BY_NAME[name].optional(paths)}
+    assert watched == {"epub", "release", "cover"}
