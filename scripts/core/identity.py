@@ -2,7 +2,7 @@
 codes and its own cover artwork.  Each reader here takes the node book.yaml gives and returns
 the value, or raises the validator's UserError (file:line, what is wrong, what to write).
 
-    isbn: {epub: 978-1-7393-0712-9, print: 978-1-7393-0711-2}
+    isbn: {epub: 978-0-306-40615-7, print: 978-0-306-40616-4}
     series: {name: Heartland Papers, number: 2}
     contributors:
       - {name: Ann Editor, role: editor}
@@ -30,8 +30,8 @@ SERIES_KEYS = ("name", "number")
 CONTRIBUTOR_KEYS = ("name", "role", "file_as")
 SUBJECT_KEYS = ("name", "bisac", "thema")
 
-ISBN_HINT = ("give each edition its own ISBN, e.g. 'isbn: {epub: 978-1-7393-0712-9, print: "
-             "978-1-7393-0711-2}' (either may be left out)")
+ISBN_HINT = ("give each edition its own ISBN, e.g. 'isbn: {epub: 978-0-306-40615-7, print: "
+             "978-0-306-40616-4}' (either may be left out)")
 ISBN_SHAPE_HINT = ("an ISBN has 13 digits, starting 978 or 979 (or, an older one, 10, the last "
                    "of which may be X); hyphens and spaces between them may stay")
 

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from scripts.core.book import load_book
+from tests.conftest import ROOT
 from scripts.core.errors import UserError
 from scripts.core.identity import (Contributor, Isbn, Series, Subject, credit_lines,
                                    isbn10_check_digit, isbn13_check_digit)
@@ -204,3 +205,17 @@ def test_an_edit_to_the_artwork_rebuilds_what_is_made_from_it(tmp_path):
     paths = BookPaths(tmp_path, tmp_path / "build")
     watched = {name for name in BY_NAME if tmp_path / "front.png" in BY_NAME[name].optional(paths)}
     assert watched == {"epub", "release", "cover"}
+
+
+def test_the_readmes_example_loads_as_it_says(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The book's identity"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml"))]
+    (tmp_path / "art").mkdir()
+    artwork(tmp_path, "art/front.jpg", (1600, 2400), "JPEG")
+    book = load(tmp_path, example)
+    assert (book.isbn.epub.printed, book.isbn.print.printed) == ("978-0-306-40615-7", "978-0-306-40616-4")
+    assert book.series == Series("Heartland Papers", 2)
+    assert credit_lines(book.contributors, "title") == ["Edited by Ann Editor"]
+    assert credit_lines(book.contributors, "copyright") == ["Cover design by Cy Designer"]
+    assert book.subjects[1] == Subject("International relations", "POL011000", "JPS")
