@@ -28,15 +28,16 @@ import yaml
 
 from scripts.core.config import Field, Validator, read_editor_file
 from scripts.core.errors import UserError
-from scripts.core.identity import (CoverArt, Contributor, Isbns, Series, Subject, read_contributors,
-                                   read_cover, read_isbns, read_series, read_subjects)
+from scripts.core.identity import (CoverArt, Contributor, FontChoice, Isbns, Series, Subject,
+                                   read_contributors, read_cover, read_fonts, read_isbns, read_series,
+                                   read_subjects)
 
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
 OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
                         "images", "intros", "paper")
-# The book's identity (scripts/core/identity.py): its ISBNs, series, contributors, own cover.
-OPTIONAL += ("isbn", "series", "contributors", "cover")
+# The book's identity (scripts/core/identity.py): its ISBNs, series, contributors, own cover, faces.
+OPTIONAL += ("isbn", "series", "contributors", "cover", "fonts")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -107,6 +108,7 @@ class Book:
     series: Series | None = None
     contributors: list[Contributor] = field(default_factory=list)   # book.yaml's, with their roles
     cover: CoverArt | None = None     # the editor's own front-cover artwork; None: the typographic cover
+    fonts: FontChoice = field(default_factory=FontChoice)
 
     @property
     def lang_short(self) -> str:
@@ -221,6 +223,7 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         isbn=read_isbns(check, value_of("isbn")), series=read_series(check, value_of("series")),
         contributors=read_contributors(check, value_of("contributors")),
         cover=read_cover(check, value_of("cover"), path.parent),
+        fonts=read_fonts(check, value_of("fonts")),
     )
 
 

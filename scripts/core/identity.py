@@ -1,5 +1,5 @@
 """The book's identity in book.yaml: its ISBNs, its series, its contributors, its subjects'
-codes and its own cover artwork.  Each reader here takes the node book.yaml gives and returns
+codes, its own cover artwork and its faces.  Each reader here takes the node book.yaml gives and returns
 the value, or raises the validator's UserError (file:line, what is wrong, what to write).
 
     isbn: {epub: 978-0-306-40615-7, print: 978-0-306-40616-4}
@@ -263,6 +263,37 @@ def read_subjects(check: Validator, node: yaml.Node | None) -> list[Subject]:
             codes[key] = code
         subjects.append(Subject(name, **codes))
     return subjects
+
+
+# ---------------------------------------------------------------- the faces
+
+FONT_KEYS = ("body", "display")
+# The faces a book may choose (scripts/books/fonts.py FACES says where each one's files are).
+FONT_FACES = ("Charis SIL", "Gentium Plus", "Gentium Book Plus", "EB Garamond")
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    body: str = FONT_FACES[0]
+    display: str = ""        # titles and headings; "" sets them in the body face
+    file: str = ""           # book.yaml, when it chooses (the books then check the faces' glyphs)
+    body_line: int | None = None        # where book.yaml chooses each face; None: not chosen
+    display_line: int | None = None
+
+
+def read_fonts(check: Validator, node: yaml.Node | None) -> FontChoice:
+    faces = ", ".join(FONT_FACES)
+    hint = f"write 'fonts: {{body: Gentium Plus, display: EB Garamond}}' (either may be left out); the faces: {faces}"
+    if node is None:
+        return FontChoice()
+    parts = check.mapping(node, "'fonts'", FONT_KEYS, hint=hint)
+    chosen = {key: check.choice(parts[key].value, f"{key} face", FONT_FACES,
+                                hint=f"write one of: {faces}") for key in parts}
+    def line(key: str) -> int | None:
+        return parts[key].value.start_mark.line + 1 if key in parts else None
+
+    return FontChoice(chosen.get("body", FONT_FACES[0]), chosen.get("display", ""), check.file,
+                      line("body"), line("display"))
 
 
 # ---------------------------------------------------------------- the cover artwork

@@ -219,3 +219,26 @@ def test_the_readmes_example_loads_as_it_says(tmp_path):
     assert credit_lines(book.contributors, "title") == ["Edited by Ann Editor"]
     assert credit_lines(book.contributors, "copyright") == ["Cover design by Cy Designer"]
     assert book.subjects[1] == Subject("International relations", "POL011000", "JPS")
+
+
+# ---------------------------------------------------------------- the faces
+
+def test_fonts_choose_a_body_and_a_display_face_from_the_list(tmp_path):
+    from scripts.books.fonts import FACES
+    from scripts.core.identity import FONT_FACES, FontChoice
+    assert set(FONT_FACES) == set(FACES)               # the validator offers what the books know
+    book = load(tmp_path, "fonts:\n  body: Gentium Plus\n  display: EB Garamond\n")
+    assert book.fonts == FontChoice("Gentium Plus", "EB Garamond", str(tmp_path / "book.yaml"), 5, 6)
+    assert load(tmp_path, "").fonts == FontChoice("Charis SIL", "")
+
+
+@pytest.mark.parametrize("extra, line, message, hint", [
+    ("fonts:\n  body: Gentium\n", 5, "unknown body face 'Gentium'", "did you mean 'Gentium Plus'?"),
+    ("fonts:\n  display: Times New Roman\n", 5, "unknown display face 'Times New Roman'",
+     "write one of: Charis SIL, Gentium Plus, Gentium Book Plus, EB Garamond"),
+    ("fonts:\n  titles: EB Garamond\n", 5, "unknown key 'titles' in 'fonts'", "allowed keys: body, display"),
+    ("fonts: EB Garamond\n", 4, "'fonts' must be a mapping", "fonts: {body: Gentium Plus"),
+])
+def test_font_mistakes(tmp_path, extra, line, message, hint):
+    error = mistake(tmp_path, extra)
+    assert error.line == line and message in error.message and hint in error.hint

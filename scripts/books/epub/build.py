@@ -440,8 +440,14 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     pages = front + [nav] + chapters + back
 
     characters = all_text(pages)
-    missing = sorted(epub_fonts.missing_characters(characters))
-    fonts = epub_fonts.subset_fonts(characters)
+    display = set().union(*(epub_fonts.display_characters(etree.fromstring(p.content)) for p in pages))
+    epub_fonts.refuse_missing_glyphs(book, characters, display)      # a face book.yaml chose
+    styles = epub_fonts.embedded_styles(book)
+    missing = sorted(epub_fonts.missing_characters(characters, styles[0]))
+    # The display face sets only the titles and headings: its subsets hold only their characters.
+    body = tuple(s for s in styles if s.family == epub_fonts.EMBEDDED_FAMILY)
+    fonts = {**epub_fonts.subset_fonts(characters, body),
+             **epub_fonts.subset_fonts(display, tuple(s for s in styles if s not in body))}
     css = (font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
     pictures = {name: (articles_dir.parent / PICTURES / name).read_bytes()
                 for page in chapters for name in page.pictures}
@@ -465,13 +471,23 @@ def copyright_page(env: Environment, book: Book, articles: list[Chapter], entrie
                    outlets=list(dict.fromkeys(a.outlet_text for a in articles if a.outlet_text)),
                    sources_page={"href": sources.file_name, "title": sources.title} if sources else None,
                    credits=credit_lines(book.contributors, "copyright"),
-                   typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
-                                   f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
-                                   "the SIL Open Font License 1.1.")
+                   typeface_credit=typeface_credit(book))
     for entry in exceptions:
         _fill_inline(root, f"credit-{entry.number}", entry.chapter.credit, entry.chapter.where, dropped)
     ensure_unique_ids(root)
     return Page("copyright.xhtml", "copyright", "Copyright", serialize(root), "copyright")
+
+
+def typeface_credit(book: Book) -> str:
+    """"Anthology Book, a subset of Charis SIL by SIL International, ...": each embedded face,
+    named as the OFL asks of a renamed subset, with its origin and licence."""
+    subsets = {}
+    for style in epub_fonts.embedded_styles(book):
+        subsets.setdefault(style.family, f"{style.family}, a subset of {style.source} by {style.maker}")
+    faces = list(subsets.values())
+    if len(faces) > 1:
+        faces[1:] = [f"the titles in {face}" for face in faces[1:]]
+    return "; ".join(faces) + ", used under the SIL Open Font License 1.1."
 
 
 def _long_date(date: dt.date) -> str:

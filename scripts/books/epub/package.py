@@ -49,9 +49,9 @@ def font_css(families: dict[epub_fonts.FontStyle, bytes]) -> str:
     for style in families:
         rules.append(
             "@font-face {\n"
-            f"  font-family: \"{epub_fonts.EMBEDDED_FAMILY}\";\n"
+            f"  font-family: \"{style.family}\";\n"
             f"  font-weight: {style.weight};\n  font-style: {style.style};\n"
-            f"  src: url(\"../{style.embedded_name}\") format(\"truetype\");\n"
+            f"  src: url(\"../{style.embedded_name}\") format(\"{style.css_format}\");\n"
             "}\n")
     return "".join(rules)
 
@@ -198,7 +198,7 @@ def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fon
     package.add_item(_item("cover-image", COVER_IMAGE, "image/jpeg", cover, ["cover-image"]))
     package.add_item(_item("css", CSS_NAME, "text/css", css))
     for n, (style, data) in enumerate(fonts.items(), 1):
-        package.add_item(_item(f"font-{n}", style.embedded_name, "font/ttf", data))
+        package.add_item(_item(f"font-{n}", style.embedded_name, style.media_type, data))
     for n, (name, data) in enumerate((pictures or {}).items(), 1):
         package.add_item(_item(f"picture-{n}", name, media_type(name), data))
     items = {}
