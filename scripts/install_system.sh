@@ -4,15 +4,18 @@
 # one sentence says what to install.
 #
 #   scripts/install_system.sh build   Java (EPUBCheck), Pango and HarfBuzz-subset (WeasyPrint)
-#   scripts/install_system.sh test    poppler-utils (reading the PDF back), Node.js and npm,
-#                                     Chromium (DAISY Ace), then Ace itself
+#   scripts/install_system.sh fonts   the faces book.yaml `fonts:` may choose besides the vendored
+#                                     Charis SIL: Gentium Plus and Gentium Book Plus, EB Garamond
+#   scripts/install_system.sh test    poppler-utils (reading the PDF back), zbar-tools (scanning
+#                                     the bar code), the faces (the tests set books in them),
+#                                     Node.js and npm, Chromium (DAISY Ace), then Ace itself
 #
 # HarfBuzz-subset matters for more than speed: without it WeasyPrint subsets fonts
 # with fontTools, and two builds of the same PDF are not byte-identical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-purpose="${1:?usage: install_system.sh build|test}"
+purpose="${1:?usage: install_system.sh build|fonts|test}"
 missing_packages=()
 missing_what=()
 
@@ -25,6 +28,11 @@ need() {  # need <description> <debian packages> <check command...>
     fi
 }
 has_library() { ldconfig -p | grep -q "$1"; }
+# The files scripts/books/fonts.py FACES reads; the packages are Debian bookworm's.
+need_fonts() {
+    need "Gentium Plus and Gentium Book Plus (book.yaml fonts:)" fonts-sil-gentiumplus test -f /usr/share/fonts/truetype/gentiumplus/GentiumPlus-Regular.ttf
+    need "EB Garamond (book.yaml fonts:)" fonts-ebgaramond test -f /usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf
+}
 
 case "$purpose" in
     build)
@@ -32,12 +40,17 @@ case "$purpose" in
         need "Pango (WeasyPrint lays text out with it)" "libpango-1.0-0 libpangoft2-1.0-0" has_library libpangoft2-1.0.so
         need "HarfBuzz-subset (WeasyPrint embeds reproducible font subsets with it)" libharfbuzz-subset0 has_library libharfbuzz-subset.so
         ;;
+    fonts)
+        need_fonts
+        ;;
     test)
+        need_fonts
         need "poppler-utils (the tests read the PDF back with pdftotext)" poppler-utils command -v pdftotext
+        need "zbar-tools (the tests scan the print cover's ISBN bar code back)" zbar-tools command -v zbarimg
         need "Node.js and npm (DAISY Ace runs on them)" "nodejs npm" command -v npm
         need "Chromium (DAISY Ace drives it)" chromium command -v chromium
         ;;
-    *) echo "usage: install_system.sh build|test" >&2; exit 2 ;;
+    *) echo "usage: install_system.sh build|fonts|test" >&2; exit 2 ;;
 esac
 
 if [ ${#missing_packages[@]} -gt 0 ]; then

@@ -69,6 +69,19 @@ def _pictures(paths: BookPaths) -> list[Path]:
     return [p for p in folders + files if not any(c in str(p) for c in " #:$%")]
 
 
+def _cover_art(paths: BookPaths) -> list[Path]:
+    """The editor's front-cover artwork (book.yaml `cover:`): the EPUB, the cover and the
+    release are made from it, so an edit to the picture rebuilds them."""
+    from scripts.core.book import load_book
+    from scripts.core.errors import UserError
+    try:
+        art = load_book(paths.book_yaml).cover if paths.book_yaml.exists() else None
+    except UserError:
+        return []                 # the stage that reads book.yaml reports what is wrong with it
+    # Make cannot name a file with a space in it: such a picture is read, but not watched.
+    return [art.path] if art is not None and not any(c in str(art.path) for c in " #:$%") else []
+
+
 def _reports(*names: str) -> Callable[[BookPaths], list[Path]]:
     return lambda p: [p.reports / n for n in names]
 
@@ -124,7 +137,7 @@ STAGES: tuple[Stage, ...] = (
           "scripts.books.epub.build", "run",
           inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
                             p.bibliography_html],
-          optional=lambda p: [p.index_terms, p.split_extra],
+          optional=lambda p: [p.index_terms, p.split_extra, *_cover_art(p)],
           outputs=lambda p: [p.epub, *_reports("epub.json")(p)],
           resources=(_T / "epub", _T / "pandoc", _T / "index.html.j2", _S / "epub.css", resources.FONTS)),
     Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged)",
@@ -150,13 +163,13 @@ STAGES: tuple[Stage, ...] = (
     Stage("release", "gather the checked books and what serves them into build/dist/<slug>-<date>/ and its .zip",
           "scripts.release.build", "run",
           inputs=lambda p: [p.epub, p.print_pdf, p.screen_pdf, p.book_yaml],
-          optional=lambda p: [p.split_extra],
+          optional=lambda p: [p.split_extra, *_cover_art(p)],
           outputs=lambda p: [p.dist, p.reports / "release-checks.json"],
           resources=(_T / "release", _S / "release.css", _S / "print-cover.css", resources.FONTS),
           builds=False),
-    Stage("cover", "draw the typographic cover alone as build/cover.jpg",
+    Stage("cover", "the front cover alone as build/cover.jpg (the artwork, or the typographic cover)",
           "scripts.books.cover", "run",
-          inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra, p.articles_stamp],
+          inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra, p.articles_stamp, *_cover_art(p)],
           outputs=lambda p: [p.build / "cover.jpg"],
           resources=(resources.FONTS,), builds=False),
 )

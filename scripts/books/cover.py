@@ -1,4 +1,5 @@
-"""A typographic cover drawn from book.yaml: title, subtitle and author in the book face.
+"""The front cover: the editor's own artwork (book.yaml `cover:`), else a typographic cover
+drawn from book.yaml: title, subtitle and author in the book face.
 
 1600 x 2560 pixels (the 1:1.6 ratio the big stores ask for), JPEG.  The design is type on a dark
 ink ground with an ochre horizon: a steppe sun rising behind a rule.  Everything is computed
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from scripts.core.paths import BookPaths
 from scripts.core.book import Book
@@ -144,12 +145,51 @@ def draw_cover(book: Book) -> Image.Image:
     return image
 
 
-def cover_jpeg(book: Book) -> bytes:
-    """The cover as JPEG bytes; the same book always gives the same bytes."""
+# The tallest cover the EPUB and the store's listing carry: the stores' ideal (KDP asks for
+# 2560 px); larger artwork only makes the EPUB heavier.  The print cover takes it whole.
+STORE_MAX_HEIGHT = HEIGHT
+
+
+def artwork(book: Book) -> Image.Image:
+    """The editor's artwork as RGB pixels, turned as its EXIF orientation says (a camera's or
+    a phone's export is often stored on its side), transparency flattened onto white paper."""
+    with Image.open(book.cover.path) as opened:
+        image = ImageOps.exif_transpose(opened)
+        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+            ground = Image.new("RGB", image.size, (255, 255, 255))
+            ground.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+            return ground
+        return image.convert("RGB")
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    draw_cover(book).save(buffer, format="JPEG", quality=88, optimize=True, progressive=False,
-                          subsampling=0)
+    image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=False, subsampling=0)
     return buffer.getvalue()
+
+
+def cover_jpeg(book: Book) -> bytes:
+    """The cover of the EPUB and the store as JPEG bytes; the same book always gives the same
+    bytes.  The editor's artwork is scaled down (never up) to the stores' height."""
+    if book.cover is None:
+        return _jpeg(draw_cover(book), 88)
+    image = artwork(book)
+    if image.height > STORE_MAX_HEIGHT:
+        width = round(image.width * STORE_MAX_HEIGHT / image.height)
+        image = image.resize((width, STORE_MAX_HEIGHT), Image.Resampling.LANCZOS)
+    return _jpeg(image, 90)
+
+
+def print_front(book: Book, store_cover: bytes) -> tuple[bytes, str]:
+    """The print cover's front panel and its media type: the artwork at its full size (the
+    printer wants every pixel: 300 per inch), PNG kept lossless; else the store cover."""
+    if book.cover is None:
+        return store_cover, "image/jpeg"
+    if book.cover.format == "PNG":
+        buffer = io.BytesIO()
+        artwork(book).save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue(), "image/png"
+    return _jpeg(artwork(book), 95), "image/jpeg"
 
 
 def cover_alt_text(book: Book) -> str:

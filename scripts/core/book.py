@@ -28,11 +28,16 @@ import yaml
 
 from scripts.core.config import Field, Validator, read_editor_file
 from scripts.core.errors import UserError
+from scripts.core.identity import (CoverArt, Contributor, FontChoice, Isbns, Series, Subject,
+                                   read_contributors, read_cover, read_fonts, read_isbns, read_series,
+                                   read_subjects)
 
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
 OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
                         "images", "intros", "paper")
+# The book's identity (scripts/core/identity.py): its ISBNs, series, contributors, own cover, faces.
+OPTIONAL += ("isbn", "series", "contributors", "cover", "fonts")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -90,7 +95,7 @@ class Book:
     date: dt.date | None              # None only before the split stage has dated the posts
     subtitle: str = ""
     description: str = ""
-    subjects: list[str] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     chapter_order: str | list[str] = "chronological"
     select: Selection = field(default_factory=Selection)
@@ -99,6 +104,11 @@ class Book:
     intros: str = "back"              # where the blogger's introductions go (INTRO_PLACES)
     post_years: str = ""              # the posts' years, as the sources date them ("2019–2023")
     paper: Paper = field(default_factory=lambda: Paper("white", PAPER_STOCKS["white"]))
+    isbn: Isbns = field(default_factory=Isbns)
+    series: Series | None = None
+    contributors: list[Contributor] = field(default_factory=list)   # book.yaml's, with their roles
+    cover: CoverArt | None = None     # the editor's own front-cover artwork; None: the typographic cover
+    fonts: FontChoice = field(default_factory=FontChoice)
 
     @property
     def lang_short(self) -> str:
@@ -167,6 +177,9 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
             return []
         return check.texts(fields[key].value, f"'{key}'", hint=f"write one '- item' per line under '{key}:'")
 
+    def value_of(key: str) -> yaml.Node | None:
+        return fields[key].value if key in fields else None
+
     author, file_as = _author(check, fields["author"].value)
     title = text("title")
     defaulted: dict[str, str] = {}
@@ -196,7 +209,8 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
                             "derived from the title and the author"),
         date=date, defaulted=defaulted,
         description=optional_text("description"),
-        subjects=texts("subjects"), sources=texts("sources"),
+        subjects=read_subjects(check, value_of("subjects")),
+        sources=texts("sources"),
         chapter_order=_chapter_order(check, fields.get("chapter_order")),
         select=_selection(check, fields.get("select")),
         images=_images_folder(check, fields.get("images"), path.parent),
@@ -206,6 +220,10 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
                 if "intros" in fields else "back"),
         post_years=posts.years,
         paper=_paper(check, fields.get("paper")),
+        isbn=read_isbns(check, value_of("isbn")), series=read_series(check, value_of("series")),
+        contributors=read_contributors(check, value_of("contributors")),
+        cover=read_cover(check, value_of("cover"), path.parent),
+        fonts=read_fonts(check, value_of("fonts")),
     )
 
 

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.books.cover import print_front
 from scripts.books.epub.package import build_time
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
@@ -76,7 +77,10 @@ def refuse_demo_identifier(paths: BookPaths, book: Book) -> None:
 
 
 def print_edition(book: Book) -> str:
-    """The print edition as the EPUB's pageBreakSource names it (it has no ISBN of its own here)."""
+    """The print edition as the EPUB's pageBreakSource names it: its ISBN when it has one
+    (book.yaml `isbn: print:`), else its title, publisher and date."""
+    if book.isbn.print is not None:
+        return book.isbn.print.urn
     return f"{book.title}, print edition, {book.publisher}, {book.date.isoformat()}"
 
 
@@ -159,7 +163,11 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
         "release": name,
         "book": {"title": book.title, "subtitle": book.subtitle, "author": book.author,
                  "identifier": book.identifier, "language": book.language,
-                 "edition": book.date.isoformat(), "publisher": book.publisher, "rights": book.rights},
+                 "edition": book.date.isoformat(), "publisher": book.publisher, "rights": book.rights,
+                 "isbn": {edition: isbn.digits for edition, isbn in vars(book.isbn).items() if isbn},
+                 "series": vars(book.series) if book.series else None,
+                 "contributors": [{"name": c.name, "role": c.role, "marc": c.code} for c in book.contributors],
+                 "subjects": [vars(subject) for subject in book.subjects]},
         "files": [{"name": file, "kind": kinds[file].key, "format": kinds[file].format,
                    "media_type": kinds[file].media_type, "size": len(files[file]),
                    "sha256": sha256(files[file])} for file in sorted(files)],
@@ -208,9 +216,10 @@ def run(paths: BookPaths) -> str:
 
         cover = put(COVER, serve.store_cover(book))
         put(THUMBNAIL, serve.thumbnail(files[cover]))
+        front, front_type = print_front(book, files[cover])
         sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
-                                  printcover.image_size(files[cover]))
-        put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, files[cover]))
+                                  printcover.image_size(front))
+        put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, front, front_type))
         put(PAGE, serve.download_page(book, serve.listed(files, kinds, DOWNLOADS), files[cover],
                                       MANIFEST.name))
         put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))

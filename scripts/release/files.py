@@ -36,7 +36,7 @@ PRINT_COVER = Kind("print-cover", "{slug}-print-cover.pdf", "application/pdf",
                    "print: the cover a printer wraps round the interior")
 SCREEN_PDF = Kind("screen", "{slug}.pdf", "application/pdf", "PDF, screen edition (tagged)",
                   "screen: reading on a computer or a tablet, and printing at home")
-COVER = Kind("cover", "cover.jpg", "image/jpeg", "JPEG, 1600 × 2560 px",
+COVER = Kind("cover", "cover.jpg", "image/jpeg", "JPEG, at least 1600 px wide",
              "the store cover: the image a store's listing shows")
 THUMBNAIL = Kind("thumbnail", "cover-thumbnail.jpg", "image/jpeg", "JPEG, small",
                  "the cover as e-reader apps list it", download=False)

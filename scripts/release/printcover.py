@@ -11,8 +11,11 @@ thickness of one page of the paper (book.yaml `paper:`, scripts/core/book.py).
 - The spine carries the title and the author only when it is wide enough (KDP takes spine
   text from 79 pages on, and the text must keep 1/16 in from each fold, the binding's
   tolerance) and the line fits its height; otherwise it stays plain.
-- The back carries the description and leaves a barcode area free (nothing is printed
-  there): the printer, or the ISBN's owner, puts the barcode in it.
+- The back carries the description and a barcode area: with a print ISBN (book.yaml `isbn:
+  print:`) it holds the ISBN's EAN-13 bar code (barcode.py) on white, the ISBN above it and
+  its digits below; without one it is left free for the printer's own.
+- The editor's own artwork (book.yaml `cover:`) fills the front panel to its bleed, cut to
+  it (the artwork is checked to have the trim's shape, scripts/core/identity.py).
 
 Layout numbers are computed here; templates/release/print-cover.html.j2 places them and
 styles/print-cover.css sets the type.
@@ -33,6 +36,7 @@ from PIL import Image, ImageFont
 from scripts.books.fonts import FONT_DIR
 from scripts.core import paths as resources
 from scripts.core.book import Book, Paper
+from scripts.release import barcode
 
 PT_PER_IN = 72.0
 PT_PER_MM = 72.0 / 25.4
@@ -122,6 +126,9 @@ def layout(book: Book, trim_width: float, trim_height: float, pages: int,
     if width > trim_width:
         width, height = trim_width, trim_width * image_height / image_width
     front = Box(trim_width + spine + (trim_width - width) / 2, (trim_height - height) / 2, width, height)
+    if book.cover is not None:
+        # The editor's artwork is the front: it runs into the bleed on the three outer edges.
+        front = Box(trim_width + spine, -bleed, trim_width + bleed, trim_height + 2 * bleed)
     code_w, code_h = (v * PT_PER_IN for v in BARCODE_IN)
     inset = BARCODE_INSET_IN * PT_PER_IN
     barcode = Box(trim_width - inset - code_w, trim_height - inset - code_h, code_w, code_h)
@@ -129,6 +136,44 @@ def layout(book: Book, trim_width: float, trim_height: float, pages: int,
     back_text = Box(safe, safe, trim_width - 2 * safe, barcode.y - safe - 12)
     return CoverLayout(trim_width, trim_height, pages, book.paper.name, book.paper.inches_per_page,
                        spine, bleed, text, size, front, barcode, back_text)
+
+
+@dataclass(frozen=True)
+class BarcodeArea:
+    """What the barcode area prints, in points from the area's top left corner."""
+    isbn: str                      # "ISBN 978-...", above the bars
+    text_size: float
+    image: str                     # the bars, an SVG data URL
+    bars: Box
+    digits: list[tuple[str, float, float]]   # (digit, left, width) under the bars
+    digits_top: float
+    digits_size: float
+
+
+BARCODE_PADDING_PT = 4.0
+
+
+def barcode_area(book: Book, area: Box) -> BarcodeArea | None:
+    """The print ISBN's EAN-13 symbol laid out in the barcode area; None without a print ISBN."""
+    if book.isbn.print is None:
+        return None
+    text_size = 7.5
+    digits_room = 9.0              # the digits under the bars: their height, as a share of a module
+    room_w = area.width - 2 * BARCODE_PADDING_PT
+    room_h = area.height - 2 * BARCODE_PADDING_PT - text_size * 1.3
+    # The digits sit under the ordinary bars, between the longer guard bars, and reach a few
+    # modules below the guard bars' ends: the guard bars get their share of the height.
+    guard = barcode.BAR_HEIGHT_MM / barcode.MODULE_MM + barcode.GUARD_EXTRA_MODULES
+    below = digits_room - barcode.GUARD_EXTRA_MODULES
+    code = barcode.symbol(book.isbn.print.digits, room_w, room_h * guard / (guard + below))
+    left = (area.width - code.width_pt) / 2
+    top = BARCODE_PADDING_PT + text_size * 1.3
+    image = "data:image/svg+xml;base64," + base64.b64encode(barcode.svg(code).encode()).decode("ascii")
+    return BarcodeArea(f"ISBN {book.isbn.print.printed}", text_size, image,
+                       Box(left, top, code.width_pt, code.height_pt),
+                       [(digit, left + x, width) for digit, x, width in code.digit_cells()],
+                       top + code.bar_modules * code.module_pt + 0.5 * code.module_pt,
+                       round(digits_room * code.module_pt * 0.8, 2))
 
 
 def _stable_ids(book: Book):
@@ -144,17 +189,19 @@ def _stable_ids(book: Book):
     return finish
 
 
-def print_cover_pdf(book: Book, cover: CoverLayout, cover_jpeg: bytes) -> bytes:
+def print_cover_pdf(book: Book, cover: CoverLayout, front_image: bytes,
+                    media_type: str = "image/jpeg") -> bytes:
     """The sheet as a PDF/X-4 (the print interior's standard), one page, TrimBox the sheet's
-    trim and BleedBox the bleed round it."""
+    trim and BleedBox the bleed round it.  `front_image`: the front panel's picture."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    image = "data:image/jpeg;base64," + base64.b64encode(cover_jpeg).decode("ascii")
+    image = f"data:{media_type};base64," + base64.b64encode(front_image).decode("ascii")
     environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("print-cover.html.j2").render(
-        book=book, cover=cover, image=image, date=book.date.isoformat())
+        book=book, cover=cover, image=image, date=book.date.isoformat(),
+        barcode=barcode_area(book, cover.barcode))
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=str(resources.STYLES)).render(
         stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts)

@@ -38,6 +38,7 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError
+from scripts.core.identity import credit_lines
 from scripts.index.match import Occurrence, mark_occurrences
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
@@ -431,7 +432,7 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
         simple_page(env, book, "cover.xhtml.j2", "cover.xhtml", "cover", "Cover", "cover",
                     image_href=COVER_IMAGE, alt=cover_alt_text(book)),
         simple_page(env, book, "titlepage.xhtml.j2", "titlepage.xhtml", "titlepage",
-                    book.title, "titlepage"),
+                    book.title, "titlepage", credits=credit_lines(book.contributors, "title")),
         copyright_page(env, book, articles, entries, back, dropped),
     ]
     pages = front + chapters + back
@@ -439,8 +440,14 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     pages = front + [nav] + chapters + back
 
     characters = all_text(pages)
-    missing = sorted(epub_fonts.missing_characters(characters))
-    fonts = epub_fonts.subset_fonts(characters)
+    display = set().union(*(epub_fonts.display_characters(etree.fromstring(p.content)) for p in pages))
+    epub_fonts.refuse_missing_glyphs(book, characters, display)      # a face book.yaml chose
+    styles = epub_fonts.embedded_styles(book)
+    missing = sorted(epub_fonts.missing_characters(characters, styles[0]))
+    # The display face sets only the titles and headings: its subsets hold only their characters.
+    body = tuple(s for s in styles if s.family == epub_fonts.EMBEDDED_FAMILY)
+    fonts = {**epub_fonts.subset_fonts(characters, body),
+             **epub_fonts.subset_fonts(display, tuple(s for s in styles if s not in body))}
     css = (font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
     pictures = {name: (articles_dir.parent / PICTURES / name).read_bytes()
                 for page in chapters for name in page.pictures}
@@ -463,13 +470,24 @@ def copyright_page(env: Environment, book: Book, articles: list[Chapter], entrie
                                 "credit": bool(e.chapter.credit), "rights": e.rights} for e in exceptions],
                    outlets=list(dict.fromkeys(a.outlet_text for a in articles if a.outlet_text)),
                    sources_page={"href": sources.file_name, "title": sources.title} if sources else None,
-                   typeface_credit=f"{epub_fonts.EMBEDDED_FAMILY}, a subset of "
-                                   f"{epub_fonts.SOURCE_FAMILY} by SIL International, used under "
-                                   "the SIL Open Font License 1.1.")
+                   credits=credit_lines(book.contributors, "copyright"),
+                   typeface_credit=typeface_credit(book))
     for entry in exceptions:
         _fill_inline(root, f"credit-{entry.number}", entry.chapter.credit, entry.chapter.where, dropped)
     ensure_unique_ids(root)
     return Page("copyright.xhtml", "copyright", "Copyright", serialize(root), "copyright")
+
+
+def typeface_credit(book: Book) -> str:
+    """"Anthology Book, a subset of Charis SIL by SIL International, ...": each embedded face,
+    named as the OFL asks of a renamed subset, with its origin and licence."""
+    subsets = {}
+    for style in epub_fonts.embedded_styles(book):
+        subsets.setdefault(style.family, f"{style.family}, a subset of {style.source} by {style.maker}")
+    faces = list(subsets.values())
+    if len(faces) > 1:
+        faces[1:] = [f"the titles in {face}" for face in faces[1:]]
+    return "; ".join(faces) + ", used under the SIL Open Font License 1.1."
 
 
 def _long_date(date: dt.date) -> str:

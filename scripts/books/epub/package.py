@@ -49,9 +49,9 @@ def font_css(families: dict[epub_fonts.FontStyle, bytes]) -> str:
     for style in families:
         rules.append(
             "@font-face {\n"
-            f"  font-family: \"{epub_fonts.EMBEDDED_FAMILY}\";\n"
+            f"  font-family: \"{style.family}\";\n"
             f"  font-weight: {style.weight};\n  font-style: {style.style};\n"
-            f"  src: url(\"../{style.embedded_name}\") format(\"truetype\");\n"
+            f"  src: url(\"../{style.embedded_name}\") format(\"{style.css_format}\");\n"
             "}\n")
     return "".join(rules)
 
@@ -93,8 +93,7 @@ def _metadata(package: ebook.EpubBook, book: Book, articles: list[Chapter],
     package.add_metadata("DC", "date", book.date.isoformat())
     if book.description:
         package.add_metadata("DC", "description", book.description)
-    for subject in book.subjects:
-        package.add_metadata("DC", "subject", subject)
+    _identity(package, book, articles)
     for article in articles:
         source = f"“{article.title_text}”"
         if article.provenance:
@@ -124,6 +123,63 @@ def _metadata(package: ebook.EpubBook, book: Book, articles: list[Chapter],
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
+def _identity(package: ebook.EpubBook, book: Book, articles: list[Chapter]) -> None:
+    """The ISBN, the series, the contributors and the subjects' codes (book.yaml)."""
+    # The package's unique identifier stays book.yaml's stable `identifier`: reading systems
+    # match a book in their library by it (annotations, reading position, updates), so it must
+    # not change when an ISBN is given later.  The ISBN is a second identifier, typed as an
+    # ISBN-13 (ONIX code list 5, value 15) for the stores that look for it.
+    if book.isbn.epub:
+        package.add_metadata("DC", "identifier", book.isbn.epub.urn, {"id": "isbn"})
+        package.add_metadata(None, "meta", "15", {"refines": "#isbn", "property": "identifier-type",
+                                                  "scheme": "onix:codelist5"})
+    if book.series:
+        package.add_metadata(None, "meta", book.series.name,
+                             {"property": "belongs-to-collection", "id": "series"})
+        package.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+        if book.series.number is not None:
+            package.add_metadata(None, "meta", str(book.series.number),
+                                 {"refines": "#series", "property": "group-position"})
+        # calibre (and the readers that take its metadata, e.g. KOReader) read these instead.
+        package.add_metadata(None, "meta", "", {"name": "calibre:series", "content": book.series.name})
+        if book.series.number is not None:
+            package.add_metadata(None, "meta", "", {"name": "calibre:series_index",
+                                                    "content": str(book.series.number)})
+    for n, (name, code, file_as) in enumerate(contributors(book, articles), 1):
+        package.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        package.add_metadata(None, "meta", code, {"refines": f"#contributor-{n}", "property": "role",
+                                                  "scheme": "marc:relators"})
+        if file_as:
+            package.add_metadata(None, "meta", file_as, {"refines": f"#contributor-{n}",
+                                                         "property": "file-as"})
+    n = 0
+    for subject in book.subjects:
+        codes = [(authority, term) for authority, term in (("BISAC", subject.bisac),
+                                                           ("THEMA", subject.thema)) if term]
+        if not codes:
+            package.add_metadata("DC", "subject", subject.name)
+        # One dc:subject per code: a subject carries one authority and its one term.
+        for authority, term in codes:
+            n += 1
+            package.add_metadata("DC", "subject", subject.name, {"id": f"subject-{n}"})
+            package.add_metadata(None, "meta", authority, {"refines": f"#subject-{n}", "property": "authority"})
+            package.add_metadata(None, "meta", term, {"refines": f"#subject-{n}", "property": "term"})
+
+
+def contributors(book: Book, articles: list[Chapter]) -> list[tuple[str, str, str]]:
+    """(name, MARC relator code, file-as) of everyone the OPF lists besides the author: book.yaml's
+    contributors with their roles, then the chapters' co-authors (chapters.yaml, the sources) as
+    contributors (ctb), each once; a co-author book.yaml already names keeps book.yaml's role."""
+    people = [(c.name, c.code, c.file_as) for c in book.contributors]
+    named = {book.author, *(c.name for c in book.contributors)}
+    for article in articles:
+        for name in article.author_names:
+            if name not in named:
+                named.add(name)
+                people.append((name, "ctb", ""))
+    return people
+
+
 def _item(uid: str, file_name: str, media_type: str, content: bytes,
           properties: list[str] | None = None) -> ebook.EpubItem:
     item = ebook.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
@@ -142,7 +198,7 @@ def package_epub(book: Book, pages: list[Page], css: bytes, fonts: dict[epub_fon
     package.add_item(_item("cover-image", COVER_IMAGE, "image/jpeg", cover, ["cover-image"]))
     package.add_item(_item("css", CSS_NAME, "text/css", css))
     for n, (style, data) in enumerate(fonts.items(), 1):
-        package.add_item(_item(f"font-{n}", style.embedded_name, "font/ttf", data))
+        package.add_item(_item(f"font-{n}", style.embedded_name, style.media_type, data))
     for n, (name, data) in enumerate((pictures or {}).items(), 1):
         package.add_item(_item(f"picture-{n}", name, media_type(name), data))
     items = {}

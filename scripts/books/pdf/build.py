@@ -54,6 +54,8 @@ from scripts.content.sanitise import Dropped, sanitise
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import Book, book_for, load_book
+from scripts.core.identity import credit_lines
+from scripts.books.fonts import display_characters, print_faces, refuse_missing_glyphs
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 
@@ -256,6 +258,8 @@ def template_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["ranges"] = keep_ranges_together
     environment.filters["running_head"] = running_head
+    environment.filters["credits"] = credit_lines       # "Edited by ...": the title and copyright pages
+    environment.filters["print_faces"] = print_faces    # book.yaml's faces, when it chooses any
     # A chapter's fields are pandoc's HTML of escaped text, sanitised by the html
     # stage and again on loading: safe to place as markup.
     environment.filters["fragment"] = Markup
@@ -545,6 +549,12 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
     use_index = index_terms is not None and index_terms.exists()
     index_functions = load_index_functions() if use_index else None
     terms = index_functions.load_terms(index_terms) if index_functions else None
+    if book.fonts.file:
+        # A face book.yaml chose must have every character the book prints (the whole book's
+        # text, as one document, before any part is laid out).
+        whole = lxml_html.document_fromstring(render_book_html(
+            book, chapters, contributors=contributors, bibliography=bibliography, index_html=""))
+        refuse_missing_glyphs(book, set(whole.text_content()), display_characters(whole))
     cache = PartCache(parts_dir)
     layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
                      index_functions=index_functions, index_terms=terms, cache=cache)
