@@ -28,11 +28,14 @@ import yaml
 
 from scripts.core.config import Field, Validator, read_editor_file
 from scripts.core.errors import UserError
+from scripts.core.printing import DEFAULT_PRINTER, PrinterProfile, Trim, load_profile, printer_from, trim_from
 
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
 OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapter_order", "select",
                         "images", "intros", "paper")
+# The print edition's page and the printer it goes to (scripts/core/printing.py).
+OPTIONAL += ("trim", "printer")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -99,6 +102,8 @@ class Book:
     intros: str = "back"              # where the blogger's introductions go (INTRO_PLACES)
     post_years: str = ""              # the posts' years, as the sources date them ("2019–2023")
     paper: Paper = field(default_factory=lambda: Paper("white", PAPER_STOCKS["white"]))
+    trim: Trim = field(default_factory=Trim.default)
+    printer: PrinterProfile = field(default_factory=lambda: load_profile(DEFAULT_PRINTER))
 
     @property
     def lang_short(self) -> str:
@@ -184,6 +189,7 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         date = dt.date.fromisoformat(posts.newest) if posts.newest else None
         defaulted["date"] = f"the newest post's date ({posts.newest})" if posts.newest else "not known yet"
     years = posts.years or (str(date.year) if date else "")
+    printer = printer_from(check, fields["printer"].value if "printer" in fields else None)
     return Book(
         title=title, subtitle=optional_text("subtitle"),
         author=author, author_file_as=file_as,
@@ -206,6 +212,8 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
                 if "intros" in fields else "back"),
         post_years=posts.years,
         paper=_paper(check, fields.get("paper")),
+        printer=printer,
+        trim=trim_from(check, fields["trim"].value if "trim" in fields else None, printer),
     )
 
 
