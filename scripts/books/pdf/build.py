@@ -2,7 +2,7 @@
 
 Inputs : manuscript/book.yaml, build/articles/NN-slug.md (+ optional back matter:
          build/contributors.json, build/bibliography.html, manuscript/index.yaml's terms)
-Outputs: build/anthology.pdf          print master: 6 x 9 in trim, 3 mm bleed, PDF/X-4
+Outputs: build/anthology.pdf          print master: book.yaml's trim, its printer's bleed, PDF/X-4
          build/anthology-screen.pdf   download copy: same pages, no bleed, PDF/UA-1 (tagged)
          build/reports/pdf.json       pages, passes, folio labels, fonts, what was left out
 
@@ -35,6 +35,7 @@ from scripts.books.backmatter import (back_matter_sections, book_as_printed, rig
                                       source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.page import page_setup
 from scripts.books.pdf.parts import (FRONT, FURNITURE, TEXT, PartCache, PartJob, Task, constant,
                                      lay_out_plan, point_links_out)
 from scripts.books.contributors import Person, load_people
@@ -359,13 +360,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         raise UserError("the book has no chapters to lay out", hint="check book.yaml's sources")
 
     identifier, document_id = _book_ids(book)
+    page = page_setup(book.trim, book.printer)
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
                                        index=index_functions is not None, chapters=chapters)
 
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
         html = render_part_html(book, chapters, back_matter, contributors=contributors,
                                 bibliography=bibliography, **part)
-        return PartJob(name, point_links_out(html), identifier, document_id, kind=kind)
+        return PartJob(name, point_links_out(html), identifier, document_id, page, kind=kind)
 
     # The plan: every chapter and back-matter section laid out on its own; the index as soon
     # as the chapters are (from the pages its words landed on); the front matter (its
@@ -406,7 +408,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         def make(laid) -> PartJob:
             start = starts_of(laid, names[:last])[first]
             html = render_furniture_html(book, [(heads[n], laid[n].pages) for n in names[first:last]], start + 1)
-            return PartJob(f"furniture-{first}", html, identifier, document_id, kind=FURNITURE)
+            return PartJob(f"furniture-{first}", html, identifier, document_id, page, kind=FURNITURE)
         return make
 
     tasks = [Task(c.id, constant(text), priority=2, size=len(text.html)) for c, text in
@@ -471,7 +473,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 # ---------------------------------------------------------------- the two PDFs
 
 def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
-    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, make_even=True)
+    # The print master: the printer's bleed and page-count rule (book.yaml `printer:`).
+    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, printer=book.printer)
     screen = join(layout.sequence, "screen", layout.furniture, layout.first_body_page)
     write_bytes(print_path, printed.data)
     write_bytes(screen_path, screen.data)
