@@ -517,9 +517,12 @@ class PdfReport:
     parts: int = 0                    # documents laid out separately and joined
     parts_laid_out: int = 0           # of which laid out by this build (the rest from the cache)
     unresolved_links: list[str] = field(default_factory=list)   # links whose target no part holds
+    trim: str = ""                    # book.yaml's trim, as "6 × 9 in"
+    printer: str = ""                 # the printer profile the print master follows (book.yaml `printer:`)
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
+                "trim": self.trim, "printer": self.printer,
                 "parts": self.parts, "parts_laid_out": self.parts_laid_out,
                 "unresolved_links": self.unresolved_links,
                 "chapters": [asdict(c) for c in self.chapters], "left_out": [asdict(x) for x in self.left_out],
@@ -563,7 +566,8 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
                                    layout.labels[layout.anchors[c.id]]) for c in chapters],
         left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
         print_pages=sizes["print_pages"], parts=layout.parts, parts_laid_out=layout.parts_laid_out,
-        unresolved_links=sizes["unresolved_links"], dropped=dropped)
+        unresolved_links=sizes["unresolved_links"], dropped=dropped,
+        trim=book.trim.describe(), printer=book.printer.key)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.
@@ -583,6 +587,8 @@ def run(paths: BookPaths) -> str:
     report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
                    parts_dir=paths.pdf_parts)
-    blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
-    return (f"{report.pages} pages{blank}, {report.parts_laid_out} of {report.parts} parts laid out -> "
+    added = report.print_pages - report.pages
+    blank = f" (+{added} blank in print)" if added else ""
+    return (f"{report.pages} pages{blank} of {report.trim} for {report.printer}, "
+            f"{report.parts_laid_out} of {report.parts} parts laid out -> "
             f"{paths.print_pdf}, {paths.screen_pdf}")
