@@ -69,6 +69,19 @@ def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):
     assert not any(page.get("/Annots") for page in book.pages)   # PDF/X: no links in print
 
 
+def test_an_offset_printers_master_is_whole_signatures_with_bleed_all_round(two_parts):
+    first, second, furniture = two_parts
+    offset = load_profile("offset")
+    printed = join([first, BLANK, second], "print", furniture, 0, printer=offset)
+    assert printed.pages == 16                          # 5 pages of text, padded to one signature
+    book = pikepdf.open(io.BytesIO(printed.data))
+    boxes = {tuple(tuple(float(v) for v in page.obj[box]) for box in ("/MediaBox", "/TrimBox", "/BleedBox"))
+             for page in book.pages}
+    assert len(boxes) == 1                              # every page keeps the bleed on all four edges
+    media, trim, _ = boxes.pop()
+    assert trim[0] - media[0] == pytest.approx(media[2] - trim[2]) == pytest.approx(KDP.bleed)
+
+
 def test_links_across_parts_land_on_their_target_and_back(two_parts):
     first, second, furniture = two_parts
     screen = join([first, BLANK, second], "screen", furniture, 0)
