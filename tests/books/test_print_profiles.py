@@ -6,7 +6,6 @@ colour of black, and the preflight itself, which must also find what is wrong wh
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import types

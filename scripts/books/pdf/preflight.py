@@ -31,6 +31,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -83,7 +84,7 @@ def _apply(m, x, y):
 class Drawn:
     """What a page's content does that the preflight judges (its forms followed)."""
     marks: list            # (kind, (x0, y0, x1, y1)) in the page's space: "drawing" or "picture"
-    colours: dict          # (operator, operands) -> times, for every colour set
+    colours: dict          # (operator, operands) -> times set; sc/scn named with their space
     pictures: list         # (colour space, width, height)
     fonts: dict            # font name -> its dictionary
 
@@ -308,7 +309,7 @@ def _check(pdf_path: Path, reading: subprocess.Popen, trim: Trim,
                     trim_box[2] - widths[edges["right"]], trim_box[3] - widths["top"])
 
             drawn = Drawn([], {}, [], {})
-            _walk(page, page.obj.get("/Resources"), _IDENTITY, drawn)
+            _walk(page, page.resources, _IDENTITY, drawn)
             drawings.append((number, label, media, trim_box, safe, widths, edges, drawn))
         words = _words(reading)
         for index, (number, label, media, trim_box, safe, widths, edges, drawn) in enumerate(drawings):
@@ -341,20 +342,22 @@ def _check(pdf_path: Path, reading: subprocess.Popen, trim: Trim,
     return findings, {"pages": count, "page_size": sizes, "inside_safe_margin": _inches(inside_safe)}
 
 
-def _neutral(operator: str, values: tuple) -> bool:
+def _neutral_space(operator: str, values: tuple) -> str | None:
+    """The device colour space a neutral colour (black, a grey) is set in other than gray:
+    "DeviceRGB" for equal R, G and B, "DeviceCMYK" for C = M = Y = 0; None otherwise."""
     if operator in ("rg", "RG") or operator.startswith("/DeviceRGB"):
-        return len(values) == 3 and values[0] == values[1] == values[2]
+        return "DeviceRGB" if len(values) == 3 and values[0] == values[1] == values[2] else None
     if operator in ("k", "K") or operator.startswith("/DeviceCMYK"):
-        return len(values) == 4 and values[0] == values[1] == values[2] == 0
-    return False
+        return "DeviceCMYK" if len(values) == 4 and values[0] == values[1] == values[2] == 0 else None
+    return None
 
 
 def _colour_findings(drawn: Drawn, printer: PrinterProfile, number: int, label: str) -> list[Finding]:
     found = []
     if printer.black == "gray":
         for operator, values in sorted(drawn.colours):
-            if _neutral(operator, values):
-                space = "DeviceCMYK" if "k" in operator.lower().split()[-1] or "CMYK" in operator else "DeviceRGB"
+            space = _neutral_space(operator, values)
+            if space is not None:
                 found.append(Finding("colour", f"black or grey set in {space} ({' '.join(map(str, values))} "
                                                f"{operator.split()[-1]}): {printer.key} wants it in DeviceGray, "
                                                "printed with the black ink alone", number, label))
@@ -368,7 +371,7 @@ def _colour_findings(drawn: Drawn, printer: PrinterProfile, number: int, label: 
 
 def _page_ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 5] -> "1–3, 5"; [1, 3, 5, 7] -> "1–7, the rectos"."""
-    if len(numbers) > 2 and all(b - a == 2 for a, b in zip(numbers, numbers[1:])):
+    if len(numbers) > 2 and all(b - a == 2 for a, b in pairwise(numbers)):
         return f"{numbers[0]}–{numbers[-1]}, the {'rectos' if numbers[0] % 2 else 'versos'}"
     ranges: list[list[int]] = []
     for number in numbers:
