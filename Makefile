@@ -64,7 +64,7 @@ test-system:
 # ---------------------------------------------------------------- the stages
 
 # Generated rules: one per stage (split, normalise, dedupe, notes, articles, html,
-# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, release, cover).
+# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, check-print, release, cover).
 # `clean` and `help` need no rules, and must not build the virtualenv to get them; `new`
 # makes the book folder the rules would be generated from.
 ifeq ($(filter clean help new,$(MAKECMDGOALS)),)
@@ -81,6 +81,10 @@ books: $(BOOK_OUTPUTS)
 # with Ace too (and its download page loaded in Chromium by the tests).
 check-a11y: | test-system
 release: | test-system
+# The print PDF's preflight against the book's printer profile (book.yaml `printer:`) reads
+# the words' places with poppler's pdftotext, which test-system installs:
+#   $(ANTHOLOGY) check-print --book $(BOOK) --build $(BUILD)
+check-print: | test-system
 
 help: | $(STAMP)
 	@$(ANTHOLOGY) --help

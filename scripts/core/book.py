@@ -31,6 +31,7 @@ from scripts.core.errors import UserError
 from scripts.core.identity import (CoverArt, Contributor, FontChoice, Isbns, Series, Subject,
                                    read_contributors, read_cover, read_fonts, read_isbns, read_series,
                                    read_subjects)
+from scripts.core.printing import DEFAULT_PRINTER, PrinterProfile, Trim, load_profile, printer_from, trim_from
 
 REQUIRED = ("title", "author")
 DEFAULTED = ("language", "publisher", "rights", "identifier", "date")
@@ -38,6 +39,8 @@ OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapt
                         "images", "intros", "paper")
 # The book's identity (scripts/core/identity.py): its ISBNs, series, contributors, own cover, faces.
 OPTIONAL += ("isbn", "series", "contributors", "cover", "fonts")
+# The print edition's page and the printer it goes to (scripts/core/printing.py).
+OPTIONAL += ("trim", "printer")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -109,6 +112,8 @@ class Book:
     contributors: list[Contributor] = field(default_factory=list)   # book.yaml's, with their roles
     cover: CoverArt | None = None     # the editor's own front-cover artwork; None: the typographic cover
     fonts: FontChoice = field(default_factory=FontChoice)
+    trim: Trim = field(default_factory=Trim.default)
+    printer: PrinterProfile = field(default_factory=lambda: load_profile(DEFAULT_PRINTER))
 
     @property
     def lang_short(self) -> str:
@@ -197,6 +202,8 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         date = dt.date.fromisoformat(posts.newest) if posts.newest else None
         defaulted["date"] = f"the newest post's date ({posts.newest})" if posts.newest else "not known yet"
     years = posts.years or (str(date.year) if date else "")
+    printer = printer_from(check, fields["printer"].value if "printer" in fields else None)
+    trim = trim_from(check, fields["trim"].value if "trim" in fields else None, printer)
     return Book(
         title=title, subtitle=optional_text("subtitle"),
         author=author, author_file_as=file_as,
@@ -222,8 +229,10 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         paper=_paper(check, fields.get("paper")),
         isbn=read_isbns(check, value_of("isbn")), series=read_series(check, value_of("series")),
         contributors=read_contributors(check, value_of("contributors")),
-        cover=read_cover(check, value_of("cover"), path.parent),
+        cover=read_cover(check, value_of("cover"), path.parent, trim),
         fonts=read_fonts(check, value_of("fonts")),
+        printer=printer,
+        trim=trim,
     )
 
 

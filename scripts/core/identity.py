@@ -20,10 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from scripts.core.config import Validator, did_you_mean
+
+if TYPE_CHECKING:
+    from scripts.core.printing import Trim
 
 ISBN_KEYS = ("epub", "print")
 SERIES_KEYS = ("name", "number")
@@ -298,9 +302,7 @@ def read_fonts(check: Validator, node: yaml.Node | None) -> FontChoice:
 
 # ---------------------------------------------------------------- the cover artwork
 
-# The print edition's trim (styles/print.css sets 6 x 9 in); the front cover's artwork must have
-# its shape.  Passed in so that a book.yaml setting for the trim can take its place.
-PRINT_TRIM_IN = (6.0, 9.0)
+# The front cover's artwork must have the shape of the book's trim (book.yaml `trim:`).
 # 267 pixels an inch on a 6 x 9 in front: below it a printed cover looks soft, and the stores'
 # listing (1600 px wide at least for Apple Books and KDP's ideal) would scale the image up.
 COVER_MIN_WIDTH_PX = 1600
@@ -320,15 +322,15 @@ class CoverArt:
 
 
 def _ratio(width: float, height: float) -> str:
-    from math import gcd
-    if float(width).is_integer() and float(height).is_integer():
-        common = gcd(int(width), int(height))
-        return f"{int(width) // common}:{int(height) // common}"
-    return f"{width:g}:{height:g}"
+    """"2:3" for a 6 x 9 in page; a trim with no small whole ratio (A5's is 1:√2) as "1:1.414"."""
+    from fractions import Fraction
+    simple = Fraction(width / height).limit_denominator(12)
+    if abs(float(simple) - width / height) < 0.002 * width / height:
+        return f"{simple.numerator}:{simple.denominator}"
+    return f"1:{height / width:.3f}"
 
 
-def read_cover(check: Validator, node: yaml.Node | None, book_folder: Path,
-               trim_in: tuple[float, float] = PRINT_TRIM_IN) -> CoverArt | None:
+def read_cover(check: Validator, node: yaml.Node | None, book_folder: Path, trim: Trim) -> CoverArt | None:
     """`cover: art/front.jpg`: the front cover's artwork, checked for format, size and shape.
     Too small or the wrong shape is an error, not a warning: the artwork goes to the printer and
     the stores as it is, and a soft or cropped cover is only seen once the book is printed."""
@@ -336,9 +338,9 @@ def read_cover(check: Validator, node: yaml.Node | None, book_folder: Path,
         return None
     from PIL import Image, UnidentifiedImageError
 
-    trim_w, trim_h = trim_in
+    trim_w, trim_h = trim.width, trim.height
     min_height = round(COVER_MIN_WIDTH_PX * trim_h / trim_w)
-    wanted = (f"a {trim_w:g} x {trim_h:g} in book wants {_ratio(trim_w, trim_h)} artwork of at "
+    wanted = (f"a {trim.describe()} book wants {_ratio(trim_w, trim_h)} artwork of at "
               f"least {COVER_MIN_WIDTH_PX} x {min_height} px")
     written = check.text(node, "'cover'", hint="name the front cover's image file (JPEG or PNG), "
                                                "relative to the book folder, e.g. 'cover: art/front.jpg'")

@@ -216,11 +216,15 @@ def capture_html(html_out: Path, stage_args: list[str]) -> int:
 
     real_write = pdf_build.write_pdfs
 
-    def write_pdfs(layout, *args, **kwargs):
-        written = real_write(layout, *args, **kwargs)
+    def write_pdfs(layout, book, *args, **kwargs):
+        from scripts.books.pdf.page import page_css
+        written = real_write(layout, book, *args, **kwargs)
         write_text(html_out, layout.whole_html())
+        # The page (size, bleed, margins) is generated from the book's trim and printer.
+        page = html_out.with_suffix(".page.css")
+        write_text(page, page_css(book.trim, book.printer))
         write_text(html_out.with_suffix(".json"), json.dumps(
-            {"base_url": str(resources.PROJECT), "stylesheets": [str(pdf_parts.STYLESHEET)]}))
+            {"base_url": str(resources.PROJECT), "stylesheets": [str(page), str(pdf_parts.STYLESHEET)]}))
         return written
 
     pdf_build.write_pdfs = write_pdfs

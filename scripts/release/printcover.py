@@ -1,7 +1,8 @@
 """The print cover: back, spine and front as one sheet with bleed, sized from the interior.
 
 The printer wraps one sheet round the interior: the back cover, the spine, the front cover,
-left to right, with bleed on the four outer edges.  Its width follows from the print PDF:
+left to right, with bleed on the four outer edges, as much as the book's printer profile
+says (book.yaml `printer:`, its `cover: bleed`).  Its width follows from the print PDF:
 the trim (the interior's TrimBox) twice, plus the spine, which is the page count times the
 thickness of one page of the paper (book.yaml `paper:`, scripts/core/book.py).
 
@@ -40,7 +41,6 @@ from scripts.release import barcode
 
 PT_PER_IN = 72.0
 PT_PER_MM = 72.0 / 25.4
-BLEED_MM = 3.0
 # KDP accepts spine text from 79 pages on ("Create a Paperback Cover", KDP help G201953020).
 SPINE_TEXT_MIN_PAGES = 79
 # The fold may fall up to 1/16 in either way (IngramSpark's stated binding tolerance, "Manufacturing
@@ -113,7 +113,7 @@ def _spine_line(book: Book, room_across: float, room_along: float) -> tuple[str,
 def layout(book: Book, trim_width: float, trim_height: float, pages: int,
            cover_size: tuple[int, int]) -> CoverLayout:
     spine = spine_width(pages, book.paper)
-    bleed = BLEED_MM * PT_PER_MM
+    bleed = book.printer.cover_bleed
     across = spine - 2 * FOLD_TOLERANCE_IN * PT_PER_IN
     text, size = ("", 0.0)
     if pages >= SPINE_TEXT_MIN_PAGES and across >= SPINE_TEXT_SMALLEST_PT / 0.72:

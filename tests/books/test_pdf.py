@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from scripts.books.pdf import build as pdf
 from scripts.books.pdf.anchors import comparable, lift_index_anchors
+from scripts.books.pdf.page import margins, text_measure
 from scripts.content.chapters import markdown_to_html
 from scripts.core.book import load_book
 
@@ -30,8 +31,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 FONTS = ROOT / "styles" / "fonts"
-TRIM = (432.0, 648.0)                 # 6 x 9 in
-BLEED = 3 / 25.4 * 72                 # 3 mm in points
 
 # On a developer's machine without poppler these tests are skipped; CI installs
 # poppler (.ci/run), and there a missing pdftotext must fail, not skip.
@@ -99,20 +98,39 @@ def test_folio_labels_switch_series_at_the_first_chapter():
     ("WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW", "WWWWWWWWWW WWWWWWWWWW WWWWWWWWWW…"),   # wide capitals
 ])
 def test_running_head_is_the_whole_title_when_it_fits_and_never_ends_on_a_small_word(title, head):
-    from scripts.books.pdf.heads import HEAD_SHARE, TEXT_MEASURE_PT, text_width
+    from scripts.books.pdf.heads import DESIGN_MEASURE_PT, HEAD_SHARE, text_width
     assert pdf.running_head(title) == head
-    assert text_width(head) <= TEXT_MEASURE_PT * HEAD_SHARE
+    assert text_width(head) <= DESIGN_MEASURE_PT * HEAD_SHARE
 
 
 def test_the_head_is_measured_in_the_style_print_css_sets_it_in():
-    from scripts.books.pdf.heads import HEAD_STYLE, PT_PER_IN, TEXT_MEASURE_PT
+    from scripts.books.pdf.heads import DESIGN_MEASURE_PT, HEAD_STYLE
     css = (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
     rule = re.search(r"@top-center \{ font: italic ([\d.]+)pt/1 \"Charis SIL\"; letter-spacing: ([\d.]+)em;", css)
     assert rule and (float(rule[1]), float(rule[2])) == (HEAD_STYLE.size_pt, HEAD_STYLE.letter_spacing_em)
     assert HEAD_STYLE.font.name == "CharisSIL-Italic.ttf"
-    size = re.search(r"size: ([\d.]+)in ([\d.]+)in;", css)
-    margins = re.search(r"@page :left  \{ margin-left: ([\d.]+)in; margin-right: ([\d.]+)in; \}", css)
-    assert TEXT_MEASURE_PT == pytest.approx((float(size[1]) - float(margins[1]) - float(margins[2])) * PT_PER_IN)
+    # The default book (6 x 9 in, KDP) has the design's text block.
+    demo = load_book(ROOT / "manuscript" / "book.yaml")
+    assert text_measure(demo.trim, demo.printer) == pytest.approx(DESIGN_MEASURE_PT)
+
+
+def test_a_books_heads_fit_its_own_trim_and_face(tmp_path):
+    """A smaller trim's narrower text block cuts a head the 6 x 9 in page keeps whole; a body
+    face book.yaml chooses is the face the head is measured in."""
+    from scripts.books.pdf.heads import HEAD_SHARE, text_width
+    title = "Why Uzbekistan and Kazakhstan’s hopes of using China as a hedge"
+    yaml_text = "title: T\nauthor: A\nsources: []\n"
+    (tmp_path / "book.yaml").write_text(yaml_text, encoding="utf-8")
+    default = pdf.book_running_head(load_book(tmp_path / "book.yaml"))
+    assert default(title) == title
+    (tmp_path / "book.yaml").write_text(yaml_text + "trim: 5 x 8 in\n", encoding="utf-8")
+    small_book = load_book(tmp_path / "book.yaml")
+    small = pdf.book_running_head(small_book)
+    assert small(title) != title and small(title).endswith("…")
+    assert text_width(small(title)) <= text_measure(small_book.trim, small_book.printer) * HEAD_SHARE
+    (tmp_path / "book.yaml").write_text(yaml_text + "fonts: {body: EB Garamond}\n", encoding="utf-8")
+    garamond = pdf.book_running_head(load_book(tmp_path / "book.yaml"))
+    assert garamond.keywords["style"].font.name == "EBGaramond12-Italic.otf"
 
 
 def test_fragment_ids_are_prefixed_and_notes_link_both_ways():
@@ -155,15 +173,20 @@ def test_missing_articles_is_a_user_error(tmp_path):
 # ---------------------------------------------------------------- the print master
 
 def test_trim_bleed_and_boxes(built):
+    """The book's trim (book.yaml `trim:`) and its printer's bleed (`printer:`), page by page:
+    for KDP, the demo's printer, 0.125 in at the outside edge, the top and the bottom."""
+    trim_size, printer = (built.book.trim.width, built.book.trim.height), built.book.printer
     reader = PdfReader(built.print)
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages):
         trim = [float(v) for v in page["/TrimBox"]]
         bleed = [float(v) for v in page["/BleedBox"]]
         media = [float(v) for v in page.mediabox]
-        assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(TRIM, abs=0.01)
-        assert media[2] - media[0] == pytest.approx(TRIM[0] + 2 * BLEED, abs=0.05)
-        assert media[3] - media[1] == pytest.approx(TRIM[1] + 2 * BLEED, abs=0.05)
-        assert bleed[0] <= trim[0] and bleed[2] >= trim[2]
+        assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(trim_size, abs=0.01)
+        assert bleed == pytest.approx(media, abs=0.01)
+        left, right = ("inside", "outside") if number % 2 == 0 else ("outside", "inside")
+        assert [trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3]] == pytest.approx(
+            [printer.bleed_at(left), printer.bleed_at("bottom"), printer.bleed_at(right), printer.bleed_at("top")],
+            abs=0.01)
 
 
 def test_print_master_claims_pdf_x4_with_an_output_intent(built):
@@ -196,14 +219,15 @@ def test_screen_copy_has_no_bleed_and_the_same_pages(built):
     assert len(printed.pages) == len(screen.pages) + len(screen.pages) % 2
     for page in screen.pages:
         media = [float(v) for v in page.mediabox]
-        assert (media[2] - media[0], media[3] - media[1]) == pytest.approx(TRIM, abs=0.01)
+        assert (media[2] - media[0], media[3] - media[1]) == pytest.approx(
+            (built.book.trim.width, built.book.trim.height), abs=0.01)
         assert "/BleedBox" not in page
 
 
-def test_the_print_copy_has_an_even_page_count_ending_blank_if_need_be(built):
-    printed = PdfReader(built.print)
-    assert len(printed.pages) % 2 == 0 and len(printed.pages) == built.report.print_pages
-    assert built.report.print_pages - built.report.pages in (0, 1)
+def test_the_print_copy_has_the_printers_page_count_ending_blank_if_need_be(built):
+    printed, multiple = PdfReader(built.print), built.book.printer.page_multiple
+    assert len(printed.pages) % multiple == 0 and len(printed.pages) == built.report.print_pages
+    assert 0 <= built.report.print_pages - built.report.pages < multiple
 
 
 @needs_poppler
@@ -393,11 +417,12 @@ def test_no_word_runs_into_the_margins(built):
     """Word boxes from pdftotext -bbox stay inside the text block (long URLs included)."""
     out = subprocess.run(["pdftotext", "-bbox", str(built.screen), "-"], capture_output=True,
                          text=True, check=True).stdout
-    outer, inner = 0.62 * 72, 0.78 * 72
+    page_margins, width = margins(built.book.trim, built.book.printer), built.book.trim.width
+    outer, inner = page_margins.outer, page_margins.inner
     for number, page in enumerate(out.split("<page ")[1:]):
         for x_min, x_max, word in re.findall(
                 r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page):
-            left, right = (inner, TRIM[0] - outer) if number % 2 == 0 else (outer, TRIM[0] - inner)
+            left, right = (inner, width - outer) if number % 2 == 0 else (outer, width - inner)
             assert float(x_min) >= left - 1 and float(x_max) <= right + 1, \
                 f"page {number + 1}: {word!r} at {x_min}-{x_max}"
 

@@ -13,6 +13,7 @@ import pytest
 
 from scripts.books.pdf import build as pdf
 from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.page import page_setup
 from scripts.books.pdf.parts import (
     CROSS_PART,
     FURNITURE,
@@ -23,10 +24,12 @@ from scripts.books.pdf.parts import (
     point_links_out,
 )
 from scripts.core.book import load_book
+from scripts.core.printing import Trim, load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
-IDS = (b"0" * 40, "xmp.did:test")
+KDP = load_profile("kdp")
+IDS = (b"0" * 40, "xmp.did:test", page_setup(Trim.default(), KDP))
 
 
 def part(name: str, body: str, kind: str = TEXT):
@@ -57,14 +60,34 @@ def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):
     first, second, furniture = two_parts
     assert (first.pages, second.pages) == (3, 1)
     assert pdf.recto_starts([3, 1, 2]) == ([0, 4, 6], 8)
-    printed = join([first, BLANK, second], "print", furniture, 0, make_even=True)
+    printed = join([first, BLANK, second], "print", furniture, 0, printer=KDP)
     screen = join([first, BLANK, second], "screen", furniture, 0)
     assert (printed.pages, screen.pages) == (6, 5)     # a blank verso ends the print copy
     book = pikepdf.open(io.BytesIO(printed.data))
-    blank, model = book.pages[5], book.pages[0]
-    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-        assert [float(v) for v in blank.obj[box]] == [float(v) for v in model.obj[box]]
+    # KDP's bleed: none at the spine, so a recto's page starts at its trim's left edge and a
+    # verso's ends at its trim's right edge; the blank pages added have the boxes of the others.
+    for number, page in enumerate(book.pages):
+        media, trim = ([float(v) for v in page.obj[box]] for box in ("/MediaBox", "/TrimBox"))
+        assert [float(v) for v in page.obj.BleedBox] == media
+        spine, outside = (0, 2) if number % 2 == 0 else (2, 0)
+        assert media[spine] == trim[spine]
+        assert abs(media[outside] - trim[outside]) == pytest.approx(KDP.bleed)
+        assert (trim[1] - media[1], media[3] - trim[3]) == pytest.approx((KDP.bleed, KDP.bleed))
+        assert [float(v) for v in page.obj.TrimBox] == [float(v) for v in book.pages[0].obj.TrimBox]
     assert not any(page.get("/Annots") for page in book.pages)   # PDF/X: no links in print
+
+
+def test_an_offset_printers_master_is_whole_signatures_with_bleed_all_round(two_parts):
+    first, second, furniture = two_parts
+    offset = load_profile("offset")
+    printed = join([first, BLANK, second], "print", furniture, 0, printer=offset)
+    assert printed.pages == 16                          # 5 pages of text, padded to one signature
+    book = pikepdf.open(io.BytesIO(printed.data))
+    boxes = {tuple(tuple(float(v) for v in page.obj[box]) for box in ("/MediaBox", "/TrimBox", "/BleedBox"))
+             for page in book.pages}
+    assert len(boxes) == 1                              # every page keeps the bleed on all four edges
+    media, trim, _ = boxes.pop()
+    assert trim[0] - media[0] == pytest.approx(media[2] - trim[2]) == pytest.approx(KDP.bleed)
 
 
 def test_links_across_parts_land_on_their_target_and_back(two_parts):

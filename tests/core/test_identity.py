@@ -179,7 +179,7 @@ def test_cover_artwork_of_the_trims_shape_is_taken(tmp_path):
 
 @pytest.mark.parametrize("size, message, hint", [
     ((1000, 1500), "the cover front.png is 1000 x 1500 px, too small to print sharply",
-     "a 6 x 9 in book wants 2:3 artwork of at least 1600 x 2400 px"),
+     "a 6 × 9 in book wants 2:3 artwork of at least 1600 x 2400 px"),
     ((1600, 2560), "is 1600 x 2560 px, 5:8: 6% off the trim's 2:3 shape", "e.g. 1600 x 2400 px"),
     ((2400, 2400), "1:1: 50% off", "crop or extend it"),
 ])

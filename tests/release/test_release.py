@@ -211,8 +211,10 @@ def _pdfinfo(pdf: Path) -> dict[str, str]:
     return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in text.splitlines())}
 
 
-def test_the_print_cover_is_back_spine_and_front_with_3mm_bleed(release):
+def test_the_print_cover_is_back_spine_and_front_with_the_printers_bleed(release):
     from pypdf import PdfReader
+
+    from scripts.core.book import load_book
     interior = _pdfinfo(release.folder / f"{SLUG}-print.pdf")
     pages = int(interior["Pages"])
     x0, y0, x1, y1 = map(float, interior["TrimBox"].split())
@@ -221,7 +223,7 @@ def test_the_print_cover_is_back_spine_and_front_with_3mm_bleed(release):
     reader = PdfReader(release.folder / f"{SLUG}-print-cover.pdf")
     assert len(reader.pages) == 1 and reader.outline == []          # a printer's file: no bookmarks
     page = reader.pages[0]
-    bleed = 3 * 72 / 25.4
+    bleed = load_book(ROOT / "manuscript" / "book.yaml").printer.cover_bleed     # KDP's: 0.125 in
     assert float(page.trimbox.width) == pytest.approx(2 * trim_w + spine, abs=0.01)
     assert float(page.trimbox.height) == pytest.approx(trim_h, abs=0.01)
     assert float(page.mediabox.width) == pytest.approx(2 * trim_w + spine + 2 * bleed, abs=0.01)
@@ -233,6 +235,8 @@ def test_the_print_cover_is_back_spine_and_front_with_3mm_bleed(release):
 
 def test_the_print_cover_spine_carries_title_and_author_and_the_barcode_area_is_free(release):
     from PIL import Image
+
+    from scripts.core.book import load_book
     pdf = release.folder / f"{SLUG}-print-cover.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Between Beijing and Moscow · Raffaello Pantucci" in text
@@ -243,7 +247,7 @@ def test_the_print_cover_spine_carries_title_and_author_and_the_barcode_area_is_
     with Image.open(sheet) as image:
         image = image.convert("RGB")
         trim_w = float(_pdfinfo(release.folder / f"{SLUG}-print.pdf")["TrimBox"].split()[2])
-        bleed_px = 3 / 25.4 * dpi
+        bleed_px = load_book(ROOT / "manuscript" / "book.yaml").printer.cover_bleed / 72 * dpi
         # 2 x 1.2 in by the spine fold, 0.25 in up from the bottom trim (a pixel inside each edge).
         right = bleed_px + (trim_w / 72 - 0.25) * dpi
         bottom = image.height - bleed_px - 0.25 * dpi

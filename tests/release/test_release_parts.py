@@ -101,19 +101,32 @@ def test_the_spine_is_the_page_count_times_the_papers_thickness_and_carries_text
     from scripts.core.book import PAPER_STOCKS, Paper
     from scripts.release.printcover import layout
     book = _book("Between Beijing and Moscow")
-    white = layout(book, 432, 648, 138, (1600, 2560))
+    width, height = book.trim.width, book.trim.height                 # the default trim, 6 x 9 in
+    white = layout(book, width, height, 138, (1600, 2560))
     assert white.spine == pytest.approx(138 * 0.002252 * 72)
-    assert white.width == pytest.approx(864 + white.spine)
+    assert white.width == pytest.approx(2 * width + white.spine)
     assert white.spine_text == "Between Beijing and Moscow  ·  A. Writer" and white.spine_text_size >= 6
-    cream = layout(replace(book, paper=Paper("cream", PAPER_STOCKS["cream"])), 432, 648, 138, (1600, 2560))
+    cream = layout(replace(book, paper=Paper("cream", PAPER_STOCKS["cream"])), width, height, 138, (1600, 2560))
     assert cream.spine > white.spine
-    assert layout(book, 432, 648, 60, (1600, 2560)).spine_text == ""          # under 79 pages: none
+    assert layout(book, width, height, 60, (1600, 2560)).spine_text == ""          # under 79 pages: none
     long_title = _book("An Uncommonly Long Title for a Slim Book of Essays, " * 3)
-    assert layout(long_title, 432, 648, 100, (1600, 2560)).spine_text == ""   # too long for the spine
+    assert layout(long_title, width, height, 100, (1600, 2560)).spine_text == ""   # too long for the spine
     # The front image is as tall as the sheet with its bleed, on the front's half.
-    assert white.front_image.height == pytest.approx(648 + 2 * white.bleed)
-    assert white.front_image.x >= 432 + white.spine
-    assert white.barcode.x + white.barcode.width <= 432 and white.barcode.y + white.barcode.height <= 648
+    assert white.front_image.height == pytest.approx(height + 2 * white.bleed)
+    assert white.front_image.x >= width + white.spine
+    assert white.barcode.x + white.barcode.width <= width and white.barcode.y + white.barcode.height <= height
+
+
+def test_the_cover_bleed_is_the_printers():
+    from dataclasses import replace
+
+    from scripts.core.printing import load_profile
+    from scripts.release.printcover import layout
+    book = _book("Between Beijing and Moscow")
+    assert book.printer.key == "kdp"
+    assert layout(book, 432, 648, 138, (1600, 2560)).bleed == pytest.approx(0.125 * 72)        # KDP's
+    offset = replace(book, printer=load_profile("offset"))
+    assert layout(offset, 419.53, 595.28, 138, (1600, 2560)).bleed == pytest.approx(3 / 25.4 * 72)
 
 
 KOBO_DOC = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -2,7 +2,7 @@
 
 Inputs : manuscript/book.yaml, build/articles/NN-slug.md (+ optional back matter:
          build/contributors.json, build/bibliography.html, manuscript/index.yaml's terms)
-Outputs: build/anthology.pdf          print master: 6 x 9 in trim, 3 mm bleed, PDF/X-4
+Outputs: build/anthology.pdf          print master: book.yaml's trim, its printer's bleed, PDF/X-4
          build/anthology-screen.pdf   download copy: same pages, no bleed, PDF/UA-1 (tagged)
          build/reports/pdf.json       pages, passes, folio labels, fonts, what was left out
 
@@ -35,9 +35,10 @@ from scripts.books.backmatter import (
 )
 from scripts.books.contributors import Person, load_people
 from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
-from scripts.books.pdf.heads import running_head
+from scripts.books.pdf.heads import head_style, running_head
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.page import page_setup, text_measure
 from scripts.books.pdf.parts import (
     FRONT,
     FURNITURE,
@@ -55,7 +56,7 @@ from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.identity import credit_lines
-from scripts.books.fonts import display_characters, print_faces, refuse_missing_glyphs
+from scripts.books.fonts import chosen_faces, display_characters, print_faces, refuse_missing_glyphs
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 
@@ -248,6 +249,15 @@ def recto_starts(page_counts: list[int]) -> tuple[list[int], int]:
 
 # ---------------------------------------------------------------- HTML
 
+def book_running_head(book: Book) -> Callable[[str], str]:
+    """The running-head rule for this book: fitted to its trim's text block and set in its
+    body face's italic (print.css's head is the body face; faces.css says so for a chosen one)."""
+    body = chosen_faces(book)[0][1]
+    italic = body.folder / dict(body.files)["Italic"]
+    return functools.partial(running_head, measure_pt=text_measure(book.trim, book.printer),
+                             style=head_style(italic))
+
+
 @functools.cache
 def template_environment() -> jinja2.Environment:
     # One environment for the whole stage: a book is rendered as some twenty part
@@ -257,7 +267,7 @@ def template_environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["ranges"] = keep_ranges_together
-    environment.filters["running_head"] = running_head
+    environment.filters["running_head"] = lambda title, book: book_running_head(book)(title)
     environment.filters["credits"] = credit_lines       # "Edited by ...": the title and copyright pages
     environment.filters["print_faces"] = print_faces    # book.yaml's faces, when it chooses any
     # A chapter's fields are pandoc's HTML of escaped text, sanitised by the html
@@ -361,20 +371,22 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         raise UserError("the book has no chapters to lay out", hint="check book.yaml's sources")
 
     identifier, document_id = _book_ids(book)
+    page = page_setup(book.trim, book.printer)
+    fit_head = book_running_head(book)
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
                                        index=index_functions is not None, chapters=chapters)
 
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
         html = render_part_html(book, chapters, back_matter, contributors=contributors,
                                 bibliography=bibliography, **part)
-        return PartJob(name, point_links_out(html), identifier, document_id, kind=kind,
+        return PartJob(name, point_links_out(html), identifier, document_id, page, kind=kind,
                        text_anchors=text_anchors.get(name, ()))
 
     # The plan: every chapter and back-matter section laid out on its own; the index as soon
     # as the chapters are (from the pages its words landed on); the front matter (its
     # contents print the folios) and the heads and folios once the parts before them are.
     names = [c.id for c in chapters] + [s.id for s in back_matter]
-    heads = dict(zip(names, [running_head(c.title_text) for c in chapters] + [s.heading for s in back_matter]))
+    heads = dict(zip(names, [fit_head(c.title_text) for c in chapters] + [s.heading for s in back_matter]))
     has_index = index_functions is not None
     known = names[:names.index("index")] if has_index else names      # laid out without the index
     after_index = names[len(known):]
@@ -409,7 +421,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         def make(laid) -> PartJob:
             start = starts_of(laid, names[:last])[first]
             html = render_furniture_html(book, [(heads[n], laid[n].pages) for n in names[first:last]], start + 1)
-            return PartJob(f"furniture-{first}", html, identifier, document_id, kind=FURNITURE)
+            return PartJob(f"furniture-{first}", html, identifier, document_id, page, kind=FURNITURE)
         return make
 
     tasks = [Task(c.id, constant(text), priority=2, size=len(text.html)) for c, text in
@@ -475,7 +487,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 # ---------------------------------------------------------------- the two PDFs
 
 def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
-    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, make_even=True)
+    # The print master: the printer's bleed and page-count rule (book.yaml `printer:`).
+    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, printer=book.printer)
     screen = join(layout.sequence, "screen", layout.furniture, layout.first_body_page)
     write_bytes(print_path, printed.data)
     write_bytes(screen_path, screen.data)
@@ -521,9 +534,12 @@ class PdfReport:
     # Index locators whose words were not found in the laid-out lines (text the stylesheet
     # hides), so they point at the start of their paragraph: each may name a page too early.
     index_anchors_at_paragraph_start: list[str] = field(default_factory=list)
+    trim: str = ""                    # book.yaml's trim, as "6 × 9 in"
+    printer: str = ""                 # the printer profile the print master follows (book.yaml `printer:`)
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
+                "trim": self.trim, "printer": self.printer,
                 "parts": self.parts, "parts_laid_out": self.parts_laid_out,
                 "unresolved_links": self.unresolved_links,
                 "index_anchors_at_paragraph_start": self.index_anchors_at_paragraph_start,
@@ -568,14 +584,16 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
         left_out.append(LeftOut("contributors", f"no contributors in {contributors_path or '(none given)'}"))
     if not bibliography:
         left_out.append(LeftOut("bibliography", f"no bibliography in {bibliography_path or '(none given)'}"))
+    fit_head = book_running_head(book)
     report = PdfReport(
         pages=layout.page_count, passes=layout.passes, front_matter_pages=layout.first_body_page,
-        chapters=[ChapterPlacement(c.id, c.slug, c.title_text, running_head(c.title_text),
+        chapters=[ChapterPlacement(c.id, c.slug, c.title_text, fit_head(c.title_text),
                                    layout.labels[layout.anchors[c.id]]) for c in chapters],
         left_out=left_out, print_bytes=sizes["print_bytes"], screen_bytes=sizes["screen_bytes"],
         print_pages=sizes["print_pages"], parts=layout.parts, parts_laid_out=layout.parts_laid_out,
         unresolved_links=sizes["unresolved_links"], dropped=dropped,
-        index_anchors_at_paragraph_start=layout.approximate_anchors)
+        index_anchors_at_paragraph_start=layout.approximate_anchors,
+        trim=book.trim.describe(), printer=book.printer.key)
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.
@@ -595,6 +613,8 @@ def run(paths: BookPaths) -> str:
     report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
                    parts_dir=paths.pdf_parts)
-    blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
-    return (f"{report.pages} pages{blank}, {report.parts_laid_out} of {report.parts} parts laid out -> "
+    added = report.print_pages - report.pages
+    blank = f" (+{added} blank in print)" if added else ""
+    return (f"{report.pages} pages{blank} of {report.trim} for {report.printer}, "
+            f"{report.parts_laid_out} of {report.parts} parts laid out -> "
             f"{paths.print_pdf}, {paths.screen_pdf}")

@@ -6,14 +6,16 @@ count of characters cut titles that fit with room to spare ("Ties that bind Kaza
 China are…", issue 13) and would let a title of wide capitals through, so the width is
 measured from the font's own advance widths.
 
-The head's face, size and letter-spacing are print.css's `@top-center` rule; they are
-repeated here as HEAD_STYLE and a test checks the two agree.
+The head's size and letter-spacing are print.css's `@top-center` rule; they are repeated
+here as HEAD_STYLE and a test checks the two agree.  Its face is the book's body face in
+italic (book.yaml `fonts:`; Charis SIL unless it chooses another), and its width the text
+block's on the book's trim.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scripts.core import paths as resources
@@ -30,13 +32,19 @@ class HeadStyle:
 
 HEAD_STYLE = HeadStyle(resources.STYLES / "fonts" / "CharisSIL-Italic.ttf", 8.5, 0.02)
 
-# The text block's width (print.css: 6 in trim, margins 0.78 in inside, 0.62 in outside).
-TEXT_MEASURE_PT = (6 - 0.78 - 0.62) * PT_PER_IN
+# The text block's width of the 6 x 9 in design (margins 0.78 in inside, 0.62 in outside);
+# a book's own is its trim's (page.text_measure), which the PDF stage passes in.
+DESIGN_MEASURE_PT = (6 - 0.78 - 0.62) * PT_PER_IN
 # A head that fills the measure reads as a line of text: keep an eighth of it clear.
 HEAD_SHARE = 7 / 8
 
 DANGLING_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
                   "or", "the", "to", "with"}
+
+
+def head_style(italic: Path) -> HeadStyle:
+    """The head's style set in another italic (the book's body face's)."""
+    return replace(HEAD_STYLE, font=italic)
 
 
 @functools.cache
@@ -56,7 +64,7 @@ def text_width(text: str, style: HeadStyle = HEAD_STYLE) -> float:
     return advance * style.size_pt / units + len(text) * style.letter_spacing_em * style.size_pt
 
 
-def running_head(title: str, measure_pt: float = TEXT_MEASURE_PT, style: HeadStyle = HEAD_STYLE) -> str:
+def running_head(title: str, measure_pt: float = DESIGN_MEASURE_PT, style: HeadStyle = HEAD_STYLE) -> str:
     """A head that fits one line: the full title, else its part before a colon, else cut at a word."""
     title = " ".join(title.split())
     room = measure_pt * HEAD_SHARE

@@ -4,8 +4,10 @@ What each part cannot know alone is made whole here:
 - the pages, in order, with a blank verso wherever the next part would open on a verso;
 - the running heads and folios of the body matter, laid over its pages from the
   furniture documents (marked as artifacts in the tagged copy: they are not the text);
-- the print master's pages made from the same tagged pages, untagged, with their bleed;
-  the screen copy's cut back to the trim;
+- the print master's pages made from the same tagged pages, untagged, with the bleed the
+  printer's profile wants (book.yaml `printer:`): cut off the spine edge when it wants
+  none there, and padded with blank pages to the page count it takes; the screen copy's
+  cut back to the trim;
 - named destinations, and the links between parts (written as CROSS_PART addresses
   inside a part) turned into links to them;
 - one structure tree (the screen copy, PDF/UA-1): each part's tree under one Document
@@ -25,6 +27,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
 from scripts.books.pdf.parts import CROSS_PART, LaidOutPart
+from scripts.core.printing import EDGES, PrinterProfile
 
 BLANK = None                 # an item of the page sequence: a blank verso
 
@@ -126,6 +129,23 @@ def _untag(page: pikepdf.Page) -> None:
             del page.obj[key]
 
 
+def _fit_bleed(page: pikepdf.Page, recto: bool, printer: PrinterProfile) -> None:
+    """A print page with bleed only on the edges the printer wants it on.  WeasyPrint lays
+    every page out with the bleed all round; KDP and IngramSpark want none at the spine, so
+    a recto (right-hand page) loses the bleed on its left, a verso on its right.  What was
+    drawn there stays in the content, outside the page; MediaBox and BleedBox are the page
+    as sent, the TrimBox does not move."""
+    left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
+    inner, outer = printer.bleed_at("inside"), printer.bleed_at("outside")
+    media = [left - (inner if recto else outer), bottom - printer.bleed_at("bottom"),
+             right + (outer if recto else inner), top + printer.bleed_at("top")]
+    page.obj.MediaBox = Array(media)
+    page.obj.BleedBox = Array(media)
+    for box in ("/CropBox", "/ArtBox"):
+        if box in page.obj:
+            del page.obj[box]
+
+
 def _cut_to_trim(page: pikepdf.Page) -> None:
     """The screen copy: the same page, cut back to the trim; no bleed."""
     if "/TrimBox" in page.obj:
@@ -136,9 +156,11 @@ def _cut_to_trim(page: pikepdf.Page) -> None:
 
 
 def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple[LaidOutPart, int]],
-         first_body_page: int, *, make_even: bool = False) -> Joined:
+         first_body_page: int, *, printer: PrinterProfile | None = None) -> Joined:
     """The book from its parts (`variant`: "print" or "screen"), BLANK items as blank versos.
-    Each furniture document's pages lie over the pages from the index given with it on."""
+    Each furniture document's pages lie over the pages from the index given with it on.
+    `printer` (the print master's): the page count is padded to its rule with blank pages at
+    the end, and the bleed cut off the edges it wants none on."""
     tagged = variant == "screen"
     sources = [_source(item, number == 0, tagged) for number, item in enumerate(sequence)]
     out = sources[0]
@@ -191,8 +213,9 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
                 for annotation in page.obj.get("/Annots", Array()):
                     if "/StructParent" in annotation:
                         annotation.StructParent = int(annotation.StructParent) + offset
-    if make_even and len(out.pages) % 2:
-        out.pages.append(_blank_like(out, model))
+    if printer is not None:
+        while len(out.pages) < printer.pages_for(len(out.pages)):
+            out.pages.append(_blank_like(out, model))
 
     for heads_and_folios, first_page in furniture:
         for offset, furniture_page in enumerate(_open(heads_and_folios.print_pdf).pages):
@@ -200,6 +223,9 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
     if tagged:
         for page in out.pages:
             _cut_to_trim(page)
+    elif printer is not None and printer.bleed_edges != set(EDGES):
+        for number, page in enumerate(out.pages):
+            _fit_bleed(page, recto=number % 2 == 0, printer=printer)    # page index 0 is a recto
 
     unresolved = _resolve_links(out, destinations)
     # Arrays are built as Python lists and handed over whole: growing a pikepdf Array

@@ -9,7 +9,8 @@ text) then carries every head and folio of the body matter, and the index is lai
 once the chapters' pages are known, without a second pass over the text.
 
 A part's PDFs are kept in the build folder under the hash of everything its layout
-depends on (its HTML, the stylesheet, the fonts, WeasyPrint's version), so after an
+depends on (its HTML, the stylesheet and the page the book's trim and printer make of it,
+the fonts, WeasyPrint's version), so after an
 edit only the changed chapter is laid out again: the others, and their pages, are read
 back from the cache whatever their place in the book.
 """
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.books.pdf.anchors import TextAnchor, place_text_anchors
+from scripts.books.pdf.page import PageSetup
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 
@@ -52,18 +54,20 @@ TEXT, FRONT, FURNITURE = "text", "front", "furniture"
 
 @dataclass(frozen=True)
 class PartJob:
-    """One document to lay out: its name in the book (`front`, `ch01`, `index`...) and its HTML."""
+    """One document to lay out: its name in the book (`front`, `ch01`, `index`...), its HTML
+    and the page it is laid out on (the book's trim and printer)."""
     name: str
     html: str
     identifier: bytes            # the PDF /ID every part (and the joined book) carries
     document_id: str             # the stable xmpMM:DocumentID (WeasyPrint writes a random one)
+    page: PageSetup
     kind: str = TEXT             # TEXT, FRONT (also written as PDF/X-4) or FURNITURE (untagged)
     text_anchors: tuple[TextAnchor, ...] = ()   # index anchors placed after layout (anchors.py)
 
     def key(self) -> str:
         digest = hashlib.sha256()
-        for piece in (str(PART_FORMAT), _engine_version(), _style_digest(), self.name,
-                      self.identifier.decode(), self.document_id, self.kind, self.html,
+        for piece in (str(PART_FORMAT), _engine_version(), _style_digest(), self.page.css, self.page.black,
+                      self.name, self.identifier.decode(), self.document_id, self.kind, self.html,
                       repr(self.text_anchors)):
             digest.update(piece.encode("utf-8") + b"\0")
         return digest.hexdigest()[:32]
@@ -119,20 +123,25 @@ def point_links_out(html: str) -> str:
 
 # ---------------------------------------------------------------- one part
 
-_ENGINE = None                          # (FontConfiguration, CSS), once per process
+_ENGINE = None       # (FontConfiguration, print.css, {page CSS: its stylesheet}), once per process
 
 
-def _engine():
+def _engine(page_css: str):
+    """The fonts and the stylesheets for a page: the generated page CSS, then print.css."""
     global _ENGINE
     if _ENGINE is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
         fonts = FontConfiguration()     # @font-face reaches the layout only through it
-        _ENGINE = (fonts, CSS(filename=str(STYLESHEET), font_config=fonts))
+        _ENGINE = (fonts, CSS(filename=str(STYLESHEET), font_config=fonts), {})
         # Dropped while the interpreter still runs: FontConfiguration's finaliser calls
         # into modules that are gone once shutdown has begun.
         atexit.register(_drop_engine)
-    return _ENGINE
+    fonts, stylesheet, pages = _ENGINE
+    if page_css not in pages:
+        from weasyprint import CSS
+        pages[page_css] = CSS(string=page_css, font_config=fonts)
+    return fonts, [pages[page_css], stylesheet]
 
 
 def _drop_engine() -> None:
@@ -155,21 +164,24 @@ def lay_out(job: PartJob) -> LaidOutPart:
 
     from scripts.books.pdf import finish
 
-    fonts, stylesheet = _engine()
+    fonts, stylesheets = _engine(job.page.css)
     document = HTML(string=job.html, base_url=str(resources.PROJECT)).render(
-        stylesheets=[stylesheet], font_config=fonts, output_intent="srgb")
+        stylesheets=stylesheets, font_config=fonts, output_intent="srgb")
     approximate = place_text_anchors(document, job.text_anchors)
     part = LaidOutPart(job.name, len(document.pages), anchor_pages(document), approximate, key=job.key())
+    # Black is set as the printer's profile says in both copies: the screen's pages are the
+    # print master's, and DeviceGray black is as black on a screen.
+    black = job.page.black
     if job.kind == FURNITURE:
         part.print_pdf = document.write_pdf(output_intent="srgb", pdf_identifier=job.identifier,
-                                            finisher=finish.stable_document_id(job.document_id))
+                                            finisher=finish.stable_document_id(job.document_id, black))
         return part
     part.tagged = document.write_pdf(pdf_variant="pdf/ua-1", output_intent="srgb", pdf_identifier=job.identifier,
-                                     finisher=finish.stable_document_id(job.document_id))
+                                     finisher=finish.stable_document_id(job.document_id, black))
     if job.kind == FRONT:
         part.print_pdf = document.write_pdf(
             pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=job.identifier,
-            finisher=finish.print_part(job.document_id))
+            finisher=finish.print_part(job.document_id, black))
     return part
 
 
