@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 from scripts.core import paths as resources
+from scripts.core.memo import Memo
 
 FONT_DIR = resources.FONTS
 
@@ -94,6 +94,8 @@ def _rename(font: TTFont, subfamily: str) -> None:
 
 @lru_cache(maxsize=8)
 def _subset_bytes(file: str, subfamily: str, characters: frozenset[str]) -> bytes:
+    # Imported here: a build that finds its subsets in the memo never needs the subsetter.
+    from fontTools import subset
     # recalcTimestamp=False: fontTools would stamp head.modified with the time of saving.
     font = TTFont(FONT_DIR / file, recalcTimestamp=False)
     options = subset.Options()
@@ -117,10 +119,16 @@ def _subset_bytes(file: str, subfamily: str, characters: frozenset[str]) -> byte
     return buffer.getvalue()
 
 
-def subset_fonts(text_characters: set[str]) -> dict[FontStyle, bytes]:
-    """Subset every style to the book's characters plus the base repertoire."""
+def subset_fonts(text_characters: set[str], memo: Memo | None = None) -> dict[FontStyle, bytes]:
+    """Subset every style to the book's characters plus the base repertoire.  Subsetting is
+    most of the EPUB's time, and an edit seldom brings a new character: with a memo (whose
+    version covers the font files), the subsets of the same characters are read back."""
     wanted = frozenset((set(text_characters) - NO_GLYPH_NEEDED) | BASE_REPERTOIRE)
-    return {style: _subset_bytes(style.file, style.subfamily, wanted) for style in STYLES}
+    characters = "".join(sorted(wanted))
+    memo = memo or Memo(None, "")
+    return {style: memo.remember(("font subset", style.file, style.subfamily, characters),
+                                 lambda style=style: _subset_bytes(style.file, style.subfamily, wanted))
+            for style in STYLES}
 
 
 def embedded_cmap(data: bytes) -> frozenset[int]:
