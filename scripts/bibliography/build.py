@@ -34,6 +34,7 @@ from scripts.bibliography.parse import (CITATION, IBID, NAME_CONNECTORS, NO_SOUR
                                         Segment, fold, parse_note, url_host)
 from scripts.core.console import progress
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 from scripts.core.model import Article, load_articles
 
 
@@ -408,12 +409,17 @@ def csl_output(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [protect_case(item) for item in csl_safe(items)]
 
 
-def format_bibliography(bibliography_json: Path, ids: list[str], lang: str) -> str:
-    """The HTML list, formatted by pandoc's citeproc with its default (Chicago author-date) style."""
-    import pypandoc
-
+def format_bibliography(bibliography_json: Path, ids: list[str], lang: str, memo: Memo | None = None) -> str:
+    """The HTML list, formatted by pandoc's citeproc with its default (Chicago author-date) style.
+    With a memo (whose version names pandoc's), the list formatted last time from the very
+    same CSL-JSON: an edit to the text seldom changes a reference."""
     if not ids:
         return ""
+    if memo is not None:
+        return memo.remember(("citeproc", bibliography_json.read_bytes(), "\0".join(ids), lang),
+                             lambda: format_bibliography(bibliography_json, ids, lang))
+    import pypandoc
+
     document = "---\nnocite: |\n  " + ", ".join(f"@{i}" for i in ids) + "\n---\n"
     html = pypandoc.convert_text(
         document, "html", format="markdown",
@@ -507,15 +513,15 @@ def render_report(report: Report, overrides_file: str) -> str:
 
 # ---------------------------------------------------------------- CLI
 
-def run(noted: Path, out_dir: Path, reports: Path, overrides_path: Path, lang: str
-        ) -> tuple[list[dict[str, Any]], Report]:
+def run(noted: Path, out_dir: Path, reports: Path, overrides_path: Path, lang: str,
+        memo: Memo | None = None) -> tuple[list[dict[str, Any]], Report]:
     articles = load_articles(noted)
     overrides = load_overrides(overrides_path)
     items, cited_in, report = build_bibliography(articles, overrides)
     bibliography_json = out_dir / "bibliography.json"
     write_text(bibliography_json,
                json.dumps(csl_output(items), ensure_ascii=False, indent=1) + "\n")
-    html = format_bibliography(bibliography_json, [i["id"] for i in items], lang)
+    html = format_bibliography(bibliography_json, [i["id"] for i in items], lang, memo)
     write_text(out_dir / "bibliography.html", html)
     write_text(out_dir / "bibliography-citations.json",
                json.dumps(cited_in, ensure_ascii=False, indent=1) + "\n")
@@ -527,9 +533,13 @@ def run_stage(paths: BookPaths) -> str:
     """The bibliography stage: the notes -> CSL-JSON -> citeproc HTML, and its report."""
     from scripts.core.book import book_for
 
+    from scripts.content.pandoc_batch import pandoc_memo
+
     lang = book_for(paths).language
+    memo = pandoc_memo(paths.build, "bibliography")
     items, report = run(paths.noted_model, paths.build, paths.reports, paths.bibliography_overrides,
-                        lang)
+                        lang, memo)
+    memo.prune()
     return (f"{report.notes} notes, {len(report.citations)} references, "
             f"{len(items)} works, {len(report.unreferenced)} notes without one, "
             f"{len(report.low_confidence)} to check, {len(report.names.undecided)} sites to name"

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,6 +59,7 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)          # called some 40,000 times a book, on far fewer words
 def fold(text: str) -> str:
     """A comparison key: no accents, no quotes or punctuation, lower case."""
     text = unicodedata.normalize("NFKD", text)

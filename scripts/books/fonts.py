@@ -15,16 +15,17 @@ renamed; its copyright and licence name records stay.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 from scripts.core import paths as resources
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 
 FONT_DIR = resources.FONTS
 
@@ -219,6 +220,8 @@ def _rename(font: TTFont, subfamily: str, family: str = EMBEDDED_FAMILY, source:
 
 @lru_cache(maxsize=8)
 def _subset_bytes(style: FontStyle, characters: frozenset[str]) -> bytes:
+    # Imported here: a build that finds its subsets in the memo never needs the subsetter.
+    from fontTools import subset
     # recalcTimestamp=False: fontTools would stamp head.modified with the time of saving.
     font = TTFont(style.path, recalcTimestamp=False)
     options = subset.Options()
@@ -253,10 +256,24 @@ def embedded_styles(book=None) -> tuple[FontStyle, ...]:
     return tuple(style for role, face, _ in chosen_faces(book) for style in face.styles(families[role]))
 
 
-def subset_fonts(text_characters: set[str], styles: tuple[FontStyle, ...] = STYLES) -> dict[FontStyle, bytes]:
-    """Subset every style to the book's characters plus the base repertoire."""
+@lru_cache(maxsize=None)
+def _file_digest(path: Path) -> str:
+    # A face from a Debian package changes with the package, not with this toolchain's code.
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def subset_fonts(text_characters: set[str], styles: tuple[FontStyle, ...] = STYLES,
+                 memo: Memo | None = None) -> dict[FontStyle, bytes]:
+    """Subset every style to the book's characters plus the base repertoire.  Subsetting is
+    most of the EPUB's time, and an edit seldom brings a new character: with a memo, the
+    subsets of the same characters of the same font file are read back."""
     wanted = frozenset((set(text_characters) - NO_GLYPH_NEEDED) | BASE_REPERTOIRE)
-    return {style: _subset_bytes(style, wanted) for style in styles}
+    characters = "".join(sorted(wanted))
+    memo = memo or Memo(None, "")
+    return {style: memo.remember(("font subset", style.file, _file_digest(style.path), style.subfamily,
+                                  style.family, style.source, style.maker, characters),
+                                 lambda style=style: _subset_bytes(style, wanted))
+            for style in styles}
 
 
 def embedded_cmap(data: bytes) -> frozenset[int]:

@@ -24,8 +24,9 @@ from scripts.core.atomic import write_text
 from scripts.core.book import Book, book_for
 from scripts.content import editorial
 from scripts.content import pictures as pictures_folder
-from scripts.content.pandoc_batch import Document, convert_many, default_template
+from scripts.content.pandoc_batch import Document, convert_many, default_template, pandoc_memo
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 
 CHAPTER_KINDS = frozenset({m.PARAGRAPH, m.HEADING, m.NUMBERED, m.BULLET, m.SIDEBAR_HEADING, m.SIDEBAR,
                            m.QUOTE, m.CODE, m.FIGURE})
@@ -142,13 +143,16 @@ def to_markdown(article: m.Article, chapter: int, book: Book) -> str:
 
 def to_markdown_many(numbered: list[tuple[m.Article, int]], book: Book,
                      pictures: dict[str, str] | None = None,
-                     decisions: editorial.Decisions | None = None) -> list[str]:
-    """Pandoc writes every article's Markdown (front matter included) from its AST."""
+                     decisions: editorial.Decisions | None = None, memo: Memo | None = None) -> list[str]:
+    """Pandoc writes every article's Markdown (front matter included) from its AST; with a
+    memo, only the articles whose AST it has not seen before (pandoc_batch.py)."""
     documents = [Document(ast.document(article_blocks(a, pictures),
                                        article_meta(a, n, book, editorial.resolve(a, book, decisions))),
                           name=a.slug)
                  for a, n in numbered]
-    return convert_many(documents, reader="json", writer=MARKDOWN, template=_template())
+    # pandoc's own template is part of its version: remembered with the conversions.
+    template = (memo or Memo(None, "")).remember(("pandoc -D", MARKDOWN), _template)
+    return convert_many(documents, reader="json", writer=MARKDOWN, template=template, memo=memo)
 
 
 @lru_cache(maxsize=1)
@@ -176,12 +180,12 @@ def copy_pictures(articles: list[m.Article], book: Book, images_dir: Path) -> di
 
 
 def write_articles(articles: list[m.Article], book: Book, out_dir: Path,
-                   decisions: editorial.Decisions | None = None) -> list[Path]:
+                   decisions: editorial.Decisions | None = None, memo: Memo | None = None) -> list[Path]:
     """Write every article; remove stale files of articles that no longer exist."""
     numbered = list(zip(articles, range(1, len(articles) + 1)))
     pictures = copy_pictures(articles, book, out_dir.parent / pictures_folder.FOLDER)
     written = []
-    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book, pictures, decisions)):
+    for (article, chapter), text in zip(numbered, to_markdown_many(numbered, book, pictures, decisions, memo)):
         path = out_dir / file_name(chapter, article)
         write_text(path, text)
         written.append(path)
@@ -196,7 +200,9 @@ def run(paths: BookPaths) -> str:
     articles, book = m.load_articles(paths.noted_model), book_for(paths)
     decisions = editorial.load_decisions(paths.chapter_decisions)
     editorial.check_slugs(decisions, articles)
-    written = write_articles(articles, book, paths.articles, decisions)
+    memo = pandoc_memo(paths.build, "articles")
+    written = write_articles(articles, book, paths.articles, decisions, memo)
+    memo.prune()
     pieces = [editorial.resolve(a, book, decisions) for a in articles]
     write_text(paths.reports / "chapters.md", editorial.report(pieces, book, decisions))
     paths.articles_stamp.touch()

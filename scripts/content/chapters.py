@@ -24,7 +24,8 @@ from scripts.core import paths as resources
 from scripts.core.atomic import write_text
 from scripts.core.errors import UserError
 from scripts.content import editorial
-from scripts.content.pandoc_batch import Document, convert_many
+from scripts.content.pandoc_batch import Document, convert_many, pandoc_memo
+from scripts.core.memo import Memo
 from scripts.content.sanitise import Dropped, sanitise
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
@@ -166,9 +167,9 @@ def _fields(output: str) -> dict[str, list[str]]:
     return fields
 
 
-def _convert(documents: list[Document]) -> list[dict[str, list[str]]]:
+def _convert(documents: list[Document], memo: Memo | None = None) -> list[dict[str, list[str]]]:
     outputs = convert_many(documents, reader=READER, writer="html5",
-                           template=TEMPLATE.read_text(encoding="utf-8"), section_divs=True)
+                           template=TEMPLATE.read_text(encoding="utf-8"), section_divs=True, memo=memo)
     return [_fields(output) for output in outputs]
 
 
@@ -215,11 +216,13 @@ def load_chapter(path: Path) -> Chapter:
     return load_chapters_from([path])[0]
 
 
-def load_chapters_from(paths: list[Path], texts: list[str] | None = None) -> list[Chapter]:
-    """Convert the articles in one batch of pandoc processes (not one process each)."""
+def load_chapters_from(paths: list[Path], texts: list[str] | None = None,
+                       memo: Memo | None = None) -> list[Chapter]:
+    """Convert the articles in one batch of pandoc processes (not one process each); with a
+    memo, only those it has not converted before."""
     texts = texts if texts is not None else [_read(p) for p in paths]
     documents = [Document(t, f"ch{_number(p):02d}-", str(p)) for p, t in zip(paths, texts)]
-    return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents))]
+    return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents, memo))]
 
 
 def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
@@ -262,11 +265,12 @@ def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter
             for e, p in zip(entries, paths)]
 
 
-def write_cache(directory: Path) -> tuple[int, int]:
-    """Convert every article once, for the index, EPUB and PDF stages to share."""
+def write_cache(directory: Path, memo: Memo | None = None) -> tuple[int, int]:
+    """Convert every article once, for the index, EPUB and PDF stages to share (with a memo,
+    only the articles that changed since it last saw them)."""
     paths = sorted(directory.glob("[0-9]*.md"))
     texts = [_read(p) for p in paths]
-    chapters = load_chapters_from(paths, texts)
+    chapters = load_chapters_from(paths, texts, memo)
     entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
                 "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
                 "headnote": c.headnote, "outlet": c.outlet, "date": c.date, "kind": c.kind,
@@ -278,6 +282,8 @@ def write_cache(directory: Path) -> tuple[int, int]:
 
 def run(paths: BookPaths) -> str:
     """The html stage: every article converted once, for the index and both books."""
-    count, dropped = write_cache(paths.articles)
+    memo = pandoc_memo(paths.build, "html")
+    count, dropped = write_cache(paths.articles, memo)
+    memo.prune()
     return (f"{count} chapters -> {cache_path(paths.articles)}"
             + (f"; the sanitiser took {dropped} things out (listed in the books' reports)" if dropped else ""))

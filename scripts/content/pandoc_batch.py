@@ -3,6 +3,11 @@
 pandoc is the converter; what costs is starting it (three processes per
 pypandoc call).  `convert_many` sends the documents of a stage through
 scripts/content/pandoc_batch.lua, split across one process per core.
+
+Given a memo (`pandoc_memo`), it sends only the documents it has not converted
+before: what pandoc returned for each document is remembered under the hash of the
+document, the conversion's options and template, the batch script and pandoc's
+version, so after an edit to one chapter only that chapter goes through pandoc.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 import pypandoc
 
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo, code_version
 
 SCRIPT = Path(__file__).resolve().with_name("pandoc_batch.lua")
 
@@ -42,16 +48,48 @@ def _run(documents: list[Document], reader: str, writer: str, template: str | No
 
 
 def convert_many(documents: list[Document], *, reader: str, writer: str, template: str | None = None,
-                 section_divs: bool = False, processes: int | None = None) -> list[str]:
-    """Convert every document, in order, with one pandoc process per core (at most)."""
-    if not documents:
-        return []
+                 section_divs: bool = False, processes: int | None = None,
+                 memo: Memo | None = None) -> list[str]:
+    """Convert every document, in order, with one pandoc process per core (at most); with
+    a memo, only the documents it does not hold go to pandoc."""
+    memo = memo or Memo(None, "")
+    options = (reader, writer, template or "", str(section_divs))
+    keys = [memo.key(*options, d.id_prefix, d.text) for d in documents]
+    found = [memo.get(key) for key in keys]
+    todo = [i for i, value in enumerate(found) if not isinstance(value, str)]
+    if todo:
+        converted = _convert_all([documents[i] for i in todo], reader, writer, template, section_divs,
+                                 processes)
+        for i, text in zip(todo, converted):
+            found[i] = text
+            memo.put(keys[i], text)
+    memo.computed += len(todo)
+    memo.reused += len(documents) - len(todo)
+    return found
+
+
+def _convert_all(documents: list[Document], reader: str, writer: str, template: str | None,
+                 section_divs: bool, processes: int | None) -> list[str]:
     processes = max(1, min(processes or os.cpu_count() or 1, len(documents)))
     size = -(-len(documents) // processes)
     chunks = [documents[i:i + size] for i in range(0, len(documents), size)]
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         parts = pool.map(lambda chunk: _run(chunk, reader, writer, template, section_divs), chunks)
     return [text for part in parts for text in part]
+
+
+def pandoc_memo(build: Path, name: str) -> Memo:
+    """The memo of one stage's conversions (build/cache/<name>/): keyed by pandoc's version and
+    the batch script too, so a new pandoc converts everything again."""
+    return Memo.in_build(build, name, code_version(SCRIPT) + _pandoc_version())
+
+
+def _pandoc_version() -> str:
+    path = Path(pypandoc.get_pandoc_path())
+    stat = path.stat()
+    # The binary's identity (a pandoc replaced in place has another size or time) rather than
+    # `pandoc --version`, which would start one more process per stage.
+    return f"{path} {stat.st_size} {stat.st_mtime_ns}"
 
 
 def default_template(writer: str) -> str:

@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import shlex
 import subprocess
 import sys
@@ -416,6 +417,8 @@ def markdown(report: dict) -> str:
                          f"{_num(s.get('peak_rss_mb'), 0)} | {output} | {rate} | {note} |")
     lines += ["", "## Budgets", "", "| budget | measured | verdict |", "|---|---|---|"]
     lines += [f"| {c['budget']} | {c['measured']} | {c['verdict']} |" for c in report["budgets"]]
+    if report.get("edit", {}).get("status") == "ok":
+        lines += edit_table(report["edit"])
     profile = report.get("profile")
     if profile and profile.get("status") == "ok":
         lines += ["", f"## Profile of the slowest stage: `{profile['stage']}` "
@@ -475,15 +478,29 @@ def fresh(root: Path) -> None:
                 path.unlink()
 
 
-def edit_case(book: Path, work: Path, timeout: float) -> dict:
+# The console line every stage prints when it ends (scripts/core/console.py).
+_STAGE_LINE = re.compile(r"^\[(?P<name>[\w-]+)\s*\]\s+(?P<seconds>\d+\.\d+) s")
+
+
+def stage_seconds(log: Path) -> dict[str, float]:
+    """Each stage's own time, as its console line in a make log gives it."""
+    times: dict[str, float] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if (found := _STAGE_LINE.match(line)) and found["name"] != "bench":
+            times[found["name"]] = times.get(found["name"], 0.0) + float(found["seconds"])
+    return times
+
+
+def edit_case(book: Path, work: Path, timeout: float, make: list[str] | None = None) -> dict:
     """A clean `make` of a copy of the book, then one sentence added to one paragraph of
-    one source and `make` again: what an editor waits for after an edit."""
+    one source and `make` again: what an editor waits for after an edit.  `make`: the
+    command to run (`make` with this checkout's Makefile by default)."""
     import shutil
     copy = work / "edit" / "book"
     shutil.rmtree(copy.parent, ignore_errors=True)
     shutil.copytree(book, copy, ignore=shutil.ignore_patterns("build"))
     logs = work / "edit" / "logs"
-    make = ["make", f"BOOK={copy}", "books"]
+    make = [*(make or ["make"]), f"BOOK={copy}", "books"]
     code, clean_s, clean_rss, error = run_measured(make, logs / "clean.log", timeout)
     if code:
         return {"status": "failed", "note": error}
@@ -497,9 +514,29 @@ def edit_case(book: Path, work: Path, timeout: float) -> dict:
     code, edit_s, edit_rss, error = run_measured(make, logs / "edit.log", timeout)
     if code:
         return {"status": "failed", "note": error}
+    clean_stages, edit_stages = stage_seconds(logs / "clean.log"), stage_seconds(logs / "edit.log")
+    stages = [{"stage": name, "clean_s": clean_stages.get(name), "edit_s": edit_stages.get(name)}
+              for name in dict.fromkeys([*clean_stages, *edit_stages])]
     return {"status": "ok", "clean_s": round(clean_s, 2), "edit_s": round(edit_s, 2),
             "ratio": round(edit_s / clean_s, 3), "edited": f"{source.relative_to(copy)}:{number + 1}",
-            "peak_rss_mb": round(max(clean_rss, edit_rss), 1), "command": shlex.join(make)}
+            "peak_rss_mb": round(max(clean_rss, edit_rss), 1), "command": shlex.join(make),
+            "stages": stages,
+            # make itself, each stage's interpreter starting, and what runs before a stage's timer
+            "outside_stages_s": {"clean": round(clean_s - sum(clean_stages.values()), 2),
+                                 "edit": round(edit_s - sum(edit_stages.values()), 2)}}
+
+
+def edit_table(edit: dict) -> list[str]:
+    """The edit case stage by stage: what each stage took in the clean make and after the edit."""
+    lines = ["", f"## The edit case: `{edit['command']}` after one sentence added to {edit['edited']}", "",
+             "| stage | clean make (s) | after the edit (s) |", "|---|---:|---:|"]
+    for row in edit["stages"]:
+        lines.append(f"| {row['stage']} | {_num(row['clean_s'], 2)} | {_num(row['edit_s'], 2)} |")
+    outside = edit["outside_stages_s"]
+    lines.append(f"| (make, interpreters starting) | {outside['clean']:.2f} | {outside['edit']:.2f} |")
+    lines.append(f"| **the whole make** | **{edit['clean_s']:.2f}** | **{edit['edit_s']:.2f}** "
+                 f"({edit['ratio']:.2f}x) |")
+    return lines
 
 
 def _git_commit() -> str:
@@ -524,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-seeds", action="store_true", help="do not measure the seeds")
     parser.add_argument("--no-edit", action="store_true",
                         help="do not measure a make after a one-paragraph edit of the book")
+    parser.add_argument("--make", default="make",
+                        help="the command the edit case runs as `make` (default: make; e.g. "
+                             "'make -f OTHER.mk' for a checkout whose Makefile must not set up the venv)")
     parser.add_argument("--book", type=Path, default=Path("manuscript"),
                         help="the book folder measured as the 'seeds' row")
     parser.add_argument("--work", type=Path, default=Path("build/bench"))
@@ -609,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         report["budgets"] = budgets(report_runs)
         if not args.no_edit:
             print("  edit   a clean make, one paragraph edited, make again ...", flush=True)
-            edit = edit_case(args.book, args.work, args.timeout)
+            edit = edit_case(args.book, args.work, args.timeout, shlex.split(args.make))
             report["edit"] = edit
             report["budgets"].append({
                 "budget": f"make after a one-paragraph edit <= {BUDGET_EDIT_RATIO}x a clean make",

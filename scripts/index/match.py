@@ -39,6 +39,7 @@ from scripts.index.terms import (
     is_acronym,
     phrase_identity,
 )
+from scripts.core.memo import Memo
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 ANCHOR_CLASS = "ix"
@@ -302,6 +303,15 @@ def mark_occurrences(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str
     for (element, which), anchors in anchors_at.items():
         _insert_anchors(element, which, sorted(anchors), tag)
     return serialise(), occurrences
+
+
+def remembering(memo: Memo):
+    """`mark_occurrences`, each chapter's result remembered by its markup, its id and the
+    terms' fingerprint: after an edit to one chapter, the others are not matched again."""
+    def mark(html: str, chapter_id: str, terms: IndexTerms) -> tuple[str, list[Occurrence]]:
+        return memo.remember(("index marks", html, chapter_id, terms.fingerprint),
+                             lambda: mark_occurrences(html, chapter_id, terms))
+    return mark
 
 
 # A sentence ends at . ! or ? (and any closing quote or bracket) before a space and a capital,

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from scripts.core.atomic import write_text
 from scripts.core.console import progress
+from scripts.core.memo import Memo, code_version
 from scripts.core.paths import BookPaths
-from scripts.index.match import Occurrence, mark_occurrences
+from scripts.index.match import Occurrence, remembering
 from scripts.index.render import build_model, sort_key
 from scripts.index.terms import IndexTerms, load_terms
 
@@ -75,11 +76,14 @@ def run(paths: BookPaths) -> str:
                            "See reports/index-candidates.md (`make index-candidates`) for headwords "
                            "to start one with.\n")
         return f"no index terms ({paths.index_terms}) -> {report}"
-    terms = load_terms(paths.index_terms)
+    memo = Memo.in_build(paths.build, "index", code_version())
+    terms = load_terms(paths.index_terms, memo)
     chapters = chapter_sources(paths.articles)
+    mark_occurrences = remembering(memo)
     occurrences: list[Occurrence] = []
     for chapter_id, body in progress(chapters, "chapters"):
         occurrences += mark_occurrences(body, chapter_id, terms)[1]
+    memo.prune()
     model = build_model(terms, occurrences, target="pdf")
     write_text(report, coverage_report(terms, occurrences, model.dropped, paths.articles.as_posix()))
     return (f"{len(terms.entries)} entries, {len(occurrences)} locators in "

@@ -7,9 +7,11 @@ is most of this module.  The other index modules only read the validated IndexTe
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import yaml
 
 from scripts.core.config import Validator, read_editor_file
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 
 DEFAULT_PATH = "manuscript/index.yaml"
 ENTRY_KEYS = ("term", "match", "sort", "see", "see_also", "subentries", "main_locators")
@@ -71,6 +74,12 @@ class IndexTerms:
                 return entry
         raise KeyError(key_or_term)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the entries (all that matching reads): the key a chapter's remembered
+        index marks are kept under, with the chapter's markup (scripts/index/match.py)."""
+        return hashlib.sha256(repr(list(self.entries.items())).encode("utf-8")).hexdigest()
+
     def variants_for(self, headword_key: str) -> list[str]:
         """The phrases that locate a headword in the text (for tests that check a page shows it)."""
         return list(self.entry(headword_key).phrases)
@@ -100,12 +109,17 @@ def phrase_identity(phrase: str) -> str:
 # ---------------------------------------------------------------- loading and validation
 
 
-def load_terms(path: Path | str = DEFAULT_PATH) -> IndexTerms:
+def load_terms(path: Path | str = DEFAULT_PATH, memo: Memo | None = None) -> IndexTerms:
+    """The terms of the file; with a memo, the terms read last time from this very text
+    (checking the file is most of the cost, and three stages read it)."""
     path = Path(path)
     if not path.exists():
         raise UserError("the index terms file is missing", file=str(path),
                         hint="create it (see docs/index.md for the format) or restore it from git")
-    return parse_terms(read_editor_file(path), str(path))
+    text = read_editor_file(path)
+    if memo is None:
+        return parse_terms(text, str(path))
+    return memo.remember(("index terms", str(path), text), lambda: parse_terms(text, str(path)))
 
 
 def parse_terms(text: str, name: str = DEFAULT_PATH) -> IndexTerms:

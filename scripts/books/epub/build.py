@@ -39,7 +39,8 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
                                  transform_sidebars)
 from scripts.core.errors import UserError
 from scripts.core.identity import credit_lines
-from scripts.index.match import Occurrence, mark_occurrences
+from scripts.core.memo import Memo, code_version
+from scripts.index.match import Occurrence, mark_occurrences, remembering
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
 
@@ -313,19 +314,21 @@ class IndexHook:
     """Adapter to the index stage (scripts.index): anchors each term occurrence in the chapter
     bodies, then renders the index with links to those anchors."""
 
-    def __init__(self, terms: IndexTerms):
+    def __init__(self, terms: IndexTerms, memo: Memo | None = None):
         self.terms = terms
         self.occurrences: list[Occurrence] = []
+        self._mark = remembering(memo) if memo is not None else mark_occurrences
 
     @classmethod
-    def load(cls, terms_path: Path | None) -> IndexHook | None:
-        """None when the editor keeps no index terms (the book then has no index)."""
+    def load(cls, terms_path: Path | None, memo: Memo | None = None) -> IndexHook | None:
+        """None when the editor keeps no index terms (the book then has no index).  With a
+        memo, the terms and each chapter's marks are read back when their inputs are unchanged."""
         if terms_path is None or not terms_path.exists():
             return None
-        return cls(load_terms(terms_path))
+        return cls(load_terms(terms_path, memo), memo)
 
     def mark(self, body_html: str, article: Chapter) -> str:
-        marked, found = mark_occurrences(body_html, article.id, self.terms)
+        marked, found = self._mark(body_html, article.id, self.terms)
         self.occurrences.extend(found)
         return marked
 
@@ -396,14 +399,16 @@ def nav_page(env: Environment, book: Book, pages: list[Page]) -> Page:
 # ---------------------------------------------------------------- the whole book
 
 def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | None = None,
-          contributors: Path | None = None, index_terms: Path | None = None) -> BuildResult:
-    """`book_path`: the book.yaml, or the book already read (with its defaults resolved)."""
+          contributors: Path | None = None, index_terms: Path | None = None,
+          memo: Memo | None = None) -> BuildResult:
+    """`book_path`: the book.yaml, or the book already read (with its defaults resolved).
+    `memo`: where the index marks and the font subsets of earlier builds are remembered."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
     env = _environment()
     dropped: list[Dropped] = []
     articles = load_articles(articles_dir)
     book = book_as_printed(book, articles)           # {years}: the chapters' years
-    index_hook = IndexHook.load(index_terms)
+    index_hook = IndexHook.load(index_terms, memo)
 
     chapters = []
     notes = 0
@@ -446,8 +451,8 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     missing = sorted(epub_fonts.missing_characters(characters, styles[0]))
     # The display face sets only the titles and headings: its subsets hold only their characters.
     body = tuple(s for s in styles if s.family == epub_fonts.EMBEDDED_FAMILY)
-    fonts = {**epub_fonts.subset_fonts(characters, body),
-             **epub_fonts.subset_fonts(display, tuple(s for s in styles if s not in body))}
+    fonts = {**epub_fonts.subset_fonts(characters, body, memo),
+             **epub_fonts.subset_fonts(display, tuple(s for s in styles if s not in body), memo)}
     css = (font_css(fonts) + STYLESHEET.read_text(encoding="utf-8")).encode()
     pictures = {name: (articles_dir.parent / PICTURES / name).read_bytes()
                 for page in chapters for name in page.pictures}
@@ -506,8 +511,10 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
 
 def run(paths: BookPaths) -> str:
     """The epub stage: the chapters and the back matter -> build/anthology.epub."""
+    memo = Memo.in_build(paths.build, "epub", code_version(epub_fonts.FONT_DIR))
     result = build(paths.articles, book_for(paths), bibliography=paths.bibliography_html,
-                   contributors=paths.contributors, index_terms=paths.index_terms)
+                   contributors=paths.contributors, index_terms=paths.index_terms, memo=memo)
+    memo.prune()
     write_bytes(paths.epub, result.epub)
     write_report(result, paths.reports, paths.epub)
     extra = f", back matter: {', '.join(result.back_matter)}" if result.back_matter else ""

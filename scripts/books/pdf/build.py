@@ -34,6 +34,7 @@ from scripts.books.backmatter import (
     source_entries,
 )
 from scripts.books.contributors import Person, load_people
+from scripts.books.pdf import hyphenation
 from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
 from scripts.books.pdf.heads import head_style, running_head
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
@@ -56,6 +57,7 @@ from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.identity import credit_lines
+from scripts.core.memo import Memo, code_version
 from scripts.books.fonts import chosen_faces, display_characters, print_faces, refuse_missing_glyphs
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
@@ -342,10 +344,12 @@ def _book_ids(book: Book) -> tuple[bytes, str]:
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_functions: IndexFunctions | None = None,
-            index_terms=None, cache: PartCache | None = None) -> Layout:
+            index_terms=None, cache: PartCache | None = None, memo: Memo | None = None) -> Layout:
     """Lay the book out in parts: the chapters and back matter (in parallel), then the
-    index from their pages, then the front matter and the heads and folios."""
+    index from their pages, then the front matter and the heads and folios.  `memo`: where
+    each fragment's hyphenation is remembered (only what changed is hyphenated again)."""
     contributors = contributors or []
+    hyphenate = hyphenation.remembering(memo) if memo is not None else hyphenate_html
     cache = cache or PartCache(None)
     occurrences = None
     text_anchors: dict[str, tuple[TextAnchor, ...]] = {}
@@ -361,10 +365,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         chapters = marked
     # Break points go in after the index has found its words (see hyphenation.py).
     language = book.language
-    chapters = [replace(c, body=hyphenate_html(c.body, language),
-                        subtitle=hyphenate_html(c.subtitle, language),
-                        headnote=hyphenate_html(c.headnote, language)) for c in chapters]
-    bibliography = hyphenate_html(bibliography, language)
+    chapters = [replace(c, body=hyphenate(c.body, language),
+                        subtitle=hyphenate(c.subtitle, language),
+                        headnote=hyphenate(c.headnote, language)) for c in chapters]
+    bibliography = hyphenate(bibliography, language)
     contributors = [replace(p, bio=[hyphenate_text(paragraph, language) for paragraph in p.bio])
                     for p in contributors]
     if not chapters:
@@ -555,8 +559,9 @@ class PdfReport:
 def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_path: Path,
           reports_dir: Path, contributors_path: Path | None = None,
           bibliography_path: Path | None = None, index_terms: Path | None = None,
-          parts_dir: Path | None = None) -> PdfReport:
-    """`parts_dir`: where each part's layout is cached (none: every part is laid out)."""
+          parts_dir: Path | None = None, memo: Memo | None = None) -> PdfReport:
+    """`parts_dir`: where each part's layout is cached (none: every part is laid out).
+    `memo`: where the index terms, each chapter's index marks and hyphenation are remembered."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
     chapters = load_chapters(articles_dir)
     contributors = load_people(contributors_path)
@@ -564,6 +569,10 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
     bibliography = load_bibliography(bibliography_path, dropped)
     use_index = index_terms is not None and index_terms.exists()
     index_functions = load_index_functions() if use_index else None
+    if index_functions is not None and memo is not None:
+        from scripts.index.match import remembering
+        index_functions = replace(index_functions, mark_occurrences=remembering(memo),
+                                  load_terms=functools.partial(index_functions.load_terms, memo=memo))
     terms = index_functions.load_terms(index_terms) if index_functions else None
     if book.fonts.file:
         # A face book.yaml chose must have every character the book prints (the whole book's
@@ -573,9 +582,11 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
         refuse_missing_glyphs(book, set(whole.text_content()), display_characters(whole))
     cache = PartCache(parts_dir)
     layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
-                     index_functions=index_functions, index_terms=terms, cache=cache)
+                     index_functions=index_functions, index_terms=terms, cache=cache, memo=memo)
     sizes = write_pdfs(layout, book, print_path, screen_path)
     cache.prune()
+    if memo is not None:
+        memo.prune()
     left_out = []
     if index_functions is None:
         left_out.append(LeftOut("index", f"no index terms ({index_terms or 'none given'}); "
@@ -612,7 +623,7 @@ def run(paths: BookPaths) -> str:
     """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
     report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
-                   parts_dir=paths.pdf_parts)
+                   parts_dir=paths.pdf_parts, memo=Memo.in_build(paths.build, "pdf", code_version()))
     added = report.print_pages - report.pages
     blank = f" (+{added} blank in print)" if added else ""
     return (f"{report.pages} pages{blank} of {report.trim} for {report.printer}, "

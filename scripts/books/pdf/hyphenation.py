@@ -28,6 +28,8 @@ from functools import lru_cache
 
 from lxml import html as lxml_html
 
+from scripts.core.memo import Memo
+
 SOFT_HYPHEN = "\u00ad"
 MIN_WORD = 7
 MIN_SIDE = 3
@@ -81,6 +83,16 @@ def hyphenate_html(fragment: str, language: str) -> str:
     _walk(wrapper, True, language)
     return (wrapper.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper) \
         .replace("<wbr></wbr>", "<wbr>")
+
+
+def remembering(memo: Memo):
+    """`hyphenate_html`, each fragment's result remembered (by the fragment and the language):
+    after an edit, only the changed chapter's text is hyphenated again."""
+    def hyphenate(fragment: str, language: str) -> str:
+        if not fragment:
+            return fragment
+        return memo.remember(("hyphenated", fragment, language), lambda: hyphenate_html(fragment, language))
+    return hyphenate
 
 
 def _allowed(element) -> bool:
