@@ -12,7 +12,12 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-.DELETE_ON_ERROR:
+# No .DELETE_ON_ERROR, and every stage output is .PRECIOUS (build/.make/rules.mk): a stage
+# writes each file atomically, so a failed or interrupted stage leaves no half-written file
+# to delete, and what Make would delete is what the editor needs to fix the failure (the
+# report the error message names; Make 4.3 deletes a grouped rule's other targets even
+# when the failed recipe never touched them).  A failed stage leaves its first output
+# (the rule's target) as it was, so Make runs it again next time.
 MAKEFLAGS += --no-builtin-rules --no-print-directory
 
 VENV      := .venv

@@ -111,6 +111,8 @@ def rules(paths: BookPaths, target: Path, command: str = "$(ANTHOLOGY)") -> str:
         f"{_join([paths.book_yaml, *code, *folders])}",
         f"BOOK_OUTPUTS := {' '.join(_show(s.outputs(paths)[0]) for s in BUILD_STAGES)}",
         f".PHONY: {' '.join(s.name for s in BUILD_STAGES)}",
+        # Never deleted by Make, on an error or an interrupt (see the Makefile's comment).
+        f".PRECIOUS: {_join([path for s in STAGES for path in s.outputs(paths)])}",
         *(stage_rule(stage, paths, command) for stage in STAGES),
         # Every code and template file as a target with no recipe (as gcc -MP does): a
         # module deleted or renamed rebuilds what used it instead of stopping Make.

@@ -195,7 +195,7 @@ def run(paths: BookPaths) -> str:
     one per chapter, and reports/chapters.md (dates, outlets, introductions)."""
     articles, book = m.load_articles(paths.noted_model), book_for(paths)
     decisions = editorial.load_decisions(paths.chapter_decisions)
-    editorial.check_slugs(decisions, articles)
+    editorial.check_slugs(decisions, articles, str(paths.reports / "chapters.md"))
     written = write_articles(articles, book, paths.articles, decisions)
     pieces = [editorial.resolve(a, book, decisions) for a in articles]
     write_text(paths.reports / "chapters.md", editorial.report(pieces, book, decisions))

@@ -53,7 +53,8 @@ from scripts.core.atomic import write_text
 from scripts.core.reports import json_text
 from scripts.core.errors import UserError
 from scripts.text.dedupe_audit import audit, render_html
-from scripts.text.dedupe_keys import BlockKeys, Overrides, block_keys, block_ref, load_overrides, tail_key
+from scripts.text.dedupe_keys import (REPORT, BlockKeys, Overrides, block_keys, block_ref, load_overrides,
+                                      tail_key)
 from scripts.text.wording import (MIN_WORDS, comparable, containment, find_run, is_title_case,
                                   meaning_changes, opens_with, same_characters, shingles_of,
                                   similarity, words_at)
@@ -479,9 +480,11 @@ def choose_bios(bios: list[Bio], author: str, articles: list[m.Article]) -> tupl
 
 # ---------------------------------------------------------------- the stage
 
-def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None = None) -> Outcome:
+def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None = None,
+           report: str = REPORT) -> Outcome:
     """Decide, for every article, what leaves the chapter; move it to `removed`.  Pure but for
-    mutating the articles it is given (returned in the outcome)."""
+    mutating the articles it is given (returned in the outcome).  `report`: the audit an
+    error about an editor's key sends them to."""
     overrides = overrides or Overrides()
     keys: BlockKeys = {}
     for article in articles:
@@ -527,7 +530,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
         if collecting:
             gc.enable()
     decisions += repeats
-    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides)
+    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides, report)
 
     # A pull quote repeats the body by definition; one with no twin close enough still
     # cannot stay (the chapter has no place for it), so it is reported for a look.
@@ -564,7 +567,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
 
 
 def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[str],
-                         overrides: Overrides) -> None:
+                         overrides: Overrides, report: str = REPORT) -> None:
     known = set(keys.values()) | tails
     kinds = {}
     for article in articles:
@@ -574,7 +577,7 @@ def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[
         if key not in known:
             raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
                             hint="the text may have changed; copy the current key from "
-                                 "build/reports/dedupe.html")
+                                 f"{report}")
         if kinds.get(key) in ALWAYS_LEAVE or kinds.get(key) == m.BIO:
             raise UserError(f"'{key}' is a {kinds[key].replace('_', ' ')}, which cannot stay in a "
                             "chapter", file=overrides.file, line=line,
@@ -584,7 +587,7 @@ def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[
         if key not in known:
             raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
                             hint="the text may have changed; copy the current key from "
-                                 "build/reports/dedupe.html")
+                                 f"{report}")
 
 
 def _apply(articles: list[m.Article], decisions: list[Decision], keys: BlockKeys
@@ -641,13 +644,34 @@ def run(paths: BookPaths) -> str:
     from scripts.core.book import book_for
 
     book = book_for(paths)
-    articles = m.load_articles(paths.normalised_model)
-    outcome = dedupe(articles, book.author, load_overrides(paths.dedupe_overrides))
+    report_html = paths.reports / "dedupe.html"
+    try:
+        overrides = load_overrides(paths.dedupe_overrides, str(report_html))
+        outcome = dedupe(m.load_articles(paths.normalised_model), book.author, overrides, str(report_html))
+    except UserError as error:
+        if error.file != str(paths.dedupe_overrides):
+            raise
+        _write_audit_of_failure(paths, book.author, error)
+        raise
     m.save_articles(paths.deduped_model, outcome.articles)
     write_text(paths.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
-    report = audit(outcome)
-    write_text(paths.reports / "dedupe.json", json_text(report))
-    write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
+    write_audit(paths, audit(outcome))
     counts = Counter(r.reason for _, r in outcome.removals)
     return f"{len(outcome.removals)} blocks out of the chapters" + (
         " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")
+
+
+def write_audit(paths: BookPaths, report: dict) -> None:
+    write_text(paths.reports / "dedupe.json", json_text(report))
+    write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
+
+
+def _write_audit_of_failure(paths: BookPaths, author: str, error: UserError) -> None:
+    """dedupe.yaml could not be used: the audit is written anyway, from the stage's own
+    decisions and with the error at its top, so the report the message sends the editor to
+    exists and shows the blocks' current keys.  The model is not written: the stage failed,
+    and Make runs it again once the file is fixed."""
+    report = audit(dedupe(m.load_articles(paths.normalised_model), author, Overrides()))
+    report["error"] = {"file": error.file, "line": error.line, "message": error.message,
+                       "hint": error.hint or ""}
+    write_audit(paths, report)

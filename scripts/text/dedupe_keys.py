@@ -61,10 +61,13 @@ class Overrides:
 
 
 KEY_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]*#[0-9a-f]{8}(?:\.\d+)?(?:-tail)?$")
+# Where the keys are shown, as the messages name it (the stage passes the book's own path).
+REPORT = "build/reports/dedupe.html"
 
 
-def load_overrides(path: Path | None) -> Overrides:
-    """Read manuscript/dedupe.yaml: `keep:` and `drop:` lists of block keys."""
+def load_overrides(path: Path | None, report: str = REPORT) -> Overrides:
+    """Read manuscript/dedupe.yaml: `keep:` and `drop:` lists of block keys.  `report`: the
+    audit the messages send the editor to for a key."""
     if path is None or not path.exists():
         return Overrides()
     name = str(path)
@@ -80,14 +83,14 @@ def load_overrides(path: Path | None) -> Overrides:
     for section, given in sections.items():
         items = check.sequence(given.value, f"'{section}'",
                                hint="write one '- slug#1a2b3c4d' per line; the keys are in "
-                                    "build/reports/dedupe.html")
+                                    f"{report}")
         for item in items:
             key, note = _override_entry(check, item, section)
             item_line = line_of(item)
             if not KEY_SHAPE.match(key):
                 raise check.fail(f"'{key}' is not a block key", item,
                                  hint="a key is the article's slug, '#' and 8 hex digits, "
-                                      "as shown in build/reports/dedupe.html")
+                                      f"as shown in {report}")
             other = overrides.drop if section == "keep" else overrides.keep
             if key in other:
                 raise check.fail(f"'{key}' is under both keep and drop", item,

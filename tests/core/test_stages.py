@@ -119,3 +119,17 @@ def test_pip_install_gives_a_working_anthology_outside_the_checkout(tmp_path):
         assert done.returncode == 0, done.stderr
     assert (book / "build" / "anthology.epub").stat().st_size > 100_000
     assert (venv / "share" / "anthology" / "styles" / "print.css").is_file()
+
+
+def test_make_never_deletes_a_stage_output(tmp_path):
+    """A failed or interrupted stage leaves its outputs as they were (every write is atomic):
+    Make must not delete the report an error message names, nor the previous books."""
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    text = rules(BookPaths.of(book, tmp_path / "build"), tmp_path / "build" / ".make" / "rules.mk")
+    precious = text.split(".PRECIOUS:", 1)[1].split("\n\n", 1)[0]
+    named = {line.strip(" \\") for line in precious.splitlines() if line.strip(" \\")}
+    paths = BookPaths.of(book, tmp_path / "build")
+    expected = {p.resolve().as_posix() for s in STAGES for p in s.outputs(paths)}
+    assert expected <= named, expected - named
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert not any(line.startswith(".DELETE_ON_ERROR") for line in makefile.splitlines())

@@ -469,3 +469,23 @@ def test_a_pull_quote_in_a_post_still_leaves():
     post = article_of((m.PARAGRAPH, body), (m.PULL_QUOTE, body))
     post.origin = "html"
     assert removed_ids(dedupe([post], "A")) == ["b1"]
+
+
+def test_a_bad_key_writes_the_audit_with_the_error_but_not_the_model(tmp_path, normalised, capsys):
+    """The message sends the editor to dedupe.html for the current key: the stage writes that
+    report (its own decisions, the error at the top, escaped) even though it fails."""
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    (book / "dedupe.yaml").write_text("drop:\n  - key: no-such-article#0badc0de\n    note: <b>x</b>\n",
+                                      encoding="utf-8")
+    paths = BookPaths.of(book, tmp_path / "build")
+    m.save_articles(paths.normalised_model, copy.deepcopy(normalised))
+    assert run_stages(book, paths.build, "dedupe") == 2
+    err = capsys.readouterr().err
+    report = paths.reports / "dedupe.html"
+    assert f"{book}/dedupe.yaml:2: no block has the key 'no-such-article#0badc0de'" in err
+    assert f"copy the current key from {report}" in err
+    page = report.read_text(encoding="utf-8")
+    assert "The build stopped" in page and f"{book}/dedupe.yaml:2" in page
+    data = json.loads((paths.reports / "dedupe.json").read_text(encoding="utf-8"))
+    assert data["error"]["line"] == 2 and data["overrides"] == [] and data["removals"]
+    assert not paths.deduped_model.exists() and not paths.contributors.exists()
