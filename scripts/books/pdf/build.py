@@ -576,10 +576,11 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
 
 
 def run(paths: BookPaths) -> str:
-    """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
-    report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
+    """The pdf stage: the chapters and the back matter -> the print and screen PDFs, in
+    build/staging/ (the publish stage puts them in place with the EPUB)."""
+    report = build(book_for(paths), paths.articles, paths.staged_print_pdf, paths.staged_screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
                    parts_dir=paths.pdf_parts)
     blank = " (+1 blank verso in print)" if report.print_pages > report.pages else ""
     return (f"{report.pages} pages{blank}, {report.parts_laid_out} of {report.parts} parts laid out -> "
-            f"{paths.print_pdf}, {paths.screen_pdf}")
+            f"{paths.staged_print_pdf}, {paths.staged_screen_pdf}")
