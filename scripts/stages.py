@@ -69,6 +69,12 @@ def _pictures(paths: BookPaths) -> list[Path]:
     return [p for p in folders + files if not any(c in str(p) for c in " #:$%")]
 
 
+def _reports_written(paths: BookPaths, builds: bool) -> list[Path]:
+    """The reports of the stages `make` runs (builds=True), or of the checks and helpers."""
+    from scripts.workbench.reports_page import report_outputs
+    return [report for _, _, reports in report_outputs(paths, built=builds) for report in reports]
+
+
 def _reports(*names: str) -> Callable[[BookPaths], list[Path]]:
     return lambda p: [p.reports / n for n in names]
 
@@ -163,6 +169,13 @@ STAGES: tuple[Stage, ...] = (
           inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra, p.articles_stamp],
           outputs=lambda p: [p.build / "cover.jpg"],
           resources=(resources.FONTS,), builds=False),
+    # Last: it reads every report the stages above write (the checks' when they have run).
+    Stage("reports", "one page linking every report, with counts and each decision's places (reports/index.html)",
+          "scripts.workbench.reports_page", "run",
+          inputs=lambda p: [p.books_manifest, *_reports_written(p, builds=True)],
+          optional=lambda p: _reports_written(p, builds=False),
+          outputs=lambda p: [p.reports / "index.html", p.reports / "rendered"],
+          resources=(_T / "reports" / "index.html.j2", _T / "reports" / "rendered.html.j2", _S / "reports.css")),
 )
 
 BY_NAME = {stage.name: stage for stage in STAGES}

@@ -557,7 +557,8 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
     record.notes_found = len(notes)
     numbers = [n.number for n in notes]
     slots, accepted = apply_overrides(article, find_slots(article), overrides, set(numbers))
-    record.editor = [{"note": o.note, "decision": o.action, "passage": o.passage} for o in overrides]
+    record.editor = [{"note": o.note, "decision": o.action, "passage": o.passage, "line": o.line}
+                     for o in overrides]
     texts = [b.text for b in article.blocks]
     alignment = align(slots, numbers, accepted, texts)
 
