@@ -145,6 +145,13 @@ def dedupe_decisions(paths: BookPaths, places: Places) -> list[Decision]:
     for override in data.get("overrides", []):
         if override.get("action") == "drop":
             continue                        # listed with its removal above
+        if override.get("action") == "bio":
+            # In the back matter, whose pages pdf.json does not record.
+            decisions.append(Decision("dedupe.html", "editor: bio", f"{override['person']}: {override['detail']}",
+                                      key=str(override.get("key") or ""),
+                                      editor=editor_line(paths.dedupe_overrides, override.get("line"), paths),
+                                      source=source_line(str(override.get("source") or ""), paths)))
+            continue
         slug = str(override.get("key", "")).partition("#")[0]
         what = f"editor: {override.get('action')}"
         detail = (f"kept, instead of removed as {override['instead_of']}" if override.get("instead_of")

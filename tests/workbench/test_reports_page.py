@@ -35,7 +35,8 @@ def test_markdown_reports_render_as_html_with_scraped_text_kept_as_text():
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reports")
     book = demo_book_copy(tmp / "book", editor_files=("index.yaml",))
-    (book / "dedupe.yaml").write_text(f"# the editor keeps one repeat\nkeep:\n  - {DUPLICATE}\n", encoding="utf-8")
+    (book / "dedupe.yaml").write_text(f"# the editor keeps one repeat\nkeep:\n  - {DUPLICATE}\n"
+                                      "bios:\n  Niva Yau: none\n", encoding="utf-8")
     paths = BookPaths.of(book, tmp / "build")
     assert run_stages(book, paths.build, "split", "normalise", "dedupe", "notes", "articles", "html",
                       "bibliography", "index") == 0
@@ -62,7 +63,7 @@ def test_the_page_links_every_report_written_with_its_counts(built):
                 if report.suffix == ".md":
                     assert (paths.reports / href).read_text(encoding="utf-8").count("<h1") == 1
     removed = sum(dedupe["summary"].values())
-    assert f"{removed} blocks out of the chapters" in page and "1 editor override" in page
+    assert f"{removed} blocks out of the chapters" in page and "2 editor overrides" in page
     notes = json.loads((paths.reports / "notes.json").read_text(encoding="utf-8"))
     assert f"{sum(a['notes_found'] for a in notes['articles'])} notes" in page
     assert "3 index entries" in page
@@ -80,3 +81,5 @@ def test_a_decision_links_its_editor_line_source_line_epub_chapter_and_pdf_page(
     removal = next(r for r in page.split("<tr>") if 'href="dedupe.html#' in r and "duplicate" in r)
     source = re.search(r'<a href="([^"]+)">([^<]+\.txt):(\d+)', removal)
     assert source and (paths.reports / source.group(1)).resolve() == (book / "sources" / source.group(2)).resolve()
+    bio = next(r for r in page.split("<tr>") if "editor: bio" in r)
+    assert "Niva Yau: no bio instead of 002_90ad01e3225f3153.txt:460" in bio and ">dedupe.yaml:5</a>" in bio
