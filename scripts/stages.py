@@ -35,6 +35,7 @@ class Stage:
     optional: Callable[[BookPaths], list[Path]] = lambda p: []
     resources: tuple[Path, ...] = ()              # templates, styles, fonts: files or folders
     builds: bool = True                           # part of `make` (False: a check or a helper)
+    settings: tuple[tuple[str, str], ...] = ()    # environment variables it reads: (NAME=VALUE, what)
 
     def run(self, paths: BookPaths) -> str:
         from importlib import import_module
@@ -126,20 +127,21 @@ STAGES: tuple[Stage, ...] = (
           inputs=lambda p: [p.chapters_html],
           optional=lambda p: [p.index_terms],
           outputs=_reports("index.md"), resources=(_T / "index.html.j2",)),
-    Stage("epub", "build the EPUB 3 edition",
+    Stage("epub", "build the EPUB 3 edition (into build/staging/: publish puts it in place)",
           "scripts.books.epub.build", "run",
           inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
                             p.bibliography_html],
           optional=lambda p: [p.index_terms, p.split_extra],
           outputs=lambda p: [p.staged_epub, *_reports("epub.json")(p)],
           resources=(_T / "epub", _T / "pandoc", _T / "index.html.j2", _S / "epub.css", resources.FONTS)),
-    Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged)",
+    Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged), into build/staging/",
           "scripts.books.pdf.build", "run",
           inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
                             p.bibliography_html],
           optional=lambda p: [p.index_terms, p.split_extra],
           outputs=lambda p: [p.staged_print_pdf, p.staged_screen_pdf, *_reports("pdf.json")(p)],
-          resources=(_T / "print", _T / "index.html.j2", _S / "print.css", resources.FONTS)),
+          resources=(_T / "print", _T / "index.html.j2", _S / "print.css", resources.FONTS),
+          settings=(("ANTHOLOGY_PDF_WORKERS=N", "lay the parts out in N processes (one per core by default)"),)),
     Stage("publish", "put the EPUB and both PDFs in place together, or none of them (build/books.json)",
           "scripts.books.publish", "run",
           inputs=lambda p: [p.staged_epub, p.staged_print_pdf, p.staged_screen_pdf],

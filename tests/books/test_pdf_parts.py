@@ -150,3 +150,14 @@ def test_a_killed_build_leaves_no_cache_entry_that_would_be_read(tmp_path):
     cache = PartCache(tmp_path)
     cache.get(PartJob("y", '<html lang="en"><p>y</p></html>', *IDS))
     assert cache.prune() == 1 and not list(tmp_path.iterdir())   # what this build did not use goes
+
+
+def test_the_stage_is_told_each_part_laid_out_and_the_pages_so_far(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    told = []
+    layout = pdf.typeset(book, pdf.load_chapters(FIXTURES), cache=PartCache(tmp_path / "parts"),
+                         on_progress=lambda done, total, pages: told.append((done, total, pages)))
+    assert [done for done, _, _ in told] == list(range(1, layout.parts + 1))
+    assert {total for _, total, _ in told} == {layout.parts}
+    pages = [p for _, _, p in told]
+    assert pages == sorted(pages) and 0 < pages[-1] <= layout.page_count

@@ -31,6 +31,7 @@ from scripts.content.chapters import Chapter
 from scripts.core.paths import BookPaths
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
+from scripts.core.console import Progress
 from scripts.books.backmatter import (back_matter_sections, book_as_printed, rights_exceptions,
                                       source_entries)
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
@@ -333,9 +334,11 @@ def _book_ids(book: Book) -> tuple[bytes, str]:
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_functions: IndexFunctions | None = None,
-            index_terms=None, cache: PartCache | None = None) -> Layout:
+            index_terms=None, cache: PartCache | None = None,
+            on_progress: Callable[[int, int, int], None] | None = None) -> Layout:
     """Lay the book out in parts: the chapters and back matter (in parallel), then the
-    index from their pages, then the front matter and the heads and folios."""
+    index from their pages, then the front matter and the heads and folios.  `on_progress`
+    is told (parts laid out, parts in all, pages so far) as each part is laid out."""
     contributors = contributors or []
     cache = cache or PartCache(None)
     occurrences = None
@@ -421,7 +424,13 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         tasks.append(Task("index", index_job, needs=tuple(c.id for c in chapters), priority=3))
         tasks.append(Task(f"furniture-{len(known)}", furniture_job(len(known), len(names)),
                           needs=tuple(names), priority=2))
-    laid = lay_out_plan(tasks, cache)
+    def laid_so_far(laid: dict[str, LaidOutPart]) -> None:
+        if on_progress is not None:
+            # The heads and folios are laid over the pages of the parts: no pages of their own.
+            pages = sum(part.pages for name, part in laid.items() if not name.startswith("furniture-"))
+            on_progress(len(laid), len(tasks), pages)
+
+    laid = lay_out_plan(tasks, cache, on_laid=laid_so_far)
     front = laid["front"]
     furniture = [laid["furniture-0"]] + ([laid[f"furniture-{len(known)}"]] if has_index else [])
     # (the index's job is made, and its locators computed, whether or not its layout was cached)
@@ -542,9 +551,20 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
     index_functions = load_index_functions() if use_index else None
     terms = index_functions.load_terms(index_terms) if index_functions else None
     cache = PartCache(parts_dir)
-    layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
-                     index_functions=index_functions, index_terms=terms, cache=cache)
-    sizes = write_pdfs(layout, book, print_path, screen_path)
+    shown: list[Progress] = []
+
+    def show(done: int, total: int, pages: int) -> None:
+        if not shown:
+            shown.append(Progress("pdf", total, "parts laid out"))
+        shown[0].update(done, f"{pages} pages so far" if done < total else f"{pages} pages; joining them")
+
+    try:
+        layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
+                         index_functions=index_functions, index_terms=terms, cache=cache, on_progress=show)
+        sizes = write_pdfs(layout, book, print_path, screen_path)
+    finally:
+        for progress in shown:
+            progress.close()
     cache.prune()
     left_out = []
     if index_functions is None:
