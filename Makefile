@@ -12,7 +12,12 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-.DELETE_ON_ERROR:
+# No .DELETE_ON_ERROR, and every stage output is .PRECIOUS (build/.make/rules.mk): a stage
+# writes each file atomically, so a failed or interrupted stage leaves no half-written file
+# to delete, and what Make would delete is what the editor needs to fix the failure (the
+# report the error message names; Make 4.3 deletes a grouped rule's other targets even
+# when the failed recipe never touched them).  A failed stage leaves its first output
+# (the rule's target) as it was, so Make runs it again next time.
 MAKEFLAGS += --no-builtin-rules --no-print-directory
 
 VENV      := .venv
@@ -34,11 +39,11 @@ endif
 
 .PHONY: all books setup check-system test-system clean test check fuzz help bench fresh-check kill-trials new
 
-all: books
+all: books  ## the books and every report (the default)
 
 # ---------------------------------------------------------------- set-up
 
-setup: $(STAMP)
+setup: $(STAMP)  ## create .venv and install the pinned dependencies
 
 # The exact lock first (requirements.txt), then the project itself, editable, for
 # .venv/bin/anthology; --no-deps so the lock alone decides every version.
@@ -52,13 +57,13 @@ $(STAMP): requirements.txt pyproject.toml | check-system
 
 # A missing system requirement is installed (root with apt) or stops the build with
 # one sentence saying what to install: scripts/install_system.sh.
-check-system:
+check-system:  ## check (as root on Debian: install) what the build needs from the system
 	@command -v python3 >/dev/null || { echo "error: python3 is missing: install Python 3.11 or newer (apt-get install python3 python3-venv)."; exit 1; }
 	@python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python 3.11 or newer with its venv module is needed: install it (apt-get install python3 python3-venv)."; exit 1; }
 	@bash scripts/install_system.sh build
 
 # What the tests need beyond the build (poppler, Chromium and DAISY Ace), the same way.
-test-system:
+test-system:  ## the same for what the tests need (poppler, Chromium, DAISY Ace)
 	@bash scripts/install_system.sh test
 
 # ---------------------------------------------------------------- the stages
@@ -74,7 +79,7 @@ endif
 $(RULES): Makefile | $(STAMP)
 	@$(ANTHOLOGY) make-rules --book $(BOOK) --build $(BUILD) --out $@
 
-books: $(BOOK_OUTPUTS)
+books: $(BOOK_OUTPUTS)  ## every build stage that is out of date, then publish the books together
 	@echo "done: $(BUILD)/anthology.epub $(BUILD)/anthology.pdf (reports in $(BUILD)/reports/)"
 
 # Ace drives Debian's Chromium; the script installs both once.  The release is checked
@@ -86,41 +91,41 @@ release: | test-system
 #   $(ANTHOLOGY) check-print --book $(BOOK) --build $(BUILD)
 check-print: | test-system
 
-help: | $(STAMP)
-	@$(ANTHOLOGY) --help
+help:  ## this list (needs no virtualenv)
+	@PYTHONPATH=. python3 -c 'from scripts.makerules import make_help; print(make_help(), end="")'
 
 # A book of your own from a blog: the export (or folder of posts) is copied into
 # BOOK/sources/, BOOK/book.yaml and BOOK/index.yaml are written for you to edit.
-new: | $(STAMP)
+new: | $(STAMP)  ## start a book folder: make new BOOK=DIR FROM=export.xml [IMAGES=DIR]
 	@test -n "$(FROM)" || { echo "error: say where the blog is: make new BOOK=DIR FROM=export.xml (or a folder of posts or pages)"; exit 2; }
 	@$(ANTHOLOGY) new "$(BOOK)" --from "$(FROM)" $(if $(IMAGES),--images "$(IMAGES)")
 
-clean:
+clean:  ## remove the build folder
 	rm -rf $(BUILD)
 
 # ---------------------------------------------------------------- tests
 
 # Every test runs: one that has to skip (a tool could not be installed) fails the
 # run unless ALLOW_SKIPS=1 (tests/conftest.py), so a green run hides no missing step.
-test: $(STAMP) | test-system
+test: $(STAMP) | test-system  ## the whole test suite
 	@$(PY) -m pytest -q tests
 
 # The fast lane: everything but the end-to-end tests that build and judge whole books.
-check: $(STAMP)
+check: $(STAMP)  ## the fast lane: the suite without the tests that build whole books
 	@$(PY) -m pytest -q -m "not slow" tests
 
 # The property-based tests (tests/fuzz/) at length: thousands of generated inputs per property
 # instead of the few `make test` tries (several minutes).  FUZZ_EXAMPLES sets how many.
 FUZZ_EXAMPLES ?= 2000
-fuzz: $(STAMP)
+fuzz: $(STAMP)  ## the property-based tests at length (FUZZ_EXAMPLES=2000)
 	@HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/fuzz
 
 # The README's two commands in a fresh Debian 12 chroot (debootstrap): slow, root only.
-fresh-check:
+fresh-check:  ## the README's two commands on a brand-new Debian 12 (root, slow)
 	@bash scripts/dev/fresh_check.sh
 
 # Interrupted builds: 20 SIGKILLs at random moments, each followed by make (about 2 minutes).
-kill-trials: | $(STAMP)
+kill-trials: | $(STAMP)  ## interrupted builds: 20 SIGKILLs, each followed by make
 	@bash scripts/dev/kill_trials.sh 20 index 5
 
 # ---------------------------------------------------------------- benchmark
@@ -136,7 +141,7 @@ BENCH_SEED    ?= 1
 BENCH_PDF_MAX ?= 1000
 BENCH_PROFILE ?= auto
 
-bench: | $(STAMP)
+bench: | $(STAMP)  ## how the build's cost grows with the archive (build/reports/bench.md)
 	@$(PY) -m scripts.dev.bench --sizes $(BENCH_SIZES) --wxr-sizes "$(BENCH_WXR_SIZES)" --seed $(BENCH_SEED) \
 	    --pdf-max $(BENCH_PDF_MAX) --profile $(BENCH_PROFILE) \
 	    --work build/bench --reports build/reports

@@ -32,6 +32,25 @@ def _paths_options() -> argparse.ArgumentParser:
     return common
 
 
+def stage_epilog(stage: Stage) -> str:
+    """What a stage's --help says beyond its options: what it reads and writes (from the
+    table, BOOK and BUILD standing for --book and --build) and the settings it reads."""
+    from scripts.core.limits import DEFAULT_SECONDS, ENVIRONMENT
+    placeholder = BookPaths(Path("BOOK"), Path("BUILD"))
+
+    def listed(label: str, files: list[Path]) -> list[str]:
+        names = list(dict.fromkeys(str(f) for f in files))
+        return [f"{label:<10}{', '.join(names)}"] if names else []
+
+    lines = listed("reads:", stage.inputs(placeholder))
+    lines += listed("if there:", stage.optional(placeholder))
+    lines += listed("writes:", stage.outputs(placeholder))
+    settings = [(f"{ENVIRONMENT}=SECONDS", f"stop the stage after this long ({DEFAULT_SECONDS} by default, 0: never)"),
+                *stage.settings]
+    lines += [f"{'settings:' if i == 0 else '':<10}{name}  {what}" for i, (name, what) in enumerate(settings)]
+    return "\n".join(lines)
+
+
 def parser() -> argparse.ArgumentParser:
     common = _paths_options()
     top = argparse.ArgumentParser(
@@ -39,7 +58,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("build", parents=[common], help="run every build stage in order")
     for stage in STAGES:
-        commands.add_parser(stage.name, parents=[common], help=stage.help, description=stage.help)
+        commands.add_parser(stage.name, parents=[common], help=stage.help, description=stage.help,
+                            epilog=stage_epilog(stage), formatter_class=argparse.RawDescriptionHelpFormatter)
     rules = commands.add_parser("make-rules", parents=[common],
                                 help="write the Make rules generated from the stage table")
     rules.add_argument("--out", type=Path, required=True, help="the makefile to write")

@@ -11,6 +11,7 @@ so Make regenerates it when the code, the templates or book.yaml change.
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def rules(paths: BookPaths, target: Path, command: str = "$(ANTHOLOGY)") -> str:
         f"{_join([paths.book_yaml, *code, *folders])}",
         f"BOOK_OUTPUTS := {' '.join(_show(s.outputs(paths)[0]) for s in BUILD_STAGES)}",
         f".PHONY: {' '.join(s.name for s in BUILD_STAGES)}",
+        # Never deleted by Make, on an error or an interrupt (see the Makefile's comment).
+        f".PRECIOUS: {_join([path for s in STAGES for path in s.outputs(paths)])}",
         *(stage_rule(stage, paths, command) for stage in STAGES),
         # Every code and template file as a target with no recipe (as gcc -MP does): a
         # module deleted or renamed rebuilds what used it instead of stopping Make.
@@ -121,3 +124,22 @@ def rules(paths: BookPaths, target: Path, command: str = "$(ANTHOLOGY)") -> str:
 
 def write_rules(paths: BookPaths, target: Path) -> None:
     write_text(target, rules(paths, target))
+
+
+_TARGET_LINE = re.compile(r"^([a-z][a-z-]*):[^#\n]*##\s*(.+)$", re.M)
+
+
+def make_help(makefile: Path = resources.PROJECT / "Makefile") -> str:
+    """`make help`: the Makefile's own targets (each described by its `## ...` comment),
+    then every stage of the table, which `make <stage>` runs with what it needs.  Only the
+    standard library: it runs before the virtualenv exists."""
+    targets = _TARGET_LINE.findall(makefile.read_text(encoding="utf-8"))
+    width = max(len(name) for name, _ in targets + [(s.name, "") for s in STAGES])
+    lines = ["make TARGET [BOOK=DIR]   (BOOK: a book folder of your own; the demo book by default)", "",
+             "targets:"]
+    lines += [f"  {name:<{width}}  {text}" for name, text in targets]
+    lines += ["", "stages (make STAGE runs it and the stages before it that are out of date;",
+              "        '.venv/bin/anthology STAGE --help' says what it reads, writes and takes):"]
+    for stage in STAGES:
+        lines.append(f"  {stage.name:<{width}}  {stage.help}" + ("" if stage.builds else "  (not part of make)"))
+    return "\n".join(lines) + "\n"

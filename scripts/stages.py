@@ -35,6 +35,7 @@ class Stage:
     optional: Callable[[BookPaths], list[Path]] = lambda p: []
     resources: tuple[Path, ...] = ()              # templates, styles, fonts: files or folders
     builds: bool = True                           # part of `make` (False: a check or a helper)
+    settings: tuple[tuple[str, str], ...] = ()    # environment variables it reads: (NAME=VALUE, what)
 
     def run(self, paths: BookPaths) -> str:
         from importlib import import_module
@@ -80,6 +81,12 @@ def _cover_art(paths: BookPaths) -> list[Path]:
         return []                 # the stage that reads book.yaml reports what is wrong with it
     # Make cannot name a file with a space in it: such a picture is read, but not watched.
     return [art.path] if art is not None and not any(c in str(art.path) for c in " #:$%") else []
+
+
+def _reports_written(paths: BookPaths, builds: bool) -> list[Path]:
+    """The reports of the stages `make` runs (builds=True), or of the checks and helpers."""
+    from scripts.workbench.reports_page import report_outputs
+    return [report for _, _, reports in report_outputs(paths, built=builds) for report in reports]
 
 
 def _reports(*names: str) -> Callable[[BookPaths], list[Path]]:
@@ -133,20 +140,25 @@ STAGES: tuple[Stage, ...] = (
           inputs=lambda p: [p.chapters_html],
           optional=lambda p: [p.index_terms],
           outputs=_reports("index.md"), resources=(_T / "index.html.j2",)),
-    Stage("epub", "build the EPUB 3 edition",
+    Stage("epub", "build the EPUB 3 edition (into build/staging/: publish puts it in place)",
           "scripts.books.epub.build", "run",
           inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
                             p.bibliography_html],
           optional=lambda p: [p.index_terms, p.split_extra, *_cover_art(p)],
-          outputs=lambda p: [p.epub, *_reports("epub.json")(p)],
+          outputs=lambda p: [p.staged_epub, *_reports("epub.json")(p)],
           resources=(_T / "epub", _T / "pandoc", _T / "index.html.j2", _S / "epub.css", resources.FONTS)),
-    Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged)",
+    Stage("pdf", "typeset the print PDF (trim and bleed) and the screen PDF (tagged), into build/staging/",
           "scripts.books.pdf.build", "run",
           inputs=lambda p: [p.articles_stamp, p.chapters_html, p.book_yaml, p.contributors,
                             p.bibliography_html],
           optional=lambda p: [p.index_terms, p.split_extra],
-          outputs=lambda p: [p.print_pdf, p.screen_pdf, *_reports("pdf.json")(p)],
-          resources=(_T / "print", _T / "index.html.j2", _S / "print.css", _S / "printing", resources.FONTS)),
+          outputs=lambda p: [p.staged_print_pdf, p.staged_screen_pdf, *_reports("pdf.json")(p)],
+          resources=(_T / "print", _T / "index.html.j2", _S / "print.css", _S / "printing", resources.FONTS),
+          settings=(("ANTHOLOGY_PDF_WORKERS=N", "lay the parts out in N processes (one per core by default)"),)),
+    Stage("publish", "put the EPUB and both PDFs in place together, or none of them (build/books.json)",
+          "scripts.books.publish", "run",
+          inputs=lambda p: [p.staged_epub, p.staged_print_pdf, p.staged_screen_pdf],
+          outputs=lambda p: [p.books_manifest, p.epub, p.print_pdf, p.screen_pdf]),
     # Not part of `make`: checks and helpers an editor runs by name.
     Stage("index-candidates", "suggest index headwords the index may be missing",
           "scripts.index.candidates", "run",
@@ -177,6 +189,13 @@ STAGES: tuple[Stage, ...] = (
           inputs=lambda p: [p.book_yaml], optional=lambda p: [p.split_extra, p.articles_stamp, *_cover_art(p)],
           outputs=lambda p: [p.build / "cover.jpg"],
           resources=(resources.FONTS,), builds=False),
+    # Last: it reads every report the stages above write (the checks' when they have run).
+    Stage("reports", "one page linking every report, with counts and each decision's places (reports/index.html)",
+          "scripts.workbench.reports_page", "run",
+          inputs=lambda p: [p.books_manifest, *_reports_written(p, builds=True)],
+          optional=lambda p: _reports_written(p, builds=False),
+          outputs=lambda p: [p.reports / "index.html", p.reports / "rendered"],
+          resources=(_T / "reports" / "index.html.j2", _T / "reports" / "rendered.html.j2", _S / "reports.css")),
 )
 
 BY_NAME = {stage.name: stage for stage in STAGES}

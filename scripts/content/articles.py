@@ -199,7 +199,7 @@ def run(paths: BookPaths) -> str:
     one per chapter, and reports/chapters.md (dates, outlets, introductions)."""
     articles, book = m.load_articles(paths.noted_model), book_for(paths)
     decisions = editorial.load_decisions(paths.chapter_decisions)
-    editorial.check_slugs(decisions, articles)
+    editorial.check_slugs(decisions, articles, str(paths.reports / "chapters.md"))
     memo = pandoc_memo(paths.build, "articles")
     written = write_articles(articles, book, paths.articles, decisions, memo)
     memo.prune()

@@ -173,7 +173,8 @@ def resolve(article: m.Article, book: Book, decisions: Decisions | None = None) 
         intro_text=intro_text)
 
 
-def check_slugs(decisions: Decisions, articles: list[m.Article]) -> None:
+def check_slugs(decisions: Decisions, articles: list[m.Article],
+                report_file: str = "build/reports/chapters.md") -> None:
     """An entry for no chapter is an error: the editor's decision would otherwise vanish."""
     slugs = [a.slug for a in articles]
     for decision in decisions.chapters.values():
@@ -182,7 +183,7 @@ def check_slugs(decisions: Decisions, articles: list[m.Article]) -> None:
             raise UserError(f"no chapter has the slug '{decision.slug}'", file=decisions.file,
                             line=decision.line,
                             hint=(suggestion + " " if suggestion else "")
-                            + "the slugs are in build/reports/chapters.md (and the file names of "
+                            + f"the slugs are in {report_file} (and the file names of "
                               "build/articles/)")
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def _file_mode() -> int:
+def file_mode() -> int:
     """The mode an ordinary new file gets (0644 under the usual umask 022): mkstemp makes
     its file 0600, which a web server running as another user could not serve."""
     umask = os.umask(0)
@@ -29,7 +29,7 @@ def write_bytes(path: Path | str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, _file_mode())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException as error:
         if os.path.exists(tmp):

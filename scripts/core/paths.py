@@ -147,6 +147,8 @@ class BookPaths:
     def bibliography_citations(self) -> Path:
         return self.build / "bibliography-citations.json"
 
+    # The books an editor opens: links into `published`, the one generation of books made
+    # by one build (scripts/books/publish.py), so the EPUB and the PDFs change together.
     @property
     def epub(self) -> Path:
         return self.build / "anthology.epub"
@@ -158,6 +160,37 @@ class BookPaths:
     @property
     def screen_pdf(self) -> Path:
         return self.build / "anthology-screen.pdf"
+
+    @property
+    def books_manifest(self) -> Path:
+        """What `published` holds: each book's file, size and SHA-256, and its generation."""
+        return self.build / "books.json"
+
+    @property
+    def published(self) -> Path:
+        """A link to the current generation folder; replacing it publishes every book at once."""
+        return self.build / "published"
+
+    @property
+    def generations(self) -> Path:
+        return self.build / "generations"
+
+    # Where the epub and pdf stages write their books; the publish stage takes them from here.
+    @property
+    def staging(self) -> Path:
+        return self.build / "staging"
+
+    @property
+    def staged_epub(self) -> Path:
+        return self.staging / self.epub.name
+
+    @property
+    def staged_print_pdf(self) -> Path:
+        return self.staging / self.print_pdf.name
+
+    @property
+    def staged_screen_pdf(self) -> Path:
+        return self.staging / self.screen_pdf.name
 
     @property
     def pdf_parts(self) -> Path:

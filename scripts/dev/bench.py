@@ -111,8 +111,8 @@ MEASURES: dict[str, Callable[[BookPaths], tuple[int, str]]] = {
     "articles": lambda p: count_markdown(p.articles),
     "html": lambda p: count_html_chapters(p.chapters_html),
     "bibliography": lambda p: count_json_entries(p.bibliography_json),
-    "epub": lambda p: count_epub_documents(p.epub),
-    "pdf": lambda p: count_pdf_pages(p.print_pdf),
+    "epub": lambda p: count_epub_documents(p.staged_epub),
+    "pdf": lambda p: count_pdf_pages(p.staged_print_pdf),
 }
 PDF_STAGE = "pdf"
 

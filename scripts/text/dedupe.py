@@ -51,9 +51,11 @@ from scripts.core import paths as resources
 from scripts.core import model as m
 from scripts.core.atomic import write_text
 from scripts.core.reports import json_text
+from scripts.core.config import did_you_mean
 from scripts.core.errors import UserError
 from scripts.text.dedupe_audit import audit, render_html
-from scripts.text.dedupe_keys import BlockKeys, Overrides, block_keys, block_ref, load_overrides, tail_key
+from scripts.text.dedupe_keys import (REPORT, BlockKeys, Overrides, block_keys, block_ref, load_overrides,
+                                      tail_key)
 from scripts.text.wording import (MIN_WORDS, comparable, containment, find_run, is_title_case,
                                   meaning_changes, opens_with, same_characters, shingles_of,
                                   similarity, words_at)
@@ -477,11 +479,51 @@ def choose_bios(bios: list[Bio], author: str, articles: list[m.Article]) -> tupl
     return {"author": entry(author), "contributors": contributors}, chosen
 
 
+def apply_bio_choices(contributors: dict, chosen: dict[str, Bio], bios: list[Bio], articles: list[m.Article],
+                      keys: BlockKeys, overrides: Overrides, report: str = REPORT) -> list[dict]:
+    """The editor's `bios:` (dedupe.yaml) over the stage's choice: another bio found in the
+    sources (by its key), the editor's own words, or none.  Changes `contributors` and
+    `chosen` in place; returns what was overridden, for the audit."""
+    entries = {contributors["author"]["name"]: contributors["author"],
+               **{entry["name"]: entry for entry in contributors["contributors"]}}
+    by_key = {keys.get((articles[b.article].slug, b.block.id)): b for b in bios}
+    kinds = {keys[(a.slug, b.id)]: b.kind for a in articles for b in a.blocks if (a.slug, b.id) in keys}
+    records = []
+    for person, choice in overrides.bios.items():
+        if person not in entries:
+            raise UserError(f"the back matter has no one called '{person}'", file=overrides.file,
+                            line=choice.line, hint=(did_you_mean(person, list(entries)) or "")
+                            + f" the people are the book's author and the contributors ({report} lists them)")
+        entry = entries[person]
+        before = entry["source"] or "no bio"
+        if choice.key:
+            bio = by_key.get(choice.key)
+            if bio is None:
+                kind = kinds.get(choice.key)
+                raise UserError(f"'{choice.key}' is " + (f"a {kind.replace('_', ' ')}, not a bio" if kind
+                                                        else "no block's key"),
+                                file=overrides.file, line=choice.line,
+                                hint=f"copy the key of a bio (reason bio-moved-to-back-matter) from {report}")
+            chosen[person] = bio
+            entry["bio"], entry["source"] = bio.block.text, str(bio.block.source)
+            detail = f"the bio from {entry['source']} instead of {before}"
+        else:
+            chosen.pop(person, None)
+            entry["bio"], entry["source"] = choice.text, f"{overrides.file}:{choice.line}"
+            detail = f"the editor's own words instead of {before}" if choice.text else f"no bio instead of {before}"
+        entry["chosen_by"] = "editor"
+        records.append({"action": "bio", "person": person, "key": choice.key, "line": choice.line,
+                        "detail": detail, "source": entry["source"] if choice.key else ""})
+    return records
+
+
 # ---------------------------------------------------------------- the stage
 
-def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None = None) -> Outcome:
+def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None = None,
+           report: str = REPORT) -> Outcome:
     """Decide, for every article, what leaves the chapter; move it to `removed`.  Pure but for
-    mutating the articles it is given (returned in the outcome)."""
+    mutating the articles it is given (returned in the outcome).  `report`: the audit an
+    error about an editor's key sends them to."""
     overrides = overrides or Overrides()
     keys: BlockKeys = {}
     for article in articles:
@@ -502,17 +544,27 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
                     for ai, article in enumerate(articles)
                     for r in article.removed if r.reason == BIO_MOVED]
     contributors, chosen = choose_bios(bios + earlier_bios, author, articles)
+    bio_overrides = apply_bio_choices(contributors, chosen, bios + earlier_bios, articles, keys, overrides, report)
+    by_editor = {o["person"]: o for o in bio_overrides}
     for bio in bios:
-        if not bio.names:
+        chosen_for = [name for name, b in chosen.items() if b.block is bio.block]
+        if not bio.names and not chosen_for:
             decisions.append(Decision(bio.article, bio.block, BIO_UNKNOWN,
                                       "a bio whose subject could not be named: not in the back matter; "
                                       "add it by hand if wanted"))
             continue
-        chosen_for = [name for name, b in chosen.items() if b.block is bio.block]
         if chosen_for:
-            best, detail = bio, f"chosen as the back matter's bio of {' and '.join(chosen_for)}"
+            editor = [f"{overrides.file}:{by_editor[n]['line']}" for n in chosen_for if n in by_editor]
+            best, detail = bio, (f"chosen {'by the editor (' + ', '.join(editor) + ') ' if editor else ''}"
+                                 f"as the back matter's bio of {' and '.join(chosen_for)}")
         else:
-            best = chosen[author] if author in bio.names else chosen[bio.names[0]]
+            subject = author if author in bio.names else bio.names[0]
+            best = chosen.get(subject)
+            if best is None:                 # the editor wrote this person's bio, or chose none
+                decisions.append(Decision(bio.article, bio.block, BIO_MOVED,
+                                          f"bio of {' and '.join(bio.names)}; the back matter has the editor's "
+                                          f"choice for {subject} ({overrides.file}:{by_editor[subject]['line']})"))
+                continue
             detail = (f"bio of {' and '.join(bio.names)}; the back matter uses a more complete one")
         decisions.append(Decision(bio.article, bio.block, BIO_MOVED, detail, (best.article, best.block),
                                   round(similarity(comparable(bio.block.text), comparable(best.block.text)), 3)))
@@ -527,7 +579,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
         if collecting:
             gc.enable()
     decisions += repeats
-    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides)
+    _check_override_keys(articles, keys, {d.tail_key for d in repeats if d.reason == GLUED}, overrides, report)
 
     # A pull quote repeats the body by definition; one with no twin close enough still
     # cannot stay (the chapter has no place for it), so it is reported for a look.
@@ -539,7 +591,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
                                           "found: check its words are in the chapter"))
 
     # The editor's word is final: keep what they keep, drop what they drop.
-    overridden = []
+    overridden = list(bio_overrides)
     final = []
     for decision in decisions:
         key = (decision.tail_key if decision.reason == GLUED
@@ -564,7 +616,7 @@ def dedupe(articles: list[m.Article], author: str, overrides: Overrides | None =
 
 
 def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[str],
-                         overrides: Overrides) -> None:
+                         overrides: Overrides, report: str = REPORT) -> None:
     known = set(keys.values()) | tails
     kinds = {}
     for article in articles:
@@ -574,7 +626,7 @@ def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[
         if key not in known:
             raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
                             hint="the text may have changed; copy the current key from "
-                                 "build/reports/dedupe.html")
+                                 f"{report}")
         if kinds.get(key) in ALWAYS_LEAVE or kinds.get(key) == m.BIO:
             raise UserError(f"'{key}' is a {kinds[key].replace('_', ' ')}, which cannot stay in a "
                             "chapter", file=overrides.file, line=line,
@@ -584,7 +636,7 @@ def _check_override_keys(articles: list[m.Article], keys: BlockKeys, tails: set[
         if key not in known:
             raise UserError(f"no block has the key '{key}'", file=overrides.file, line=line,
                             hint="the text may have changed; copy the current key from "
-                                 "build/reports/dedupe.html")
+                                 f"{report}")
 
 
 def _apply(articles: list[m.Article], decisions: list[Decision], keys: BlockKeys
@@ -641,13 +693,34 @@ def run(paths: BookPaths) -> str:
     from scripts.core.book import book_for
 
     book = book_for(paths)
-    articles = m.load_articles(paths.normalised_model)
-    outcome = dedupe(articles, book.author, load_overrides(paths.dedupe_overrides))
+    report_html = paths.reports / "dedupe.html"
+    try:
+        overrides = load_overrides(paths.dedupe_overrides, str(report_html))
+        outcome = dedupe(m.load_articles(paths.normalised_model), book.author, overrides, str(report_html))
+    except UserError as error:
+        if error.file != str(paths.dedupe_overrides):
+            raise
+        _write_audit_of_failure(paths, book.author, error)
+        raise
     m.save_articles(paths.deduped_model, outcome.articles)
     write_text(paths.contributors, json.dumps(outcome.contributors, ensure_ascii=False, indent=1) + "\n")
-    report = audit(outcome)
-    write_text(paths.reports / "dedupe.json", json_text(report))
-    write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
+    write_audit(paths, audit(outcome))
     counts = Counter(r.reason for _, r in outcome.removals)
     return f"{len(outcome.removals)} blocks out of the chapters" + (
         " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else "")
+
+
+def write_audit(paths: BookPaths, report: dict) -> None:
+    write_text(paths.reports / "dedupe.json", json_text(report))
+    write_text(paths.reports / "dedupe.html", render_html(report, TEMPLATES))
+
+
+def _write_audit_of_failure(paths: BookPaths, author: str, error: UserError) -> None:
+    """dedupe.yaml could not be used: the audit is written anyway, from the stage's own
+    decisions and with the error at its top, so the report the message sends the editor to
+    exists and shows the blocks' current keys.  The model is not written: the stage failed,
+    and Make runs it again once the file is fixed."""
+    report = audit(dedupe(m.load_articles(paths.normalised_model), author, Overrides()))
+    report["error"] = {"file": error.file, "line": error.line, "message": error.message,
+                       "hint": error.hint or ""}
+    write_audit(paths, report)

@@ -46,6 +46,7 @@ from scripts.core.config import Validator, did_you_mean, line_of, read_editor_fi
 from scripts.core.errors import UserError
 
 OVERRIDES_FILE = "notes.yaml"       # in the book folder; errors name the real path when known
+REPORT = "build/reports/notes.md"   # the report errors send the editor to (the stage names the book's)
 
 # ---------------------------------------------------------------- how marker-like a number is
 
@@ -207,12 +208,13 @@ class Override:
     passage: str              # the context string (or the reason, for "unreferenced")
     line: int | None = None
     file: str = OVERRIDES_FILE  # the notes.yaml it was read from
+    report: str = REPORT        # where the editor finds the article's text and markers
 
 
 DECISION_EXAMPLE = '  my-article-slug:\n    - note: 65\n      marker: "in Uzbekistan in 201665"'
 
 
-def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
+def load_overrides(path: Path, known_slugs: list[str], report_file: str = REPORT) -> list[Override]:
     """Read notes.yaml: {slug: [{note: N, marker|not_marker|drop_marker|unreferenced: text}]}."""
     if not path.exists():
         return []
@@ -229,12 +231,12 @@ def load_overrides(path: Path, known_slugs: list[str]) -> list[Override]:
     for slug, given in articles.items():
         if slug not in known_slugs:
             raise check.fail(f"no article has the slug '{slug}'", given.key,
-                             hint=did_you_mean(slug, known_slugs) or "use a slug from build/reports/notes.md")
+                             hint=did_you_mean(slug, known_slugs) or f"use a slug from {report_file}")
         decisions = check.sequence(given.value, f"the decisions under '{slug}'",
                                    hint=f"write them as lines starting with '- ', like this:\n{DECISION_EXAMPLE}")
         overrides += [_override(check, slug, node) for node in decisions]
     for override in overrides:
-        override.file = str(path)
+        override.file, override.report = str(path), report_file
     return overrides
 
 
@@ -261,7 +263,7 @@ def _locate(article: m.Article, override: Override) -> tuple[int, int, int]:
     where = dict(file=override.file, line=override.line)
     if not hits:
         raise UserError(f"{override.slug}: the passage “{override.passage}” is not in the article's text",
-                        hint="copy a few words just before the marker from build/reports/notes.md; "
+                        hint=f"copy a few words just before the marker from {override.report}; "
                              "quotes and dashes are typographic (’ “ ” –)", **where)
     if len(hits) > 1:
         raise UserError(f"{override.slug}: the passage “{override.passage}” occurs {len(hits)} times",
@@ -555,7 +557,8 @@ def assemble_article(article: m.Article, chapter: int, overrides: list[Override]
     record.notes_found = len(notes)
     numbers = [n.number for n in notes]
     slots, accepted = apply_overrides(article, find_slots(article), overrides, set(numbers))
-    record.editor = [{"note": o.note, "decision": o.action, "passage": o.passage} for o in overrides]
+    record.editor = [{"note": o.note, "decision": o.action, "passage": o.passage, "line": o.line}
+                     for o in overrides]
     texts = [b.text for b in article.blocks]
     alignment = align(slots, numbers, accepted, texts)
 
@@ -652,7 +655,8 @@ def reassemble(articles: list[m.Article], overrides: list[Override]) -> list[Art
     return records
 
 
-def check(records: list[ArticleNotes], articles: list[m.Article], overrides_file: str = OVERRIDES_FILE) -> None:
+def check(records: list[ArticleNotes], articles: list[m.Article], overrides_file: str = OVERRIDES_FILE,
+          report_file: str = REPORT) -> None:
     """Stop the build if a marker or a note is left unexplained, naming every one."""
     problems = [(r, p) for r in records for p in r.problems if p["kind"] in BLOCKING]
     if not problems:
@@ -674,7 +678,7 @@ def check(records: list[ArticleNotes], articles: list[m.Article], overrides_file
     # wherever the sources live (manuscript/sources/ for the book, elsewhere for a benchmark).
     raise UserError("\n  ".join(lines), file=article.source_file,
                     line=first.get("line"),
-                    hint=f"check build/reports/notes.md, then settle it in {overrides_file}:\n"
+                    hint=f"check {report_file}, then settle it in {overrides_file}:\n"
                          f"    {record.slug}:\n      - note: {first['note']}\n        {example}")
 
 
@@ -717,12 +721,13 @@ def _md(text: str) -> str:
 def run(paths: BookPaths) -> str:
     """The notes stage: deduped.json -> noted.json, and the notes report."""
     articles = m.load_articles(paths.deduped_model)
-    overrides = load_overrides(paths.notes_overrides, [a.slug for a in articles])
+    report_md = str(paths.reports / "notes.md")
+    overrides = load_overrides(paths.notes_overrides, [a.slug for a in articles], report_md)
     records = reassemble(articles, overrides)
     data, text = report(records)
     write_text(paths.reports / "notes.json", json_text(data))
     write_text(paths.reports / "notes.md", text)
-    check(records, articles, str(paths.notes_overrides))
+    check(records, articles, str(paths.notes_overrides), report_md)
     m.save_articles(paths.noted_model, articles)
     return (f"{sum(r.matched for r in records)} notes referenced in "
             f"{sum(1 for r in records if r.notes_found)} of {len(records)} articles")

@@ -568,7 +568,7 @@ def test_cli_writes_epub_and_report(tmp_path, capsys):
     paths.articles_stamp.touch()
     shutil.copy(FIXTURES / "epub" / "bibliography.html", paths.bibliography_html)
     shutil.copy(FIXTURES / "epub" / "contributors.json", paths.contributors)
-    assert run_stages(book, paths.build, "html", "epub") == 0 and paths.epub.exists()
+    assert run_stages(book, paths.build, "html", "epub") == 0 and paths.staged_epub.exists()
     report = json.loads((paths.reports / "epub.json").read_text())
     assert report["chapters"] == 3 and report["notes"] == 4
     assert report["characters_without_glyph"] == []

@@ -211,3 +211,14 @@ def test_a_lifted_anchor_lands_on_the_page_of_its_own_occurrence():
     pages = {name: number for number, page in enumerate(document.pages) for name in page.anchors}
     assert pages["ix-c-1"] == 0
     assert pages["ix-c-2"] == len(document.pages) - 1
+
+
+def test_the_stage_is_told_each_part_laid_out_and_the_pages_so_far(tmp_path):
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    told = []
+    layout = pdf.typeset(book, pdf.load_chapters(FIXTURES), cache=PartCache(tmp_path / "parts"),
+                         on_progress=lambda done, total, pages: told.append((done, total, pages)))
+    assert [done for done, _, _ in told] == list(range(1, layout.parts + 1))
+    assert {total for _, total, _ in told} == {layout.parts}
+    pages = [p for _, _, p in told]
+    assert pages == sorted(pages) and 0 < pages[-1] <= layout.page_count

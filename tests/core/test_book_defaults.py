@@ -67,7 +67,7 @@ def test_a_minimal_book_builds_from_a_wordpress_export_with_its_dates(tmp_path):
     assert "`date`: the newest post's date (2021-02-02)" in report
     extra = json.loads(paths.split_extra.read_text(encoding="utf-8"))
     assert extra["book"]["newest"] == "2021-02-02"
-    assert paths.epub.exists()
+    assert paths.staged_epub.exists()
 
 
 # ---------------------------------------------------------------- a book with no chapter

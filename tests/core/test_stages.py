@@ -113,9 +113,61 @@ def test_pip_install_gives_a_working_anthology_outside_the_checkout(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     book = demo_book_copy(elsewhere / "my-book", editor_files=("dedupe.yaml", "index.yaml"))
     anthology = str(venv / "bin" / "anthology")
-    for stage in [s.name for s in BUILD_STAGES if s.name != "pdf"]:
+    # Not the PDF (slow), so nothing to publish or to list: the EPUB is the one the epub stage staged.
+    for stage in [s.name for s in BUILD_STAGES if s.name not in ("pdf", "publish", "reports")]:
         done = subprocess.run([anthology, stage, "--book", "my-book"], cwd=elsewhere,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-    assert (book / "build" / "anthology.epub").stat().st_size > 100_000
+    assert (book / "build" / "staging" / "anthology.epub").stat().st_size > 100_000
     assert (venv / "share" / "anthology" / "styles" / "print.css").is_file()
+
+
+def test_make_never_deletes_a_stage_output(tmp_path):
+    """A failed or interrupted stage leaves its outputs as they were (every write is atomic):
+    Make must not delete the report an error message names, nor the previous books."""
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    text = rules(BookPaths.of(book, tmp_path / "build"), tmp_path / "build" / ".make" / "rules.mk")
+    precious = text.split(".PRECIOUS:", 1)[1].split("\n\n", 1)[0]
+    named = {line.strip(" \\") for line in precious.splitlines() if line.strip(" \\")}
+    paths = BookPaths.of(book, tmp_path / "build")
+    expected = {p.resolve().as_posix() for s in STAGES for p in s.outputs(paths)}
+    assert expected <= named, expected - named
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert not any(line.startswith(".DELETE_ON_ERROR") for line in makefile.splitlines())
+
+
+def _subcommands():
+    from scripts.cli import parser
+    action = next(a for a in parser()._actions if a.dest == "command")
+    return action.choices
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_subcommand_s_help_exits_0_and_documents_each_option(name, capsys):
+    from scripts.cli import main
+    with pytest.raises(SystemExit) as done:
+        main([name, "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for action in _subcommands()[name]._actions:
+        assert action.help, f"{name}: {action.option_strings or action.dest} has no help text"
+        for option in action.option_strings or [action.metavar or action.dest]:
+            assert option in text, f"{name} --help does not mention {option}"
+    if name in {s.name for s in STAGES}:
+        assert "writes:" in text and "ANTHOLOGY_TIME_LIMIT" in text
+    if name == "pdf":
+        assert "ANTHOLOGY_PDF_WORKERS" in text
+
+
+def test_make_help_lists_every_target_and_every_stage_without_the_virtualenv():
+    """`make help` runs on the system's Python, before .venv exists (standard library only)."""
+    import re
+    result = subprocess.run(["python3", "-I", "-c", "import sys; sys.path.insert(0, '.'); "
+                             "from scripts.makerules import make_help; print(make_help(), end='')"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = set(re.findall(r"^  (\S+) ", result.stdout, re.M))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = set(re.search(r"^\.PHONY: (.+)$", makefile, re.M).group(1).split())
+    assert phony <= listed, f"targets without a '## ...' description: {phony - listed}"
+    assert {s.name for s in STAGES} <= listed

@@ -192,12 +192,12 @@ def test_back_matter_holds_author_contributors_bibliography_and_index(epub_docum
 
 @pytest.mark.parametrize("edited, rebuilt", [
     # Both books read the back matter's people (the rule used to forget it).
-    ("scripts/books/contributors.py", {"epub", "pdf"}),
-    ("templates/epub/chapter.xhtml.j2", {"epub"}),
-    ("styles/print.css", {"pdf"}),
-    ("manuscript/index.yaml", {"index", "epub", "pdf"}),
-    ("manuscript/dedupe.yaml", {"dedupe", "notes", "articles", "html", "bibliography", "index", "epub", "pdf"}),
-    ("scripts/text/notes.py", {"notes", "articles", "html", "bibliography", "index", "epub", "pdf"}),
+    ("scripts/books/contributors.py", {"epub", "pdf", "publish", "reports"}),
+    ("templates/epub/chapter.xhtml.j2", {"epub", "publish", "reports"}),
+    ("styles/print.css", {"pdf", "publish", "reports"}),
+    ("manuscript/index.yaml", {"index", "epub", "pdf", "publish", "reports"}),
+    ("manuscript/dedupe.yaml", {"dedupe", "notes", "articles", "html", "bibliography", "index", "epub", "pdf", "publish", "reports"}),
+    ("scripts/text/notes.py", {"notes", "articles", "html", "bibliography", "index", "epub", "pdf", "publish", "reports"}),
     ("scripts/index/candidates.py", set()),            # a helper no book stage uses
 ])
 def test_an_edit_rebuilds_exactly_what_depends_on_it(built_book, edited, rebuilt):

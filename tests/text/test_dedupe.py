@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from scripts.core import model as m
-from scripts.text.dedupe import (Overrides, ShingleIndex, audit, block_keys, comparable, completeness, dedupe,
+from scripts.text.dedupe import (BIO_MOVED, Overrides, ShingleIndex, audit, block_keys, comparable, completeness, dedupe,
                             load_overrides, make_entry, render_html, RARE_MAX, TEMPLATES)
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
@@ -469,3 +469,87 @@ def test_a_pull_quote_in_a_post_still_leaves():
     post = article_of((m.PARAGRAPH, body), (m.PULL_QUOTE, body))
     post.origin = "html"
     assert removed_ids(dedupe([post], "A")) == ["b1"]
+
+
+def test_a_bad_key_writes_the_audit_with_the_error_but_not_the_model(tmp_path, normalised, capsys):
+    """The message sends the editor to dedupe.html for the current key: the stage writes that
+    report (its own decisions, the error at the top, escaped) even though it fails."""
+    book = demo_book_copy(tmp_path / "book", sources=[])
+    (book / "dedupe.yaml").write_text("drop:\n  - key: no-such-article#0badc0de\n    note: <b>x</b>\n",
+                                      encoding="utf-8")
+    paths = BookPaths.of(book, tmp_path / "build")
+    m.save_articles(paths.normalised_model, copy.deepcopy(normalised))
+    assert run_stages(book, paths.build, "dedupe") == 2
+    err = capsys.readouterr().err
+    report = paths.reports / "dedupe.html"
+    assert f"{book}/dedupe.yaml:2: no block has the key 'no-such-article#0badc0de'" in err
+    assert f"copy the current key from {report}" in err
+    page = report.read_text(encoding="utf-8")
+    assert "The build stopped" in page and f"{book}/dedupe.yaml:2" in page
+    data = json.loads((paths.reports / "dedupe.json").read_text(encoding="utf-8"))
+    assert data["error"]["line"] == 2 and data["overrides"] == [] and data["removals"]
+    assert not paths.deduped_model.exists() and not paths.contributors.exists()
+
+
+# ---------------------------------------------------------------- the editor's bios
+
+AUTHOR_BIO = "ties-that-bind-kazakhstan-china-are#3e85c958"       # a shorter bio of the author
+CHOSEN_BIO = "002_90ad01e3225f3153.txt:7"                          # where the stage's choice is
+
+
+def test_the_editor_chooses_another_bio_writes_one_or_leaves_one_out(normalised, book, tmp_path):
+    path = tmp_path / "dedupe.yaml"
+    path.write_text("bios:\n"
+                    f"  {book.author}: {AUTHOR_BIO}\n"
+                    "  Niva Yau:\n    text: \"Niva Yau  researches <China> in Central Asia.\"\n"
+                    "  Nodirbek Soliev: none\n", encoding="utf-8")
+    before = dedupe(copy.deepcopy(normalised), book.author).contributors
+    assert before["author"]["source"] == CHOSEN_BIO
+    result = dedupe(copy.deepcopy(normalised), book.author, load_overrides(path))
+    people = {p["name"]: p for p in result.contributors["contributors"]}
+    author = result.contributors["author"]
+    assert author["source"] == "000_375b4828d7d8f646.txt:184" and author["chosen_by"] == "editor"
+    assert author["bio"] != before["author"]["bio"] and author["bio"].startswith("Raffaello Pantucci")
+    assert people["Niva Yau"]["bio"] == "Niva Yau researches <China> in Central Asia."
+    assert people["Niva Yau"]["source"] == f"{path}:4"
+    assert people["Nodirbek Soliev"]["bio"] == ""
+    # What was overridden, for the audit; the removed bios say whose choice the back matter has.
+    records = {o["person"]: o for o in result.overridden if o["action"] == "bio"}
+    assert records[book.author]["detail"] == f"the bio from 000_375b4828d7d8f646.txt:184 instead of {CHOSEN_BIO}"
+    assert records["Niva Yau"]["line"] == 4 and "own words" in records["Niva Yau"]["detail"]
+    assert records["Nodirbek Soliev"]["detail"].startswith("no bio instead of")
+    details = [r.detail for a in result.articles for r in a.removed if r.reason == BIO_MOVED]
+    assert any(d.startswith(f"chosen by the editor ({path}:2)") for d in details)
+    assert any("the editor's choice for Niva Yau" in d for d in details)
+    html = render_html(audit(result), TEMPLATES)
+    assert "the bio of Niva Yau: the editor&#39;s own words" in html
+    # The books: the author's chosen bio, Niva Yau's words (escaped by the books' templates), no Soliev.
+    from scripts.books.contributors import load_people
+    people_file = tmp_path / "contributors.json"
+    people_file.write_text(json.dumps(result.contributors), encoding="utf-8")
+    assert [p.name for p in load_people(people_file)] == [book.author, "Niva Yau"]
+
+
+@pytest.mark.parametrize("entry, line, message", [
+    ("  Niva Yoo: none\n", 2, "no one called 'Niva Yoo'"),
+    (f"  Niva Yau: {XI}#00000000\n", 2, "is no block's key"),
+    ("  Niva Yau: the bio\n", 2, "is not a bio's key"),
+    ("  Niva Yau:\n    txt: words\n", 3, "unknown key 'txt'"),
+    ("  Niva Yau:\n    text: \"\"\n", 3, "is empty"),
+])
+def test_a_bad_bio_choice_is_an_error_with_the_line(normalised, book, tmp_path, entry, line, message):
+    path = tmp_path / "dedupe.yaml"
+    path.write_text("bios:\n" + entry, encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        dedupe(copy.deepcopy(normalised), book.author, load_overrides(path))
+    assert message in error.value.message and error.value.line == line and error.value.file == str(path)
+    if "Yoo" in entry:
+        assert "did you mean 'Niva Yau'?" in error.value.hint
+
+
+def test_a_bio_choice_must_name_a_bio(normalised, book, tmp_path):
+    path = tmp_path / "dedupe.yaml"
+    path.write_text(f"bios:\n  Niva Yau: {key_of(normalised, XI, 'b3')}\n", encoding="utf-8")
+    with pytest.raises(UserError, match="is a caption, not a bio") as error:
+        dedupe(copy.deepcopy(normalised), book.author, load_overrides(path))
+    assert error.value.line == 2

@@ -510,14 +510,15 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
 
 
 def run(paths: BookPaths) -> str:
-    """The epub stage: the chapters and the back matter -> build/anthology.epub."""
+    """The epub stage: the chapters and the back matter -> build/staging/anthology.epub (the
+    publish stage puts it in place with the PDFs)."""
     memo = Memo.in_build(paths.build, "epub", code_version(epub_fonts.FONT_DIR))
     result = build(paths.articles, book_for(paths), bibliography=paths.bibliography_html,
                    contributors=paths.contributors, index_terms=paths.index_terms, memo=memo)
     memo.prune()
-    write_bytes(paths.epub, result.epub)
-    write_report(result, paths.reports, paths.epub)
+    write_bytes(paths.staged_epub, result.epub)
+    write_report(result, paths.reports, paths.staged_epub)
     extra = f", back matter: {', '.join(result.back_matter)}" if result.back_matter else ""
-    return (f"{paths.epub} ({len(result.epub) / 1024:.0f} KB): {result.chapters} "
+    return (f"{paths.staged_epub} ({len(result.epub) / 1024:.0f} KB): {result.chapters} "
             f"chapters, {result.notes} notes{extra}; "
             f"{len(result.dropped)} dropped (see {paths.reports}/epub.json)")

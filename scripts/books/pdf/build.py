@@ -44,6 +44,7 @@ from scripts.books.pdf.parts import (
     FRONT,
     FURNITURE,
     TEXT,
+    LaidOutPart,
     PartCache,
     PartJob,
     Task,
@@ -55,6 +56,7 @@ from scripts.content.chapters import Chapter
 from scripts.content.sanitise import Dropped, sanitise
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
+from scripts.core.console import Progress
 from scripts.core.book import Book, book_for, load_book
 from scripts.core.identity import credit_lines
 from scripts.core.memo import Memo, code_version
@@ -344,10 +346,12 @@ def _book_ids(book: Book) -> tuple[bytes, str]:
 
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_functions: IndexFunctions | None = None,
-            index_terms=None, cache: PartCache | None = None, memo: Memo | None = None) -> Layout:
+            index_terms=None, cache: PartCache | None = None, memo: Memo | None = None,
+            on_progress: Callable[[int, int, int], None] | None = None) -> Layout:
     """Lay the book out in parts: the chapters and back matter (in parallel), then the
     index from their pages, then the front matter and the heads and folios.  `memo`: where
-    each fragment's hyphenation is remembered (only what changed is hyphenated again)."""
+    each fragment's hyphenation is remembered (only what changed is hyphenated again).
+    `on_progress` is told (parts laid out, parts in all, pages so far) as each part is laid out."""
     contributors = contributors or []
     hyphenate = hyphenation.remembering(memo) if memo is not None else hyphenate_html
     cache = cache or PartCache(None)
@@ -440,7 +444,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         tasks.append(Task("index", index_job, needs=tuple(c.id for c in chapters), priority=3))
         tasks.append(Task(f"furniture-{len(known)}", furniture_job(len(known), len(names)),
                           needs=tuple(names), priority=2))
-    laid = lay_out_plan(tasks, cache)
+
+    def laid_so_far(laid: dict[str, LaidOutPart]) -> None:
+        if on_progress is not None:
+            # The heads and folios are laid over the pages of the parts: no pages of their own.
+            pages = sum(part.pages for name, part in laid.items() if not name.startswith("furniture-"))
+            on_progress(len(laid), len(tasks), pages)
+
+    laid = lay_out_plan(tasks, cache, on_laid=laid_so_far)
     front = laid["front"]
     furniture = [laid["furniture-0"]] + ([laid[f"furniture-{len(known)}"]] if has_index else [])
     # (the index's job is made, and its locators computed, whether or not its layout was cached)
@@ -581,9 +592,21 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
             book, chapters, contributors=contributors, bibliography=bibliography, index_html=""))
         refuse_missing_glyphs(book, set(whole.text_content()), display_characters(whole))
     cache = PartCache(parts_dir)
-    layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
-                     index_functions=index_functions, index_terms=terms, cache=cache, memo=memo)
-    sizes = write_pdfs(layout, book, print_path, screen_path)
+    shown: list[Progress] = []
+
+    def show(done: int, total: int, pages: int) -> None:
+        if not shown:
+            shown.append(Progress("pdf", total, "parts laid out"))
+        shown[0].update(done, f"{pages} pages so far" if done < total else f"{pages} pages; joining them")
+
+    try:
+        layout = typeset(book, chapters, contributors=contributors, bibliography=bibliography,
+                         index_functions=index_functions, index_terms=terms, cache=cache, memo=memo,
+                         on_progress=show)
+        sizes = write_pdfs(layout, book, print_path, screen_path)
+    finally:
+        for progress in shown:
+            progress.close()
     cache.prune()
     if memo is not None:
         memo.prune()
@@ -620,12 +643,13 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
 
 
 def run(paths: BookPaths) -> str:
-    """The pdf stage: the chapters and the back matter -> the print and screen PDFs."""
-    report = build(book_for(paths), paths.articles, paths.print_pdf, paths.screen_pdf, paths.reports,
+    """The pdf stage: the chapters and the back matter -> the print and screen PDFs, in
+    build/staging/ (the publish stage puts them in place with the EPUB)."""
+    report = build(book_for(paths), paths.articles, paths.staged_print_pdf, paths.staged_screen_pdf, paths.reports,
                    paths.contributors, paths.bibliography_html, index_terms=paths.index_terms,
                    parts_dir=paths.pdf_parts, memo=Memo.in_build(paths.build, "pdf", code_version()))
     added = report.print_pages - report.pages
     blank = f" (+{added} blank in print)" if added else ""
     return (f"{report.pages} pages{blank} of {report.trim} for {report.printer}, "
             f"{report.parts_laid_out} of {report.parts} parts laid out -> "
-            f"{paths.print_pdf}, {paths.screen_pdf}")
+            f"{paths.staged_print_pdf}, {paths.staged_screen_pdf}")

@@ -263,10 +263,13 @@ def constant(job: PartJob) -> Callable[[dict], PartJob]:
     return lambda laid: job
 
 
-def lay_out_plan(tasks: list[Task], cache: PartCache) -> dict[str, LaidOutPart]:
+def lay_out_plan(tasks: list[Task], cache: PartCache,
+                 on_laid: Callable[[dict[str, LaidOutPart]], None] | None = None) -> dict[str, LaidOutPart]:
     """Lay out every task, each as soon as what it needs is laid out, the parts not in the
-    cache in a pool of worker processes; return the laid-out parts by name."""
+    cache in a pool of worker processes; return the laid-out parts by name.  `on_laid` is
+    told the parts laid out so far each time one more is (the stage's progress)."""
     laid: dict[str, LaidOutPart] = {}
+    tell = on_laid or (lambda laid: None)
     waiting = {task.name: task for task in tasks}
     workers = worker_count(len(tasks))
     running: dict[concurrent.futures.Future, str] = {}
@@ -284,9 +287,11 @@ def lay_out_plan(tasks: list[Task], cache: PartCache) -> dict[str, LaidOutPart]:
                 cached = cache.get(job)
                 if cached is not None:
                     laid[task.name] = cached
+                    tell(laid)
                 elif workers == 1:
                     laid[task.name] = lay_out(job)
                     cache.put(laid[task.name])
+                    tell(laid)
                 else:
                     if pool is None:
                         # fork: the workers start with the modules already imported; the
@@ -306,6 +311,7 @@ def lay_out_plan(tasks: list[Task], cache: PartCache) -> dict[str, LaidOutPart]:
                 name = running.pop(future)
                 laid[name] = future.result()
                 cache.put(laid[name])
+                tell(laid)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

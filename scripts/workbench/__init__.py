@@ -1,0 +1,1 @@
+"""The editor's workbench: what the build offers an editor to check and decide with."""
