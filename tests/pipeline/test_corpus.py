@@ -130,9 +130,9 @@ def test_the_epub_passes_epubcheck_and_every_note_links_both_ways(built, blog):
     from scripts.books.epub.check import epubcheck_messages
     book, paths = built[blog]
     assert run_stages(book, paths.build, "articles", "html", "bibliography", "index", "epub") == 0
-    assert [x for x in epubcheck_messages(paths.epub)] == []
+    assert [x for x in epubcheck_messages(paths.staged_epub)] == []
     refs = notes = 0
-    with zipfile.ZipFile(paths.epub) as archive:
+    with zipfile.ZipFile(paths.staged_epub) as archive:
         for name in archive.namelist():
             if not name.endswith(".xhtml"):
                 continue
@@ -145,7 +145,7 @@ def test_the_epub_passes_epubcheck_and_every_note_links_both_ways(built, blog):
                 refs += 1
             notes += sum(1 for li in root.iter(f"{XHTML}li") if li.get(EPUB_TYPE) in ("endnote", "footnote"))
     assert refs == notes == sum(len(a.notes) for a in m.load_articles(paths.noted_model))
-    with zipfile.ZipFile(paths.epub) as archive:      # every picture shown is in the package
+    with zipfile.ZipFile(paths.staged_epub) as archive:      # every picture shown is in the package
         shown = [img.get("src") for name in archive.namelist() if name.startswith("EPUB/chapter-")
                  for img in etree.fromstring(archive.read(name)).iter(f"{XHTML}img")]
         assert all(f"EPUB/{src}" in archive.namelist() for src in shown)
@@ -159,7 +159,7 @@ def test_a_blogs_pictures_are_in_both_books_with_their_alternative_text(built):
     from pypdf import PdfReader
     book, paths = built["cclabs-wxr"]
     assert run_stages(book, paths.build, "articles", "html", "bibliography", "index", "pdf") == 0
-    for pdf_path in (paths.print_pdf, paths.screen_pdf):
+    for pdf_path in (paths.staged_print_pdf, paths.staged_screen_pdf):
         # poppler lists the pictures each page draws (pypdf, the ones its resources hold).
         listing = subprocess.run(["pdfimages", "-list", str(pdf_path)], capture_output=True,
                                  text=True, check=True).stdout.splitlines()[2:]
@@ -176,6 +176,6 @@ def test_a_blogs_pictures_are_in_both_books_with_their_alternative_text(built):
             return []
         return ([node] if node.get("/S") == "/Figure" else []) + figures(node.get("/K", []))
 
-    root = PdfReader(paths.screen_pdf).trailer["/Root"]["/StructTreeRoot"]
+    root = PdfReader(paths.staged_screen_pdf).trailer["/Root"]["/StructTreeRoot"]
     assert [str(f.get("/Alt")) for f in figures(root["/K"])] == [
         "Screenshot of the LPC style guide navigation boxes"]

@@ -370,8 +370,8 @@ def test_a_hostile_scrape_makes_an_epub_that_epubcheck_passes(tmp_path, capsys):
     code, paths = build_to_html(folder, "split", "normalise", "dedupe", "notes", "articles", "html",
                                 "bibliography", "index", "epub")
     assert code == 0, capsys.readouterr().err
-    assert epubcheck_messages(paths.epub) == []
-    with ZipFile(paths.epub) as epub:
+    assert epubcheck_messages(paths.staged_epub) == []
+    with ZipFile(paths.staged_epub) as epub:
         pages = {name: epub.read(name) for name in epub.namelist() if name.endswith(".xhtml")}
     for name, page in pages.items():
         root = etree.fromstring(page)
