@@ -158,7 +158,9 @@ class ShingleIndex:
         article_of = [entry.article for entry in self.entries]
         shared: Counter = Counter()
         for postings in self.postings.values():
-            if self._rare(postings):
+            # Most rare shingles are in blocks of different articles (no pair here): the
+            # check in C spares those the loop below.
+            if self._rare(postings) and len(set(map(article_of.__getitem__, postings))) < len(postings):
                 # Postings are in entry order, and entries in article order: each run of one
                 # article's entries gives that article's pairs, counted in C.
                 for _, run in groupby(postings, key=article_of.__getitem__):
@@ -186,7 +188,9 @@ class ShingleIndex:
             needed = math.ceil(share * sizes[a]) if sizes[a] else 1
             if len(own) < needed:
                 continue
-            prefix = sorted(own, key=lambda s: (frequency[s], s))[:len(own) - needed + 1]
+            # Rarest first, ties by shingle: a stable sort by frequency of the shingles in
+            # order (keys looked up in C, not a Python key function per shingle).
+            prefix = sorted(sorted(own), key=frequency.__getitem__)[:len(own) - needed + 1]
             for shingle in prefix:
                 for b in self.postings[shingle]:
                     if (b == a or self.entries[b].article == self.entries[a].article
