@@ -129,7 +129,16 @@ def convert_element(root: etree._Element, file: str, first_line: int = 1,
     return _Converter(file, first_line, images=images).run(root)
 
 
+# The characters WHITESPACE matches other than the space: text holding none of them, and no
+# two spaces together, has no run for it to collapse (most runs of text a post holds).
+_COLLAPSIBLE = ("\t", "\n", "\r", "\f", "\v", "\u200b", "  ")
+
+
 def normalise_space(text: str) -> str:
+    # The substring tests are far cheaper than a substitution that rewrites every single
+    # space with a space, and this runs on every run of text of every post.
+    if not any(chars in text for chars in _COLLAPSIBLE):
+        return text.strip()
     return WHITESPACE.sub(" ", text).strip()
 
 
