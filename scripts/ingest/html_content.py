@@ -48,6 +48,8 @@ NOTES_HEADINGS = re.compile(r"^(?:notes?|end ?notes|foot ?notes|references|sourc
 BACK_LINK = re.compile(r"^\s*(?:↩\ufe0e?\ufe0f?|⤴|\^|↑|back|return(?: to text)?)\s*$", re.I)
 LEADING_LABEL = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?|[*†‡§])(?=\s|$)\s*")
 SENTINEL = re.compile(f"{m.NOTE_OPEN}\\d+{m.NOTE_CLOSE}")
+BRACKETED_REF = re.compile(f"[\\[(]({SENTINEL.pattern})[\\])]")
+SPACE_BEFORE_REF = re.compile(f"\\s+(?={m.NOTE_OPEN})")
 SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
@@ -127,7 +129,16 @@ def convert_element(root: etree._Element, file: str, first_line: int = 1,
     return _Converter(file, first_line, images=images).run(root)
 
 
+# The characters WHITESPACE matches other than the space: text holding none of them, and no
+# two spaces together, has no run for it to collapse (most runs of text a post holds).
+_COLLAPSIBLE = ("\t", "\n", "\r", "\f", "\v", "\u200b", "  ")
+
+
 def normalise_space(text: str) -> str:
+    # The substring tests are far cheaper than a substitution that rewrites every single
+    # space with a space, and this runs on every run of text of every post.
+    if not any(chars in text for chars in _COLLAPSIBLE):
+        return text.strip()
     return WHITESPACE.sub(" ", text).strip()
 
 
@@ -183,7 +194,7 @@ class _Converter:
 
     def add(self, kind: m.Kind, text: str, element, number: int | None = None) -> None:
         text = _tidy_markers(normalise_space(text))
-        if not SENTINEL.sub("", text).strip():
+        if not _without_refs(text).strip():
             for ref in SENTINEL.findall(text):      # a reference alone on a line: keep it on
                 if self.content.blocks:              # the text before it
                     self.content.blocks[-1].text += ref
@@ -267,7 +278,7 @@ class _Converter:
                 self.block(child, tag, kind)
                 anchor[0] = child
             else:
-                opening = not SENTINEL.sub("", "".join(buffer)).strip()
+                opening = not _without_refs("".join(buffer)).strip()
                 if opening:
                     anchor[0] = child
                 waiting = len(self.pictures)
@@ -724,8 +735,14 @@ def _note_item(target, root):
 
 def _tidy_markers(text: str) -> str:
     """'word [¹]' -> 'word¹': brackets and the space before a reference were its typography."""
-    text = re.sub(f"[\\[(]({SENTINEL.pattern})[\\])]", r"\1", text)
-    return re.sub(f"\\s+(?={m.NOTE_OPEN})", "", text)
+    if m.NOTE_OPEN not in text:         # most blocks hold no reference: nothing to tidy
+        return text
+    return SPACE_BEFORE_REF.sub("", BRACKETED_REF.sub(r"\1", text))
+
+
+def _without_refs(text: str) -> str:
+    """The text with its note references taken out (the check for a block of nothing else)."""
+    return SENTINEL.sub("", text) if m.NOTE_OPEN in text else text
 
 
 def _int(value, default: int) -> int:

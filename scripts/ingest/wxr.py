@@ -72,6 +72,7 @@ BLOCK_START = re.compile(r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|th
                          r"caption|colgroup|video|audio|object|embed|noscript)\b", re.I)
 RULE_THEN_TEXT = re.compile(r"^(\s*<hr\b[^>]*>[ \t]*\n)(?=[ \t]*[^\s<]|[ \t]*<(?:sup|a|em|strong|b|i)\b)", re.I)
 URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
+PARAGRAPH_TAGS = re.compile(r"</?p>")         # compiled once: _auto_embeds runs it on every line
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
 
 
@@ -391,7 +392,7 @@ def _auto_embeds(content: str, name: str, first_line: int, left_out: list[LeftOu
     """A web address alone on its line is an embed (WordPress shows the video or tweet)."""
     lines = content.split("\n")
     for i, line in enumerate(lines):
-        bare = re.sub(r"</?p>", "", line)
+        bare = PARAGRAPH_TAGS.sub("", line)
         if URL_LINE.match(bare):
             left_out.append(LeftOut(name, first_line + i, "embed", bare.strip(),
                                     "a web address on its own line, which WordPress shows as an embed"))

@@ -43,7 +43,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import combinations, groupby
+from itertools import chain, combinations, groupby
 
 
 from scripts.core.paths import BookPaths
@@ -136,9 +136,15 @@ class ShingleIndex:
         for entry in entries:                  # set operations in C, no per-shingle Python loop
             shared |= entry.shingles & seen
             seen |= entry.shingles
+        self.shared = shared
         self.postings: dict[int, list[int]] = defaultdict(list)
+        # Each entry's posted shingles, kept: later passes need them, and intersecting an
+        # entry's shingles with a set of 100,000 again costs a cache miss per shingle.
+        self.posted: list[set[int]] = []
         for number, entry in enumerate(entries):
-            for shingle in entry.shingles & shared:
+            posted = entry.shingles & shared
+            self.posted.append(posted)
+            for shingle in posted:
                 self.postings[shingle].append(number)
 
     def update(self, number: int, entry: Entry) -> None:
@@ -148,6 +154,7 @@ class ShingleIndex:
             if postings and number in postings:
                 postings.remove(number)
         self.entries[number] = entry
+        self.posted[number] = entry.shingles & self.shared
 
     def _rare(self, postings: list[int]) -> bool:
         return len(postings) <= RARE_MAX
@@ -158,7 +165,9 @@ class ShingleIndex:
         article_of = [entry.article for entry in self.entries]
         shared: Counter = Counter()
         for postings in self.postings.values():
-            if self._rare(postings):
+            # Most rare shingles are in blocks of different articles (no pair here): the
+            # check in C spares those the loop below.
+            if self._rare(postings) and len(set(map(article_of.__getitem__, postings))) < len(postings):
                 # Postings are in entry order, and entries in article order: each run of one
                 # article's entries gives that article's pairs, counted in C.
                 for _, run in groupby(postings, key=article_of.__getitem__):
@@ -177,23 +186,29 @@ class ShingleIndex:
         k >= share*|A| of its rare shingles with B, then B holds at least one of A's
         len(rare) - k + 1 rarest ones, so only the postings of those few are looked at,
         and each pair they propose is checked with one set intersection."""
-        rare = {s for s, postings in self.postings.items() if len(postings) <= RARE_MAX}
-        rare_of = [entry.shingles & rare for entry in self.entries]
+        # An entry's rare shingles: its posted ones less the few frequent ones (a small set,
+        # so the difference is cheap where the intersection with every rare one was not).
+        frequent = {s for s, postings in self.postings.items() if len(postings) > RARE_MAX}
+        rare_of = [posted - frequent for posted in self.posted]
         frequency = {s: len(p) for s, p in self.postings.items()}
         sizes = [len(entry.shingles) for entry in self.entries]
+        article_of = [entry.article for entry in self.entries]
         found: set[tuple[int, int]] = set()
         for a, own in enumerate(rare_of):
             needed = math.ceil(share * sizes[a]) if sizes[a] else 1
             if len(own) < needed:
                 continue
-            prefix = sorted(own, key=lambda s: (frequency[s], s))[:len(own) - needed + 1]
-            for shingle in prefix:
-                for b in self.postings[shingle]:
-                    if (b == a or self.entries[b].article == self.entries[a].article
-                            or (sizes[b], b) < (sizes[a], a)):      # each pair probed by its smaller
-                        continue
-                    if (a, b) not in found and len(own & rare_of[b]) >= needed:
-                        found.add((a, b))
+            # Rarest first, ties by shingle: a stable sort by frequency of the shingles in
+            # order (keys looked up in C, not a Python key function per shingle).
+            prefix = sorted(sorted(own), key=frequency.__getitem__)[:len(own) - needed + 1]
+            # Each block the prefix's postings name, once (gathered in C: a block sharing
+            # several prefix shingles would otherwise be probed once for each).
+            probed = set(chain.from_iterable(map(self.postings.__getitem__, prefix)))
+            smaller = (sizes[a], a)
+            for b in probed:                   # each pair probed by its smaller, across articles
+                if (article_of[b] != article_of[a] and (sizes[b], b) > smaller
+                        and len(own & rare_of[b]) >= needed):
+                    found.add((a, b))
         return sorted(found)
 
     def recount(self, pairs: list[tuple[int, int, int]], changed: set[int]) -> list[tuple[int, int, int]]:

@@ -21,6 +21,7 @@ from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.core.limits import working_on
 from scripts.core.atomic import write_text
+from scripts.core.errors import UserError
 from scripts.core.reports import json_text
 
 CONTEXT = 40      # characters of context either side of a change in the report
@@ -404,6 +405,28 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
                 lines.append(f"- **{f.kind}** ({f.block}): `{_md(f.before)}` → `{_md(f.after)}`")
         lines.append("")
     return data, "\n".join(lines) + "\n"
+
+
+def failed_split_report(error: UserError) -> tuple[dict, str]:
+    """The split report of a split stage that stopped: what failed and where, in place of the
+    articles (there are none to list); the same keys as a full report, so what reads it
+    (the reports page) reads this too."""
+    where = f"{error.file}:{error.line}" if error.file and error.line else error.file or ""
+    data = {"error": {"file": error.file or "", "line": error.line, "message": error.message,
+                      "hint": error.hint or ""},
+            "articles": [], "merged_posts": [], "page_chrome": [], "left_out": [], "book_defaults": {}}
+    lines = ["# Split and normalisation report", "",
+             "**The split stage stopped**" + (f" at `{_md(where)}`" if where else "") + f": {error.message}", ""]
+    if error.hint:
+        lines += [f"What to do: {error.hint}", ""]
+    lines += ["No articles were split, so none are listed; this report replaces the last run's.", ""]
+    return data, "\n".join(lines)
+
+
+def write_failed_split_report(paths: BookPaths, error: UserError) -> None:
+    data, text = failed_split_report(error)
+    write_text(paths.reports / "split.json", json_text(data))
+    write_text(paths.reports / "split.md", text)
 
 
 def _start(text: str, length: int = 160) -> str:

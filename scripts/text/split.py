@@ -1013,7 +1013,19 @@ def source_files(paths: BookPaths) -> list[Path]:
 
 
 def run(paths: BookPaths) -> str:
-    """The split stage: the book's archives -> build/model/split.json (+ what else was found)."""
+    """The split stage: the book's archives -> build/model/split.json (+ what else was found).
+    When it stops on a problem (an export cut short, a post it cannot read), the split report
+    is written anyway, saying what failed: otherwise the editor would be reading the report of
+    an earlier run, or none, and take it for this one."""
+    from scripts.text.normalise import write_failed_split_report
+    try:
+        return _split(paths)
+    except UserError as error:
+        write_failed_split_report(paths, error)
+        raise
+
+
+def _split(paths: BookPaths) -> str:
     book = load_book(paths.book_yaml)
     sources = source_files(paths)
     result = split_sources(sources, book, str(paths.book_yaml), paths.sources_dir,

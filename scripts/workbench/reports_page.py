@@ -198,6 +198,10 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 def _split(paths: BookPaths) -> str:
     data = _json(paths.reports / "split.json") or {}
     articles = data.get("articles", [])
+    if data.get("error"):            # the split stage stopped (scripts/text/normalise.py: failed_split_report)
+        error = data["error"]
+        where = Path(error["file"]).name + (f":{error['line']}" if error.get("line") else "")
+        return f"the last run stopped at {where}: {error['message']}"
     return ", ".join([_count(len(articles), "article"),
                       _count(sum(len(a.get("fixes", [])) for a in articles), "fix", "fixes"),
                       _count(len(data.get("page_chrome", [])), "line of page chrome", "lines of page chrome"),

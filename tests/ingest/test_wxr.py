@@ -190,3 +190,27 @@ def test_a_wordpress_com_export_with_https_namespaces_is_an_export(tmp_path):
     text = FIXTURE.read_text(encoding="utf-8").replace("http://wordpress.org/export/", "https://wordpress.org/export/")
     result = split_sources([damaged(tmp_path, text)], a_book())
     assert [a.title for a in result.articles] == ["First post", "Second post’s title"]
+
+
+def test_a_split_that_stops_on_an_export_still_writes_the_split_report_saying_why(tmp_path):
+    import json
+
+    from scripts.core.paths import BookPaths
+    from scripts.text import split
+
+    paths = BookPaths(tmp_path, tmp_path / "build")
+    (tmp_path / "book.yaml").write_text("title: T\nauthor: Jane Writer\n", encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    damaged(tmp_path / "sources", FIXTURE.read_text(encoding="utf-8")[:1500], "export.xml")
+    paths.reports.mkdir(parents=True)
+    (paths.reports / "split.md").write_text("# the report of an earlier, good run\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        split.run(paths)
+    report = (paths.reports / "split.md").read_text(encoding="utf-8")
+    assert "earlier" not in report
+    assert f"`export.xml:{error.value.line}`" in report and error.value.message in report
+    assert error.value.hint in report
+    data = json.loads((paths.reports / "split.json").read_text(encoding="utf-8"))
+    assert data["error"] == {"file": "export.xml", "line": error.value.line, "message": error.value.message,
+                             "hint": error.value.hint}
+    assert data["articles"] == []

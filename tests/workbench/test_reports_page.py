@@ -83,3 +83,13 @@ def test_a_decision_links_its_editor_line_source_line_epub_chapter_and_pdf_page(
     assert source and (paths.reports / source.group(1)).resolve() == (book / "sources" / source.group(2)).resolve()
     bio = next(r for r in page.split("<tr>") if "editor: bio" in r)
     assert "Niva Yau: no bio instead of 002_90ad01e3225f3153.txt:460" in bio and ">dedupe.yaml:5</a>" in bio
+
+
+def test_a_split_that_stopped_is_summarised_by_what_stopped_it(tmp_path):
+    from scripts.core.errors import UserError
+    from scripts.text.normalise import write_failed_split_report
+
+    paths = BookPaths(tmp_path, tmp_path / "build")
+    write_failed_split_report(paths, UserError("the file ends before the export does", file="sources/export.xml",
+                                               line=1108, hint="export the site again"))
+    assert SUMMARIES["normalise"](paths) == "the last run stopped at export.xml:1108: the file ends before the export does"
