@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,7 +68,10 @@ def test_cli_prints_one_message_and_leaves_no_partial_file(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "bad.txt:1: this is a binary file" in result.stderr
-    assert not build.exists() or not list(build.rglob("*.json")) and not list(build.rglob("*.tmp"))
+    # No model and no partial file; the split report is written, and says why the stage stopped.
+    assert not list(build.rglob("*.tmp"))
+    assert [p.relative_to(build) for p in build.rglob("*.json")] == [Path("reports/split.json")]
+    assert "this is a binary file" in (build / "reports" / "split.json").read_text(encoding="utf-8")
 
 
 def test_unlisted_source_is_an_error_not_a_silent_omission(tmp_path):
