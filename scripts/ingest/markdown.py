@@ -29,7 +29,7 @@ from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError, compose_yaml
-from scripts.ingest import html_content
+from scripts.ingest import html_content, site_data
 from scripts.ingest.images import folder_for
 from scripts.ingest.common import (LeftOut, Post, Read, clean_text, number_blocks, read_text,
                                    refuse_long_lines, slugify)
@@ -72,6 +72,7 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
     result = Read()
     parsed = []
     names = {name for _, name in sources}
+    profiles: dict[Path, dict[str, str]] = {}         # a post's folder -> its site's author names
     for path, name in sources:
         reason = not_a_post(name, names)
         if reason:
@@ -81,6 +82,10 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
             continue
         post = _front(path, name, result)
         if post is not None:
+            if path.parent not in profiles:
+                top = path.parents[len(Path(name).parts) - 1] if len(Path(name).parts) <= len(path.parents) else path.parent
+                profiles[path.parent] = site_data.author_names(path, top)
+            post.author_names = profiles[path.parent]
             parsed.append(post)
     bodies = to_html([Document(p.body, name=p.name) for p in parsed])
     for post, html in zip(parsed, bodies):
@@ -129,6 +134,7 @@ class _Parsed:
         self.name, self.meta, self.body, self.body_line, self.title_line = name, meta, body, body_line, title_line
         self.left_out: list[LeftOut] = []
         self.inline_notes: dict[int, int] = {}     # an inline note's definition line -> its line
+        self.author_names: dict[str, str] = {}     # the site's author keys -> names (site_data.py)
 
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
@@ -435,7 +441,8 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
                                        "the post has no title: the book uses its file name"))
     title = html_content.normalise_space(str(title))
     date = _date(post.meta, name)
-    authors = _terms(_first(post.meta, ("author", "authors")))
+    # A key to the site's author profiles ("jdyson") is printed as the profile's name.
+    authors = [post.author_names.get(a, a) for a in _terms(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
     summary = _first(post.meta, SUMMARY_KEYS)
     if isinstance(summary, str) and summary.strip():

@@ -182,3 +182,16 @@ def test_kramdown_attribute_lists_and_the_toc_marker_are_reported_not_printed(tm
         (m.PARAGRAPH, "A paragraph."), (m.PARAGRAPH, "Another.")]
     assert [(i.line, i.text) for i in result.left_out] == [
         (5, "* TOC {:toc}"), (9, "{: .lead}"), (11, '{::options parse_block_html="true" /}')]
+
+
+def test_author_keys_print_as_the_names_in_the_sites_author_profiles(tmp_path):
+    # Hugo: data/authors/<key>.yaml per author; Jekyll: _data/authors.yml, key -> profile.
+    # A key with no profile stays as written; the data files are reported, not chapters.
+    result = posts(tmp_path, {
+        "hugo/content/posts/a.md": '---\ntitle: A\ndate: 2023-01-02\nauthors: ["jdoe", "nobody"]\n---\nText.\n',
+        "hugo/data/authors/jdoe.yaml": "name: Jo Doe\nemail: jo@example.org\n",
+        "jekyll/_posts/2023-01-03-b.md": "---\ntitle: B\nauthor: rroe\n---\nMore text.\n",
+        "jekyll/_data/authors.yml": "rroe:\n  name: Ri Roe\njdoe:\n  name: Not This One\n"})
+    assert [(a.title, a.authors) for a in result.articles] == [("A", ["Jo Doe", "nobody"]), ("B", ["Ri Roe"])]
+    assert sorted((i.what, i.file) for i in result.left_out) == [
+        ("site-data", "hugo/data/authors/jdoe.yaml"), ("site-data", "jekyll/_data/authors.yml")]
