@@ -413,7 +413,53 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
     body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",
                   lambda mt: liquid(mt), body, flags=re.S)
-    return LIQUID.sub(liquid, body)
+    return unlink_undefined_references(LIQUID.sub(liquid, body))
+
+
+REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[([^\[\]\n]+)\]\[([^\[\]\n]*)\](?!\()")
+DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S", re.M)
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def unlink_undefined_references(body: str) -> str:
+    """A reference link (`[#1037][]`, `[the docs][docs]`) whose definition the post does
+    not hold becomes its text.  Sites generate such definitions with template loops
+    (Jekyll: `{% for issue in ... %}[#{{ issue }}]: ...{% endfor %}`); once the template
+    markup is out, Markdown would print the brackets, "([#1037][])", as text.  Code keeps
+    its brackets: fenced blocks and code spans are left as written."""
+    defined = {_label(label) for label in DEFINITION.findall(body)}
+
+    def text_of(match: re.Match) -> str:
+        label = match.group(2) or match.group(1)
+        return match.group(0) if _label(label) in defined else match.group(1)
+
+    lines, fence = body.split("\n"), ""
+    for number, line in enumerate(lines):
+        opening = CODE_FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if line.startswith(("    ", "\t")):         # an indented code block (or a list's continuation)
+            continue
+        spans = [found.group(0) for found in CODE_SPAN.finditer(line)]
+        if not spans:
+            lines[number] = REFERENCE_LINK.sub(text_of, line)
+            continue
+        out, rest = [], line
+        for span in spans:
+            before, rest = rest.split(span, 1)
+            out += [REFERENCE_LINK.sub(text_of, before), span]
+        lines[number] = "".join(out) + REFERENCE_LINK.sub(text_of, rest)
+    return "\n".join(lines)
 
 
 def _escape(text: str) -> str:

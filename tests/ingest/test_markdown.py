@@ -195,3 +195,17 @@ def test_author_keys_print_as_the_names_in_the_sites_author_profiles(tmp_path):
     assert [(a.title, a.authors) for a in result.articles] == [("A", ["Jo Doe", "nobody"]), ("B", ["Ri Roe"])]
     assert sorted((i.what, i.file) for i in result.left_out) == [
         ("site-data", "hugo/data/authors/jdoe.yaml"), ("site-data", "jekyll/_data/authors.yml")]
+
+
+def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_text(tmp_path):
+    # Jekyll's own news posts: the [#1037][] definitions come from a {% for %} loop.
+    result = posts(tmp_path, {"_posts/2013-05-08-r.md": (
+        "---\ntitle: R\n---\n\nFixed ([#1037][]) and [the docs][d], kept [defined][] and `[code][]`.\n\n"
+        "```\n[fenced][]\n```\n\n"
+        '{% assign issues = "1037" | split: "|" %}\n{% for issue in issues %}\n'
+        "[#{{ issue }}]: {{ site.repository }}/issues/{{ issue }}\n{% endfor %}\n\n"
+        "[defined]: https://example.org/\n")})
+    (article,) = result.articles
+    body = [b.text for b in article.blocks if b.kind != m.TITLE]
+    assert body[0] == "Fixed (#1037) and the docs, kept defined and [code][]."
+    assert body[1] == "[fenced][]"
