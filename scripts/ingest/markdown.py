@@ -173,7 +173,8 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
         if not is_code:
             text = _generator_markup(text, name, body_line + start, parsed.left_out)
         pieces.append(text)
-    body, parsed.inline_notes = _inline_notes("".join(pieces), body_line)
+    # The whole body at once: a link and its definition may lie either side of a code block.
+    body, parsed.inline_notes = _inline_notes(unlink_undefined_references("".join(pieces)), body_line)
     parsed.body = html_content.textile_notes(body)
     return parsed
 
@@ -413,10 +414,11 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
     body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",
                   lambda mt: liquid(mt), body, flags=re.S)
-    return unlink_undefined_references(LIQUID.sub(liquid, body))
+    return LIQUID.sub(liquid, body)
 
 
-REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[([^\[\]\n]+)\]\[([^\[\]\n]*)\](?!\()")
+# `[^1]` is a footnote (its definition missing or not), never a link.
+REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[(?!\^)([^\[\]\n]+)\]\[(?!\^)([^\[\]\n]*)\](?!\()")
 DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S", re.M)
 CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)[^`]*?\1")

@@ -11,6 +11,7 @@ import pytest
 from scripts.core import model as m
 from scripts.core.book import Book, Selection
 from scripts.core.errors import UserError
+from scripts.ingest.markdown import unlink_undefined_references
 from scripts.text.split import split_sources
 
 
@@ -201,7 +202,7 @@ def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_te
     # Jekyll's own news posts: the [#1037][] definitions come from a {% for %} loop.
     result = posts(tmp_path, {"_posts/2013-05-08-r.md": (
         "---\ntitle: R\n---\n\nFixed ([#1037][]) and [the docs][d], kept [defined][] and `[code][]`.\n\n"
-        "```\n[fenced][]\n```\n\n"
+        "```\n[fenced][]\n```\n\nTwo notes.[^a][^b]\n\n"
         '{% assign issues = "1037" | split: "|" %}\n{% for issue in issues %}\n'
         "[#{{ issue }}]: {{ site.repository }}/issues/{{ issue }}\n{% endfor %}\n\n"
         "[defined]: https://example.org/\n")})
@@ -209,3 +210,5 @@ def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_te
     body = [b.text for b in article.blocks if b.kind != m.TITLE]
     assert body[0] == "Fixed (#1037) and the docs, kept defined and [code][]."
     assert body[1] == "[fenced][]"
+    # Footnote markers are not links, defined or not: the notes stage judges them.
+    assert unlink_undefined_references("Two notes.[^a][^b]") == "Two notes.[^a][^b]"
