@@ -133,9 +133,9 @@ def test_the_epub_passes_epubcheck_and_every_note_links_both_ways(built, blog):
     from scripts.books.epub.check import epubcheck_messages
     book, paths = built[blog]
     assert run_stages(book, paths.build, "articles", "html", "bibliography", "index", "epub") == 0
-    assert [x for x in epubcheck_messages(paths.epub)] == []
+    assert [x for x in epubcheck_messages(paths.staged_epub)] == []
     refs = notes = 0
-    with zipfile.ZipFile(paths.epub) as archive:
+    with zipfile.ZipFile(paths.staged_epub) as archive:
         for name in archive.namelist():
             if not name.endswith(".xhtml"):
                 continue
@@ -148,7 +148,7 @@ def test_the_epub_passes_epubcheck_and_every_note_links_both_ways(built, blog):
                 refs += 1
             notes += sum(1 for li in root.iter(f"{XHTML}li") if li.get(EPUB_TYPE) in ("endnote", "footnote"))
     assert refs == notes == sum(len(a.notes) for a in m.load_articles(paths.noted_model))
-    with zipfile.ZipFile(paths.epub) as archive:      # every picture shown is in the package
+    with zipfile.ZipFile(paths.staged_epub) as archive:      # every picture shown is in the package
         shown = [img.get("src") for name in archive.namelist() if name.startswith("EPUB/chapter-")
                  for img in etree.fromstring(archive.read(name)).iter(f"{XHTML}img")]
         assert all(f"EPUB/{src}" in archive.namelist() for src in shown)
