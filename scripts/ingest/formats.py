@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from scripts.core.errors import UserError
+from scripts.ingest.site_data import is_site_data
 
-TEXT, WXR, MARKDOWN, HTML = "text", "wxr", "markdown", "html"
+TEXT, WXR, MARKDOWN, HTML, SITE_DATA = "text", "wxr", "markdown", "html", "site-data"
 EXTENSIONS = {".txt": TEXT, ".text": TEXT, ".xml": WXR, ".wxr": WXR,
               ".md": MARKDOWN, ".markdown": MARKDOWN, ".mdown": MARKDOWN, ".mkd": MARKDOWN,
               ".html": HTML, ".htm": HTML, ".xhtml": HTML}
@@ -28,6 +29,8 @@ def _head(path: Path) -> str:
 def detect(path: Path, name: str) -> str:
     """The format of one source file; an error when the name and the content disagree."""
     suffix = path.suffix.lower()
+    if is_site_data(name):
+        return SITE_DATA              # a static site's data/ or _data/ file: author profiles, menus
     head = _head(path)
     if suffix not in EXTENSIONS:
         if head.startswith("<?xml") or head.startswith("<rss"):
@@ -58,4 +61,4 @@ def reader(fmt: str):
     loads the HTML machinery)."""
     from importlib import import_module
     return import_module({WXR: "scripts.ingest.wxr", MARKDOWN: "scripts.ingest.markdown",
-                          HTML: "scripts.ingest.html_pages"}[fmt])
+                          HTML: "scripts.ingest.html_pages", SITE_DATA: "scripts.ingest.site_data"}[fmt])

@@ -29,7 +29,7 @@ from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError, compose_yaml
-from scripts.ingest import html_content
+from scripts.ingest import html_content, site_data
 from scripts.ingest.images import folder_for
 from scripts.ingest.common import (LeftOut, Post, Read, clean_text, number_blocks, read_text,
                                    refuse_long_lines, slugify)
@@ -72,6 +72,7 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
     result = Read()
     parsed = []
     names = {name for _, name in sources}
+    profiles: dict[Path, dict[str, str]] = {}         # a post's folder -> its site's author names
     for path, name in sources:
         reason = not_a_post(name, names)
         if reason:
@@ -81,6 +82,10 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
             continue
         post = _front(path, name, result)
         if post is not None:
+            if path.parent not in profiles:
+                top = path.parents[len(Path(name).parts) - 1] if len(Path(name).parts) <= len(path.parents) else path.parent
+                profiles[path.parent] = site_data.author_names(path, top)
+            post.author_names = profiles[path.parent]
             parsed.append(post)
     bodies = to_html([Document(p.body, name=p.name) for p in parsed])
     for post, html in zip(parsed, bodies):
@@ -129,6 +134,7 @@ class _Parsed:
         self.name, self.meta, self.body, self.body_line, self.title_line = name, meta, body, body_line, title_line
         self.left_out: list[LeftOut] = []
         self.inline_notes: dict[int, int] = {}     # an inline note's definition line -> its line
+        self.author_names: dict[str, str] = {}     # the site's author keys -> names (site_data.py)
 
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
@@ -167,7 +173,8 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
         if not is_code:
             text = _generator_markup(text, name, body_line + start, parsed.left_out)
         pieces.append(text)
-    body, parsed.inline_notes = _inline_notes("".join(pieces), body_line)
+    # The whole body at once: a link and its definition may lie either side of a code block.
+    body, parsed.inline_notes = _inline_notes(unlink_undefined_references("".join(pieces)), body_line)
     parsed.body = html_content.textile_notes(body)
     return parsed
 
@@ -410,6 +417,53 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
     return LIQUID.sub(liquid, body)
 
 
+# `[^1]` is a footnote (its definition missing or not), never a link.
+REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[(?!\^)([^\[\]\n]+)\]\[(?!\^)([^\[\]\n]*)\](?!\()")
+DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S", re.M)
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def unlink_undefined_references(body: str) -> str:
+    """A reference link (`[#1037][]`, `[the docs][docs]`) whose definition the post does
+    not hold becomes its text.  Sites generate such definitions with template loops
+    (Jekyll: `{% for issue in ... %}[#{{ issue }}]: ...{% endfor %}`); once the template
+    markup is out, Markdown would print the brackets, "([#1037][])", as text.  Code keeps
+    its brackets: fenced blocks and code spans are left as written."""
+    defined = {_label(label) for label in DEFINITION.findall(body)}
+
+    def text_of(match: re.Match) -> str:
+        label = match.group(2) or match.group(1)
+        return match.group(0) if _label(label) in defined else match.group(1)
+
+    lines, fence = body.split("\n"), ""
+    for number, line in enumerate(lines):
+        opening = CODE_FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if line.startswith(("    ", "\t")):         # an indented code block (or a list's continuation)
+            continue
+        spans = [found.group(0) for found in CODE_SPAN.finditer(line)]
+        if not spans:
+            lines[number] = REFERENCE_LINK.sub(text_of, line)
+            continue
+        out, rest = [], line
+        for span in spans:
+            before, rest = rest.split(span, 1)
+            out += [REFERENCE_LINK.sub(text_of, before), span]
+        lines[number] = "".join(out) + REFERENCE_LINK.sub(text_of, rest)
+    return "\n".join(lines)
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -435,7 +489,8 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
                                        "the post has no title: the book uses its file name"))
     title = html_content.normalise_space(str(title))
     date = _date(post.meta, name)
-    authors = _terms(_first(post.meta, ("author", "authors")))
+    # A key to the site's author profiles ("jdyson") is printed as the profile's name.
+    authors = [post.author_names.get(a, a) for a in _terms(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
     summary = _first(post.meta, SUMMARY_KEYS)
     if isinstance(summary, str) and summary.strip():

@@ -11,6 +11,7 @@ import pytest
 from scripts.core import model as m
 from scripts.core.book import Book, Selection
 from scripts.core.errors import UserError
+from scripts.ingest.markdown import unlink_undefined_references
 from scripts.text.split import split_sources
 
 
@@ -182,3 +183,32 @@ def test_kramdown_attribute_lists_and_the_toc_marker_are_reported_not_printed(tm
         (m.PARAGRAPH, "A paragraph."), (m.PARAGRAPH, "Another.")]
     assert [(i.line, i.text) for i in result.left_out] == [
         (5, "* TOC {:toc}"), (9, "{: .lead}"), (11, '{::options parse_block_html="true" /}')]
+
+
+def test_author_keys_print_as_the_names_in_the_sites_author_profiles(tmp_path):
+    # Hugo: data/authors/<key>.yaml per author; Jekyll: _data/authors.yml, key -> profile.
+    # A key with no profile stays as written; the data files are reported, not chapters.
+    result = posts(tmp_path, {
+        "hugo/content/posts/a.md": '---\ntitle: A\ndate: 2023-01-02\nauthors: ["jdoe", "nobody"]\n---\nText.\n',
+        "hugo/data/authors/jdoe.yaml": "name: Jo Doe\nemail: jo@example.org\n",
+        "jekyll/_posts/2023-01-03-b.md": "---\ntitle: B\nauthor: rroe\n---\nMore text.\n",
+        "jekyll/_data/authors.yml": "rroe:\n  name: Ri Roe\njdoe:\n  name: Not This One\n"})
+    assert [(a.title, a.authors) for a in result.articles] == [("A", ["Jo Doe", "nobody"]), ("B", ["Ri Roe"])]
+    assert sorted((i.what, i.file) for i in result.left_out) == [
+        ("site-data", "hugo/data/authors/jdoe.yaml"), ("site-data", "jekyll/_data/authors.yml")]
+
+
+def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_text(tmp_path):
+    # Jekyll's own news posts: the [#1037][] definitions come from a {% for %} loop.
+    result = posts(tmp_path, {"_posts/2013-05-08-r.md": (
+        "---\ntitle: R\n---\n\nFixed ([#1037][]) and [the docs][d], kept [defined][] and `[code][]`.\n\n"
+        "```\n[fenced][]\n```\n\nTwo notes.[^a][^b]\n\n"
+        '{% assign issues = "1037" | split: "|" %}\n{% for issue in issues %}\n'
+        "[#{{ issue }}]: {{ site.repository }}/issues/{{ issue }}\n{% endfor %}\n\n"
+        "[defined]: https://example.org/\n")})
+    (article,) = result.articles
+    body = [b.text for b in article.blocks if b.kind != m.TITLE]
+    assert body[0] == "Fixed (#1037) and the docs, kept defined and [code][]."
+    assert body[1] == "[fenced][]"
+    # Footnote markers are not links, defined or not: the notes stage judges them.
+    assert unlink_undefined_references("Two notes.[^a][^b]") == "Two notes.[^a][^b]"

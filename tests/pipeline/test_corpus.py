@@ -96,6 +96,9 @@ def test_the_posts_their_titles_dates_and_notes(built, blog):
     assert all(a.title for a in articles)          # an untitled post still has a heading
     figures = [sum(b.kind == m.FIGURE for b in a.blocks) for a in articles]
     assert figures == [w.get("figures", 0) for w in want]
+    # Where the ground truth names the authors (a byline the site prints from its profiles).
+    assert [a.authors for a, w in zip(articles, want) if "authors" in w] == \
+        [w["authors"] for w in want if "authors" in w]
 
 
 @pytest.mark.parametrize("blog", BLOGS)
