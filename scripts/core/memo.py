@@ -93,9 +93,7 @@ class Memo:
         try:
             data = self._path(key).read_bytes()
             stored_key, value = pickle.loads(data)
-        except FileNotFoundError:
-            return _MISSING
-        except Exception:             # a damaged entry is as good as none: computed again
+        except Exception:             # missing, or damaged (as good as none): computed again
             return _MISSING
         return value if stored_key == key else _MISSING
 

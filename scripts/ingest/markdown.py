@@ -83,7 +83,7 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
         post = _front(path, name, result)
         if post is not None:
             if path.parent not in profiles:
-                top = path.parents[len(Path(name).parts) - 1] if len(Path(name).parts) <= len(path.parents) else path.parent
+                top = path.parents[len(Path(name).parts) - 1]     # the sources folder (`name` is relative to it)
                 profiles[path.parent] = site_data.author_names(path, top)
             post.author_names = profiles[path.parent]
             parsed.append(post)

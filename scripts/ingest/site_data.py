@@ -84,7 +84,7 @@ def author_names(post: Path, top: Path) -> dict[str, str]:
                     if path.suffix.lower() in DATA_SUFFIXES and (name := _name_in(_load(path))):
                         names[path.stem] = name
             for suffix in DATA_SUFFIXES:             # Jekyll: one file, key -> profile
-                table = _load(folder / data / f"authors{suffix}") if (folder / data / f"authors{suffix}").is_file() else None
+                table = _load(folder / data / f"authors{suffix}")
                 if isinstance(table, dict):
                     names.update({str(key): name for key, profile in table.items() if (name := _name_in(profile))})
     return names

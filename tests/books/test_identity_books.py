@@ -95,19 +95,22 @@ def test_the_series_is_a_collection_with_its_position(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     collection = opf.find(".//opf:meta[@property='belongs-to-collection']", NS)
     assert collection.text == "Heartland Papers"
-    refined = {m.get("property"): m.text for m in opf.iterfind(
-        f".//opf:meta[@refines='#{collection.get('id')}']", NS)}
+    refined = refinements(opf, collection)
     assert refined == {"collection-type": "series", "group-position": "2"}
     calibre = {m.get("name"): m.get("content") for m in opf.iterfind(".//opf:meta[@name]", NS)}
     assert calibre["calibre:series"] == "Heartland Papers" and calibre["calibre:series_index"] == "2"
+
+
+def refinements(opf, element) -> dict:
+    """The OPF's metadata refining `element`: property -> value."""
+    return {m.get("property"): m.text for m in opf.iterfind(f".//opf:meta[@refines='#{element.get('id')}']", NS)}
 
 
 def test_contributors_carry_their_marc_roles_and_the_co_authors_are_listed(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     people = []
     for element in opf.iterfind(".//dc:contributor", NS):
-        refined = {m.get("property"): m.text
-                   for m in opf.iterfind(f".//opf:meta[@refines='#{element.get('id')}']", NS)}
+        refined = refinements(opf, element)
         people.append((element.text, refined.get("role"), refined.get("file-as")))
     # Niva Yau wrote chapter 3 with the author (its front matter): a contributor, automatically.
     assert people == [("Ann Editor", "edt", "Editor, Ann"), ("Cy Designer", "cov", None),
@@ -120,8 +123,7 @@ def test_subjects_carry_their_authority_and_term(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     subjects = []
     for element in opf.iterfind(".//dc:subject", NS):
-        refined = {m.get("property"): m.text
-                   for m in opf.iterfind(f".//opf:meta[@refines='#{element.get('id')}']", NS)}
+        refined = refinements(opf, element)
         subjects.append((element.text, refined.get("authority"), refined.get("term")))
     assert subjects == [("Asia, Central — Politics and government", None, None),
                         ("International relations", "BISAC", "POL011000"),

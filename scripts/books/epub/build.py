@@ -512,7 +512,8 @@ def write_report(result: BuildResult, reports: Path, out: Path) -> None:
 def run(paths: BookPaths) -> str:
     """The epub stage: the chapters and the back matter -> build/staging/anthology.epub (the
     publish stage puts it in place with the PDFs)."""
-    memo = Memo.in_build(paths.build, "epub", code_version(epub_fonts.FONT_DIR))
+    # No font files in the version: each subset's key holds the digest of its own font file.
+    memo = Memo.in_build(paths.build, "epub", code_version())
     result = build(paths.articles, book_for(paths), bibliography=paths.bibliography_html,
                    contributors=paths.contributors, index_terms=paths.index_terms, memo=memo)
     memo.prune()

@@ -257,9 +257,13 @@ def book_running_head(book: Book) -> Callable[[str], str]:
     """The running-head rule for this book: fitted to its trim's text block and set in its
     body face's italic (print.css's head is the body face; faces.css says so for a chosen one)."""
     body = chosen_faces(book)[0][1]
-    italic = body.folder / dict(body.files)["Italic"]
-    return functools.partial(running_head, measure_pt=text_measure(book.trim, book.printer),
-                             style=head_style(italic))
+    return _running_head_rule(book.trim, book.printer, body.folder / dict(body.files)["Italic"])
+
+
+@functools.cache
+def _running_head_rule(trim, printer, italic: Path) -> Callable[[str], str]:
+    # Cached: the templates ask for the rule once for every title they print.
+    return functools.partial(running_head, measure_pt=text_measure(trim, printer), style=head_style(italic))
 
 
 @functools.cache
