@@ -419,7 +419,8 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
 
 # `[^1]` is a footnote (its definition missing or not), never a link.
 REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[(?!\^)([^\[\]\n]+)\]\[(?!\^)([^\[\]\n]*)\](?!\()")
-DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S", re.M)
+# The destination may stand on the next line (CommonMark allows one line ending there).
+DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(?:\n[ \t]*)?\S", re.M)
 CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 

@@ -212,3 +212,11 @@ def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_te
     assert body[1] == "[fenced][]"
     # Footnote markers are not links, defined or not: the notes stage judges them.
     assert unlink_undefined_references("Two notes.[^a][^b]") == "Two notes.[^a][^b]"
+
+
+def test_a_definition_whose_address_is_on_the_next_line_keeps_its_link():
+    # d2iq-hugo's Server-Side Apply post wraps its long addresses so.
+    body = "A [strategic merge patch][] here.\n\n[strategic merge patch]:\n    https://example.org/a/long/address\n"
+    assert unlink_undefined_references(body) == body
+    assert unlink_undefined_references("An [orphan][] here.\n\n[orphan]:\n\nText.\n") == (
+        "An orphan here.\n\n[orphan]:\n\nText.\n")
