@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from scripts.books.contributors import Person, heading as people_heading
 from scripts.content.chapters import Chapter
-from scripts.core.book import Book, with_years, year_range
+from scripts.core.book import Book, book_for, with_years, year_range
+from scripts.core.paths import BookPaths
 
 ABOUT_PIECES = "About these pieces"
 SOURCES = "Sources and acknowledgements"
@@ -87,3 +88,13 @@ def book_as_printed(book: Book, chapters: Sequence[Chapter]) -> Book:
     """The book with `{years}` (subtitle, rights) made the years its chapters first appeared,
     so the title page, the copyright page and the cover follow the chapters' dates."""
     return with_years(book, year_range(c.date for c in chapters))
+
+
+def printed_book_for(paths: BookPaths) -> Book:
+    """book.yaml's book as the books print it, for what is made beside or after them (the
+    store cover, the release's page, feed and print cover): the chapters' years once the
+    chapters are made, before that the posts'."""
+    from scripts.content.chapters import load_chapters
+
+    chapters = load_chapters(paths.articles) if paths.articles_stamp.exists() else []
+    return book_as_printed(book_for(paths), chapters)

@@ -200,15 +200,9 @@ def cover_alt_text(book: Book) -> str:
 def run(paths: BookPaths) -> str:
     """The typographic cover on its own, as build/cover.jpg (the EPUB draws its own copy)."""
     from scripts.core.atomic import write_bytes
-    from scripts.core.book import book_for
 
-    from scripts.books.backmatter import book_as_printed
-    from scripts.content.chapters import load_chapters
+    from scripts.books.backmatter import printed_book_for
 
     out = paths.build / "cover.jpg"
-    book = book_for(paths)
-    # The subtitle's {years} are the chapters' years once the chapters are made (as in the
-    # EPUB's own cover); before that, the posts'.
-    chapters = load_chapters(paths.articles) if paths.articles_stamp.exists() else []
-    write_bytes(out, cover_jpeg(book_as_printed(book, chapters)))
+    write_bytes(out, cover_jpeg(printed_book_for(paths)))
     return str(out)

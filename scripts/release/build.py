@@ -20,11 +20,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.books.backmatter import printed_book_for
 from scripts.books.cover import print_front
 from scripts.books.epub.package import build_time
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
-from scripts.core.book import Book, book_for, load_book
+from scripts.core.book import Book, load_book
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 from scripts.release import checks, printcover
@@ -181,7 +182,8 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
 
 
 def run(paths: BookPaths) -> str:
-    book = book_for(paths)
+    # The book as printed: `{years}` is the chapters' years on the page, feed and covers too.
+    book = printed_book_for(paths)
     refuse_demo_identifier(paths, book)
     name = release_name(book)
     slug = book_slug(book)

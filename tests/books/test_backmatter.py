@@ -23,3 +23,25 @@ def test_a_part_without_content_has_no_section():
         "contributors", "index"]
     assert back_matter_sections([AUTHOR], bibliography=False, index=False)[0].heading == \
         "About the Author"
+
+
+def test_what_is_made_after_the_books_prints_the_chapters_years_not_the_placeholder(tmp_path):
+    """The store cover, the release's page, feed and print cover read the book as the books
+    print it: `{years}` in the subtitle and rights is the chapters' years."""
+    from scripts.books.backmatter import printed_book_for
+    from scripts.core.paths import BookPaths
+    from tests.conftest import run_stages
+
+    (tmp_path / "sources" / "posts").mkdir(parents=True)
+    for year in ("2017", "2019"):
+        (tmp_path / "sources" / "posts" / f"{year}-05-01-post.md").write_text(
+            f"---\ntitle: A post of {year}\ndate: {year}-05-01\n---\n\nA paragraph written in {year}.\n",
+            encoding="utf-8")
+    (tmp_path / "book.yaml").write_text(
+        'title: Essays\nauthor: A. Writer\nsubtitle: "Pieces, {years}"\nrights: "© {years} A. Writer"\n'
+        "sources: [posts]\n", encoding="utf-8")
+    paths = BookPaths.of(tmp_path, tmp_path / "build")
+    assert run_stages(tmp_path, paths.build, "split", "normalise", "dedupe", "notes", "articles") == 0
+    book = printed_book_for(paths)
+    assert book.subtitle == "Pieces, 2017–2019"
+    assert book.rights == "© 2017–2019 A. Writer"

@@ -62,6 +62,16 @@ def test_the_folder_holds_the_three_books_under_the_slug(release):
                 assert released.read(name) == built.read(name), name
 
 
+def test_no_file_of_the_release_shows_the_years_placeholder(release):
+    """The download page, the feed, the manifest and the print cover print the chapters'
+    years where book.yaml says `{years}`."""
+    for name in ("index.html", "catalog.xml", "release.json"):
+        assert "{years}" not in (release.folder / name).read_text(encoding="utf-8"), name
+    cover = subprocess.run(["pdftotext", str(release.folder / f"{SLUG}-print-cover.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "{years}" not in cover and "2021" in cover
+
+
 def test_sha256sum_checks_every_other_file(release):
     done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release.folder,
                           capture_output=True, text=True)
