@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from scripts.books.pdf import build as pdf
+from scripts.books.pdf import engine
 from scripts.books.pdf.anchors import comparable, lift_index_anchors
 from scripts.books.pdf.page import margins, text_measure
 from scripts.content.chapters import markdown_to_html
@@ -207,8 +208,12 @@ def test_same_inputs_give_the_same_bytes(built, tmp_path):
     again = pdf.build(ROOT / "manuscript" / "book.yaml", FIXTURES, tmp_path / "a.pdf",
                       tmp_path / "s.pdf", tmp_path / "reports")
     assert again.pages == built.report.pages
-    assert (tmp_path / "a.pdf").read_bytes() == built.print.read_bytes()
-    assert (tmp_path / "s.pdf").read_bytes() == built.screen.read_bytes()
+    # When the bytes differ, say what decides them on this machine (and a known cause).
+    versions = engine.engine_versions()
+    why = f"the PDF's bytes differ with {engine.describe(versions)}. {engine.reproducibility_hint(versions)}"
+    assert again.engine == built.report.engine == versions
+    assert (tmp_path / "a.pdf").read_bytes() == built.print.read_bytes(), why
+    assert (tmp_path / "s.pdf").read_bytes() == built.screen.read_bytes(), why
 
 
 # ---------------------------------------------------------------- the screen copy

@@ -36,6 +36,7 @@ from scripts.books.backmatter import (
 from scripts.books.contributors import Person, load_people
 from scripts.books.pdf import hyphenation
 from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
+from scripts.books.pdf.engine import engine_versions
 from scripts.books.pdf.heads import head_style, running_head
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
 from scripts.books.pdf.join import BLANK, join
@@ -555,10 +556,13 @@ class PdfReport:
     index_anchors_at_paragraph_start: list[str] = field(default_factory=list)
     trim: str = ""                    # book.yaml's trim, as "6 × 9 in"
     printer: str = ""                 # the printer profile the print master follows (book.yaml `printer:`)
+    # The engine and native libraries that decide the bytes (engine.py): two builds' reports
+    # name what differed when their PDFs do.
+    engine: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         data = {"pages": self.pages, "passes": self.passes, "front_matter_pages": self.front_matter_pages,
-                "trim": self.trim, "printer": self.printer,
+                "trim": self.trim, "printer": self.printer, "engine": self.engine,
                 "parts": self.parts, "parts_laid_out": self.parts_laid_out,
                 "unresolved_links": self.unresolved_links,
                 "index_anchors_at_paragraph_start": self.index_anchors_at_paragraph_start,
@@ -631,7 +635,7 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
         print_pages=sizes["print_pages"], parts=layout.parts, parts_laid_out=layout.parts_laid_out,
         unresolved_links=sizes["unresolved_links"], dropped=dropped,
         index_anchors_at_paragraph_start=layout.approximate_anchors,
-        trim=book.trim.describe(), printer=book.printer.key)
+        trim=book.trim.describe(), printer=book.printer.key, engine=engine_versions())
     if layout.index_model is not None:
         # What the index prints, entry by entry, with each headword's variants: an
         # editor (and the tests) can check every locator against its page's text.

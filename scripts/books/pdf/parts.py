@@ -10,7 +10,7 @@ once the chapters' pages are known, without a second pass over the text.
 
 A part's PDFs are kept in the build folder under the hash of everything its layout
 depends on (its HTML, the stylesheet and the page the book's trim and printer make of it,
-the fonts, WeasyPrint's version), so after an
+the fonts, WeasyPrint's version and the libraries it drives), so after an
 edit only the changed chapter is laid out again: the others, and their pages, are read
 back from the cache whatever their place in the book.
 """
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.books.pdf.anchors import TextAnchor, place_text_anchors
+from scripts.books.pdf.engine import describe, engine_versions
 from scripts.books.pdf.page import PageSetup
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
@@ -103,9 +104,9 @@ def _style_digest() -> str:
 
 
 def _engine_version() -> str:
-    import pydyf
-    import weasyprint
-    return f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}"
+    """The engine and the native libraries it drives (engine.py): an upgrade of any of them
+    re-lays every part."""
+    return describe(engine_versions())
 
 
 # ---------------------------------------------------------------- cross-part links
