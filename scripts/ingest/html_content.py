@@ -645,8 +645,7 @@ def _glued_references(root, start, labels: list[str]) -> list:
     slots: list = []
     _text_slots(root, start, slots)
     found = []
-    position = 0                                       # (slot index, offset) of the last find
-    where = [0, 0]
+    where = [0, 0]                                     # (slot index, offset) of the last find
     for label in labels:
         pattern = re.compile((r"(?<=[a-z.,;:!?)”’\"'])" if label.isdigit() else r"(?<=[\w.,;:!?)”’\"'])")
                              + re.escape(label) + r"(?=[\s.,;:!?)]|$)")

@@ -27,7 +27,6 @@ from collections import Counter
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path

@@ -15,7 +15,7 @@ from scripts.core import model as m
 from scripts.core.book import with_years, year_range
 from scripts.core.errors import UserError
 from tests.conftest import by_slug
-from tests.core.test_config import BOOK, checked, error_of, mistake
+from tests.core.test_config import checked, error_of, mistake
 
 
 def article(slug="a-piece", outlet="Nikkei Asian Review", date="", intro="A piece for the paper.",

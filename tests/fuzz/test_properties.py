@@ -11,9 +11,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import pytest
 import yaml
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scripts.core import model as m

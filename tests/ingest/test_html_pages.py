@@ -71,7 +71,7 @@ def test_an_archive_page_gives_each_post_and_the_same_post_saved_twice_is_one_ch
     archive = "\n".join(f"""<article class="post type-post hentry"><h2 class="entry-title">Post number {n}</h2>
 <time datetime="2020-0{n}-01">1 {month} 2020</time><div class="entry-content"><p>Body of post {n}, long enough to be
 a post of its own with words in it.</p></div></article>""" for n, month in ((3, "March"), (2, "February"), (1, "January")))
-    single = f"""<article class="post"><h1 class="entry-title">Post number 2</h1><time datetime="2020-02-01">1 February 2020</time>
+    single = """<article class="post"><h1 class="entry-title">Post number 2</h1><time datetime="2020-02-01">1 February 2020</time>
 <div class="entry-content"><p>Body of post 2, long enough to be
 a post of its own with words in it.</p></div></article>"""
     result = read(tmp_path, {"archive.html": page(archive), "single.html": page(single)})

@@ -4,7 +4,6 @@ a draft, a page, comments), and on damaged files."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

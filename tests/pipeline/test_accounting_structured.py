@@ -19,7 +19,6 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scripts.core import model as m
-from scripts.core.paths import BookPaths
 from scripts.dev.synth_wxr import write_export
 from scripts.stages import TEXT_STAGES
 from tests.conftest import ROOT, SOURCES, run_stages
