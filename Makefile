@@ -107,12 +107,17 @@ clean:  ## remove the build folder
 
 # Every test runs: one that has to skip (a tool could not be installed) fails the
 # run unless ALLOW_SKIPS=1 (tests/conftest.py), so a green run hides no missing step.
+# The tests run in one worker process per core (pytest-xdist); each test file stays in one
+# worker, so a module's book is built once.  TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP) | test-system  ## the whole test suite
-	@$(PY) -m pytest -q tests
+	@$(PYTEST) tests
 
 # The fast lane: everything but the end-to-end tests that build and judge whole books.
 check: $(STAMP)  ## the fast lane: the suite without the tests that build whole books
-	@$(PY) -m pytest -q -m "not slow" tests
+	@$(PYTEST) -m "not slow" tests
 
 # The property-based tests (tests/fuzz/) at length: thousands of generated inputs per property
 # instead of the few `make test` tries (several minutes).  FUZZ_EXAMPLES sets how many.

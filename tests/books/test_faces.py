@@ -82,6 +82,8 @@ def test_a_face_that_is_not_installed_says_how_to_install_it(tmp_path, monkeypat
     assert raised.value.line == line_of(tmp_path / "book.yaml", "body:")
 
 
+# Builds a whole EPUB and subsets two families: `make test`, not the fast lane.
+@pytest.mark.slow
 @installed
 def test_the_epub_embeds_the_chosen_faces_renamed_the_display_face_for_the_headings(tmp_path):
     files = build_epub(tmp_path, book_with(tmp_path / "book", "  body: Gentium Plus\n  display: EB Garamond\n"))

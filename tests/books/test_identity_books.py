@@ -81,6 +81,7 @@ def text_of(data: bytes) -> str:
     return " ".join("".join(etree.fromstring(data).itertext()).split())
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_isbn_is_a_second_identifier_and_the_stable_one_stays_the_packages(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     identifiers = {e.get("id"): e.text for e in opf.iterfind(".//dc:identifier", NS)}
@@ -91,6 +92,7 @@ def test_the_isbn_is_a_second_identifier_and_the_stable_one_stays_the_packages(b
     assert (typed.get("scheme"), typed.text) == ("onix:codelist5", "15")
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_series_is_a_collection_with_its_position(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     collection = opf.find(".//opf:meta[@property='belongs-to-collection']", NS)
@@ -106,6 +108,7 @@ def refinements(opf, element) -> dict:
     return {m.get("property"): m.text for m in opf.iterfind(f".//opf:meta[@refines='#{element.get('id')}']", NS)}
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_contributors_carry_their_marc_roles_and_the_co_authors_are_listed(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     people = []
@@ -119,6 +122,7 @@ def test_contributors_carry_their_marc_roles_and_the_co_authors_are_listed(built
     assert [e.text for e in plain.iterfind(".//dc:contributor", NS)] == ["Niva Yau"]
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_subjects_carry_their_authority_and_term(built):
     opf = etree.fromstring(built["epub"]["EPUB/content.opf"])
     subjects = []
@@ -130,6 +134,7 @@ def test_subjects_carry_their_authority_and_term(built):
                         ("International relations", "THEMA", "JPS")]
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_title_page_names_the_series_and_the_editor(built):
     title = etree.fromstring(built["epub"]["EPUB/titlepage.xhtml"])
     series = title.find(".//x:p[@class='book-series']", NS)
@@ -138,6 +143,7 @@ def test_the_title_page_names_the_series_and_the_editor(built):
     assert "book-series" not in built["plain"]["EPUB/titlepage.xhtml"].decode()
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_copyright_page_prints_the_epubs_isbn_and_never_a_uuid(built):
     page = text_of(built["epub"]["EPUB/copyright.xhtml"])
     assert "ISBN 978-0-306-40615-7 (EPUB)" in page and "Cover design by Cy Designer." in page
@@ -147,6 +153,7 @@ def test_the_copyright_page_prints_the_epubs_isbn_and_never_a_uuid(built):
     assert "ISBN" not in plain and "Identifier" not in plain
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_cover_is_the_editors_artwork(built):
     image = Image.open(io.BytesIO(built["epub"]["EPUB/images/cover.jpg"]))
     assert (image.format, image.size) == ("JPEG", (1600, 2400))
@@ -156,6 +163,7 @@ def test_the_cover_is_the_editors_artwork(built):
     assert plain.size == (1600, 2560)
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_large_artwork_is_scaled_down_for_the_epub_and_the_store(tmp_path):
     from scripts.books.cover import cover_jpeg, print_front
     book_yaml = identity_book(tmp_path)
@@ -166,6 +174,7 @@ def test_large_artwork_is_scaled_down_for_the_epub_and_the_store(tmp_path):
     assert media_type == "image/png" and Image.open(io.BytesIO(front)).size == (3000, 4500)
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_print_front_matter_has_the_series_credits_and_the_print_isbn(built):
     root = lxml_html.document_fromstring(pdf.render_book_html(
         built["book"], pdf.load_chapters(FIXTURES / "articles"), contributors=[], bibliography="",

@@ -213,6 +213,8 @@ def test_a_lifted_anchor_lands_on_the_page_of_its_own_occurrence():
     assert pages["ix-c-2"] == len(document.pages) - 1
 
 
+# Lays out the fixture book: `make test`, not the fast lane.
+@pytest.mark.slow
 def test_the_stage_is_told_each_part_laid_out_and_the_pages_so_far(tmp_path):
     book = load_book(ROOT / "manuscript" / "book.yaml")
     told = []

@@ -52,6 +52,8 @@ def test_no_date_anywhere_stops_with_the_line_to_add(tmp_path):
     assert error.value.file == str(book_yaml) and "date:" in error.value.hint
 
 
+# Builds a whole EPUB: `make test`, not the fast lane.
+@pytest.mark.slow
 def test_a_minimal_book_builds_from_a_wordpress_export_with_its_dates(tmp_path):
     book = tmp_path / "blog"
     (book / "sources").mkdir(parents=True)

@@ -51,6 +51,7 @@ def built(tmp_path_factory):
     return book, paths, dedupe
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_the_page_links_every_report_written_with_its_counts(built):
     book, paths, dedupe = built
     page = (paths.reports / "index.html").read_text(encoding="utf-8")
@@ -69,6 +70,7 @@ def test_the_page_links_every_report_written_with_its_counts(built):
     assert "3 index entries" in page
 
 
+@pytest.mark.slow                  # builds a whole book: `make test`, not the fast lane
 def test_a_decision_links_its_editor_line_source_line_epub_chapter_and_pdf_page(built):
     book, paths, dedupe = built
     page = (paths.reports / "index.html").read_text(encoding="utf-8")
