@@ -1,6 +1,6 @@
 """Ingest: one adapter per source format, all handing the same article model on.
 
-- `text`     a blog archive page scraped to plain text (scripts/text/split.py reads it);
+- `text`     a blog archive page scraped to plain text, `text_scrape.py`;
 - `wxr`      a WordPress export (WordPress → Tools → Export), `wxr.py`;
 - `markdown` Markdown posts with front matter (Jekyll, Hugo, Astro, Eleventy), `markdown.py`;
 - `html`     post or archive pages saved from a browser, `html_pages.py`.

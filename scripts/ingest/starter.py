@@ -81,7 +81,8 @@ def copy_pictures(images: Path, images_dir: Path) -> int:
 
 def describe(paths: BookPaths, entries: list[str]) -> dict:
     """What the sources say about the blog: its title, author, language, posts."""
-    from scripts.text.split import _source_name, source_files, split_archive, read_source
+    from scripts.ingest.text_scrape import read_source, split_archive
+    from scripts.text.split import _source_name, source_files
 
     files = source_files(paths)
     titles: Counter = Counter()

@@ -448,7 +448,7 @@ class Bio:
 
 
 def bio_subjects(article: m.Article, position: int, block: m.Block) -> list[str]:
-    from scripts.text.split import bio_names
+    from scripts.ingest.text_scrape import bio_names
     names = bio_names(block.text)
     if names:
         return names

@@ -10,7 +10,7 @@ import yaml
 
 from scripts.core import model as m
 from scripts.core.errors import UserError
-from scripts.text.split import (
+from scripts.ingest.text_scrape import (
     SplitDecisions,
     date_line,
     load_split_decisions,

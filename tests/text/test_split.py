@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from scripts.core import model as m
-from scripts.text.split import (bio_names, looks_like_caption, parse_outlet, read_source, split_sources,
-                           to_units, voice_score)
+from scripts.ingest.text_scrape import bio_names, looks_like_caption, parse_outlet, read_source, to_units, voice_score
+from scripts.text.split import split_sources
 from tests.conftest import SEED_JANUARY, SEED_TAGGED, SOURCES, check_golden
 
 # Where each post begins and its title, read off the seeds by hand.
@@ -152,7 +152,7 @@ def test_a_closing_line_after_an_unheaded_notes_list_is_not_a_note():
     """Regression: a short post whose notes ("1 First note." ...) are followed by an
     ordinary closing line crashed the splitter (the line was taken for note 4)."""
     from scripts.core import model as m
-    from scripts.text.split import classify_post
+    from scripts.ingest.text_scrape import classify_post
 
     lines = ["A piece for the Journal of Examples that I wrote last month, about notes.",
              "On Notes and Their Endings",
