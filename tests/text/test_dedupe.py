@@ -12,9 +12,10 @@ from collections import Counter
 import pytest
 
 from scripts.core import model as m
-from scripts.text.dedupe import (BIO_MOVED, Overrides, ShingleIndex, audit, block_keys, comparable, completeness, dedupe,
+from scripts.text.dedupe import (BIO_MOVED, Overrides, ShingleIndex, audit, block_keys, comparable, dedupe,
                             load_overrides, make_entry, render_html, RARE_MAX, TEMPLATES)
 from scripts.core.errors import UserError
+from scripts.text.dedupe_bios import completeness
 from scripts.core.paths import BookPaths
 from tests.conftest import by_slug, check_golden, demo_book_copy, run_stages
 
