@@ -33,7 +33,8 @@ second.
 The stage's parts: text/wording.py compares text, text/dedupe_keys.py gives blocks
 their keys and reads the editor's decisions, text/dedupe_bios.py chooses each person's
 bio, text/dedupe_audit.py writes the audit; this module finds the repeats, decides, and
-runs the stage.
+runs the stage.  It stays some 640 lines because the shingle index and the decisions are
+one algorithm: what counts as a candidate pair is tuned against what the decision accepts.
 """
 
 from __future__ import annotations

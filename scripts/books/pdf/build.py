@@ -11,6 +11,10 @@ back-matter section alone, in parallel, cached), and both files are joined from 
 same parts (scripts/books/pdf/join.py), so their pagination cannot drift apart: the
 screen copy's pages are only cut back to the trim.  The index is laid out after the
 chapters, from the pages their words landed on: no second pass over the text.
+
+Why some 660 lines: this module is the plan that ties the others together (what each
+part holds, in what order, with which folios, and the report of it); the work itself is
+in the modules beside it (parts, join, anchors, heads, page, hyphenation, finish).
 """
 
 from __future__ import annotations
