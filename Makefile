@@ -130,8 +130,14 @@ fresh-check:  ## the README's two commands on a brand-new Debian 12 (root, slow)
 	@bash scripts/dev/fresh_check.sh
 
 # Interrupted builds: 20 SIGKILLs at random moments, each followed by make (about 2 minutes).
+# KILL_TARGET=pdf KILL_SECONDS=30 for the PDF; KILL_MODE=edit kills the rebuild after an edit,
+# with the caches full (docs/setup.md has the figures of each).
+KILL_TRIALS ?= 20
+KILL_TARGET ?= index
+KILL_SECONDS ?= 5
+KILL_MODE ?= clean
 kill-trials: | $(STAMP)  ## interrupted builds: 20 SIGKILLs, each followed by make
-	@bash scripts/dev/kill_trials.sh 20 index 5
+	@bash scripts/dev/kill_trials.sh $(KILL_TRIALS) $(KILL_TARGET) $(KILL_SECONDS) $(KILL_MODE)
 
 # ---------------------------------------------------------------- benchmark
 # Not part of `make` or `make test`: it takes minutes and measures, it does not build.
