@@ -183,6 +183,26 @@ def test_a_killed_build_leaves_no_cache_entry_that_would_be_read(tmp_path):
     assert cache.prune() == 1 and not list(tmp_path.iterdir())   # what this build did not use goes
 
 
+@pytest.mark.parametrize("damage", ["json-truncated", "json-wrong-shape", "pdf-emptied"])
+def test_a_damaged_cache_entry_is_laid_out_again_not_read(tmp_path, damage):
+    """A cache entry damaged after it was written is a miss, never a traceback or a broken book."""
+    cache = PartCache(tmp_path)
+    job = PartJob("x", '<html lang="en"><p>x</p></html>', *IDS)
+    laid = lay_out(job)
+    cache.put(laid)
+    meta, tagged = tmp_path / f"{job.key()}.json", tmp_path / f"{job.key()}.tagged.pdf"
+    if damage == "json-truncated":
+        meta.write_text(meta.read_text(encoding="utf-8")[:10], encoding="utf-8")
+    elif damage == "json-wrong-shape":
+        meta.write_text("[1, 2]\n", encoding="utf-8")
+    else:
+        tagged.write_bytes(b"")
+    assert PartCache(tmp_path).get(job) is None
+    cache.put(laid)                                        # the next layout writes the entry anew
+    again = PartCache(tmp_path).get(job)
+    assert again is not None and again.tagged == laid.tagged and again.pages == laid.pages
+
+
 def test_index_spans_are_lifted_out_and_their_places_kept_as_data():
     from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
     body = ('<p>Trade with <span class="ix" id="ix-ch01-1">China</span> and '

@@ -209,10 +209,19 @@ class PartCache:
         wanted = [meta] + ([tagged] if job.kind != FURNITURE else []) + ([printed] if job.kind != TEXT else [])
         if not all(path.exists() for path in wanted):
             return None
-        data = json.loads(meta.read_text(encoding="utf-8"))
-        return LaidOutPart(job.name, data["pages"], data["anchors"], data.get("approximate", []),
-                           tagged.read_bytes() if job.kind != FURNITURE else b"",
-                           printed.read_bytes() if job.kind != TEXT else b"", from_cache=True, key=key)
+        # An entry damaged after it was written (a disk error, a hand edit) is not read:
+        # the part is laid out again and the entry written anew.
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            part = LaidOutPart(job.name, int(data["pages"]), dict(data["anchors"]), list(data.get("approximate", [])),
+                               tagged.read_bytes() if job.kind != FURNITURE else b"",
+                               printed.read_bytes() if job.kind != TEXT else b"", from_cache=True, key=key)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return None
+        if (job.kind != FURNITURE and not part.tagged.startswith(b"%PDF")) or \
+                (job.kind != TEXT and not part.print_pdf.startswith(b"%PDF")):
+            return None
+        return part
 
     def put(self, part: LaidOutPart) -> None:
         if self.folder is None:
