@@ -109,12 +109,6 @@ def describe(versions: dict[str, str]) -> str:
     return ", ".join(f"{name} {version}" for name, version in versions.items())
 
 
-def differences(ours: dict[str, str], theirs: dict[str, str]) -> list[str]:
-    """What differs between two builds' engines, each as 'harfbuzz 6.0.0 -> 8.3.0'."""
-    return [f"{name} {theirs.get(name, MISSING)} -> {ours.get(name, MISSING)}"
-            for name in sorted(set(ours) | set(theirs)) if ours.get(name) != theirs.get(name)]
-
-
 def reproducibility_hint(versions: dict[str, str]) -> str:
     """Why two builds of the same inputs on this machine may differ, if we know of a cause."""
     if versions.get("harfbuzz-subset") == MISSING:
