@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 from scripts.books.pdf import build as pdf
-from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.join import BLANK, join, join_both
 from scripts.books.pdf.page import page_setup
 from scripts.books.pdf.parts import (
     CROSS_PART,
@@ -54,6 +54,17 @@ def two_parts():
 def test_a_link_to_another_part_is_written_as_a_cross_part_address():
     html = '<p id="here"><a href="#here">1</a> <a href="#elsewhere">2</a></p>'
     assert point_links_out(html) == f'<p id="here"><a href="#here">1</a> <a href="{CROSS_PART}elsewhere">2</a></p>'
+
+
+def test_the_two_copies_joined_side_by_side_are_the_bytes_of_joining_them_in_turn(two_parts):
+    first, second, furniture = two_parts
+    sequence = [first, BLANK, second]
+    alone = join_both(sequence, furniture, 0, KDP, workers=1)
+    side_by_side = join_both(sequence, furniture, 0, KDP, workers=2)
+    assert [copy.data for copy in side_by_side] == [copy.data for copy in alone]
+    assert alone[0].data == join(sequence, "print", furniture, 0, printer=KDP).data
+    assert alone[1].data == join(sequence, "screen", furniture, 0).data
+    assert (alone[0].pages, alone[1].pages) == (6, 5)
 
 
 def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):

@@ -43,7 +43,7 @@ from scripts.books.pdf.anchors import TextAnchor, lift_index_anchors
 from scripts.books.pdf.engine import engine_versions
 from scripts.books.pdf.heads import head_style, running_head
 from scripts.books.pdf.hyphenation import hyphenate_html, hyphenate_text
-from scripts.books.pdf.join import BLANK, join
+from scripts.books.pdf.join import BLANK, join_both
 from scripts.books.pdf.page import page_setup, text_measure
 from scripts.books.pdf.parts import (
     FRONT,
@@ -55,6 +55,7 @@ from scripts.books.pdf.parts import (
     Task,
     constant,
     lay_out_plan,
+    worker_count,
     point_links_out,
 )
 from scripts.content.chapters import Chapter
@@ -512,8 +513,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
 def write_pdfs(layout: Layout, book: Book, print_path: Path, screen_path: Path) -> dict:
     # The print master: the printer's bleed and page-count rule (book.yaml `printer:`).
-    printed = join(layout.sequence, "print", layout.furniture, layout.first_body_page, printer=book.printer)
-    screen = join(layout.sequence, "screen", layout.furniture, layout.first_body_page)
+    printed, screen = join_both(layout.sequence, layout.furniture, layout.first_body_page, book.printer,
+                                workers=worker_count(2))
     write_bytes(print_path, printed.data)
     write_bytes(screen_path, screen.data)
     return {"print_bytes": len(printed.data), "screen_bytes": len(screen.data),

@@ -19,7 +19,9 @@ The output is byte-reproducible: same parts, same bytes.
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import multiprocessing
 import warnings
 from dataclasses import dataclass, field
 
@@ -260,6 +262,23 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
     # tree), several megabytes written plainly.  PDF/X-4 and PDF/UA-1 both allow them.
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return Joined(buffer.getvalue(), len(out.pages), unresolved)
+
+
+def join_both(sequence: list[LaidOutPart | None], furniture: list[tuple[LaidOutPart, int]],
+              first_body_page: int, printer: PrinterProfile, *, workers: int) -> tuple[Joined, Joined]:
+    """The print master and the screen copy.  They share nothing once the parts are laid
+    out, so with two cores the print master is joined in a forked process while this one
+    joins the screen copy (the longer of the two: it carries the structure tree); each
+    join is the same function on the same parts either way, so the bytes do not depend
+    on how many cores there were."""
+    if workers < 2:
+        return (join(sequence, "print", furniture, first_body_page, printer=printer),
+                join(sequence, "screen", furniture, first_body_page))
+    with concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        printed = pool.submit(join, sequence, "print", furniture, first_body_page, printer=printer)
+        screen = join(sequence, "screen", furniture, first_body_page)
+        return printed.result(), screen
 
 
 def _resolve_links(out: Pdf, destinations: dict) -> list[str]:
