@@ -23,6 +23,7 @@ from scripts.stages import BUILD_STAGES, STAGES, Stage
 PACKAGE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=None)
 def module_file(name: str) -> Path | None:
     """scripts.a.b -> scripts/a/b.py (or its package's __init__.py); None outside the project."""
     if name != "scripts" and not name.startswith("scripts."):
@@ -36,16 +37,34 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-def _imported(file: Path) -> set[str]:
+# The fields of a statement that hold statements: an import is a statement, so the walk
+# goes down through bodies (functions, classes, if/try/with/for/match) and never into
+# expressions, which are most of a module's nodes.
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(nodes: list[ast.AST]):
+    todo = list(nodes)
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in _BODIES:
+            todo.extend(getattr(node, name, ()))
+
+
+@lru_cache(maxsize=None)
+def _imported(file: Path) -> frozenset[str]:
+    """The modules a file imports, anywhere in its code (each file is read once per run:
+    every stage's import graph shares most of its files)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"), str(file))):
+    for node in _statements(ast.parse(file.read_text(encoding="utf-8"), str(file)).body):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             # `from scripts.core import paths` imports a module, not a name in a module.
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 @lru_cache(maxsize=None)
