@@ -369,12 +369,26 @@ def byline(unit: Unit) -> list[str] | None:
     return names or None
 
 
+# "Tags: China, Russia", "Tagged SCO, Uzbekistan", "Categories Politics | Security".
+TAG_LINE = re.compile(r"^(?:Categories|Category|Tags|Tagged|Labels|Topics)(?P<colon>:)?\s+(?P<items>\S.*)$", re.I)
+TAG_SEPARATOR = re.compile(r"\s*[,|·•]\s*")
+
+
+def lists_tags(match: re.Match) -> bool:
+    """Without its colon the keyword may open a sentence ("Labels matter more than ...",
+    "Topics that the SCO ..."): a theme's line is a list of short names, never a sentence."""
+    if match.group("colon"):
+        return True
+    items = match.group("items")
+    return (not re.search(r"[.!?](?:\s|$)", items)
+            and all(1 <= len(item.split()) <= 4 for item in TAG_SEPARATOR.split(items)))
+
+
 # Lines a blog theme prints after a post: they end it, and they are not the author's text.
 POST_END_CHROME = (
     (re.compile(r"^(?:This entry was )?(?:Posted|Filed) (?:in|under):?\s+\S.*$", re.I),
      "the post's categories (theme chrome)"),
-    (re.compile(r"^(?:Categories|Category|Tags|Tagged|Labels|Topics):?\s+\S.*$", re.I),
-     "the post's categories or tags (theme chrome)"),
+    (TAG_LINE, "the post's categories or tags (theme chrome)"),
     (re.compile(r"^(?:Leave a (?:comment|reply)|No comments?(?: yet)?|One comment|\d+ (?:comments?|responses?|replies)"
                 r"|Comments? \(\d+\)|Comments are closed\.?|Bookmark the permalink\.?|Permalink)$", re.I),
      "a comment link (theme chrome)"),
@@ -395,7 +409,11 @@ def chrome_reason(unit: Unit) -> str | None:
     if len(unit.lines) != 1 or unit.words > 16:
         return None
     text = unit.clean
-    return next((reason for pattern, reason in POST_END_CHROME if pattern.match(text)), None)
+    for pattern, reason in POST_END_CHROME:
+        match = pattern.match(text)
+        if match and (pattern is not TAG_LINE or lists_tags(match)):
+            return reason
+    return None
 
 
 def title_candidate(unit: Unit) -> bool:

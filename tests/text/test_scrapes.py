@@ -12,6 +12,7 @@ from scripts.core import model as m
 from scripts.core.errors import UserError
 from scripts.ingest.text_scrape import (
     SplitDecisions,
+    chrome_reason,
     date_line,
     load_split_decisions,
     split_archive,
@@ -85,6 +86,22 @@ def test_theme_chrome_is_recorded_not_kept():
     articles, chrome = split("rust-blog/announcements.txt")
     assert [c["reason"] for c in chrome if c["text"].startswith("Posted in")] == [
         "the post's categories (theme chrome)"] * 2
+
+
+@pytest.mark.parametrize("line, is_chrome", [
+    ("Tags: China, Russia, Shanghai Cooperation Organisation", True),
+    ("Tagged China, Russia, SCO", True),
+    ("Categories Politics | Security", True),
+    ("Labels: Central Asia", True),
+    ("Tagged U.S., China", True),
+    # the same words opening a sentence or a caption are the author's text
+    ("Topics That It September from just watch as the SCO, 22 November 2022. PHOTO: AFP", False),
+    ("Labels matter more than most analysts admit, and the SCO's label matters most", False),
+    ("Tags on the border posts were changed overnight.", False),
+])
+def test_a_tag_line_without_its_colon_is_a_list_of_names_not_a_sentence(line, is_chrome):
+    unit = to_units([line])[0]
+    assert (chrome_reason(unit) is not None) is is_chrome
 
 
 def test_a_copied_list_is_one_block_per_item_and_a_byline_is_a_byline():
