@@ -35,8 +35,9 @@ class Document:
 
 
 def _run(documents: list[Document], reader: str, writer: str, template: str | None,
-         section_divs: bool) -> list[str]:
+         section_divs: bool, plain_code: bool = False, unwrap_positions: bool = False) -> list[str]:
     request = {"reader": reader, "writer": writer, "template": template, "section_divs": section_divs,
+               "plain_code": plain_code, "unwrap_positions": unwrap_positions,
                "documents": [{"text": d.text, "id_prefix": d.id_prefix} for d in documents]}
     result = subprocess.run([pypandoc.get_pandoc_path(), "lua", str(SCRIPT)], input=json.dumps(request),
                             capture_output=True, text=True)
@@ -49,17 +50,21 @@ def _run(documents: list[Document], reader: str, writer: str, template: str | No
 
 def convert_many(documents: list[Document], *, reader: str, writer: str, template: str | None = None,
                  section_divs: bool = False, processes: int | None = None,
-                 memo: Memo | None = None) -> list[str]:
+                 memo: Memo | None = None, plain_code: bool = False,
+                 unwrap_positions: bool = False) -> list[str]:
     """Convert every document, in order, with one pandoc process per core (at most); with
-    a memo, only the documents it does not hold go to pandoc."""
+    a memo, only the documents it does not hold go to pandoc.  `plain_code`: code blocks
+    without syntax highlighting; `unwrap_positions`: the spans `sourcepos` wraps around
+    each inline dropped (see pandoc_batch.lua)."""
     memo = memo or Memo(None, "")
-    options = (reader, writer, template or "", str(section_divs))
+    options = (reader, writer, template or "", str(section_divs)) + (("plain-code",) if plain_code else ()) \
+        + (("unwrap-positions",) if unwrap_positions else ())
     keys = [memo.key(*options, d.id_prefix, d.text) for d in documents]
     found = [memo.get(key) for key in keys]
     todo = [i for i, value in enumerate(found) if not isinstance(value, str)]
     if todo:
         converted = _convert_all([documents[i] for i in todo], reader, writer, template, section_divs,
-                                 processes)
+                                 processes, plain_code, unwrap_positions)
         for i, text in zip(todo, converted):
             found[i] = text
             memo.put(keys[i], text)
@@ -69,12 +74,14 @@ def convert_many(documents: list[Document], *, reader: str, writer: str, templat
 
 
 def _convert_all(documents: list[Document], reader: str, writer: str, template: str | None,
-                 section_divs: bool, processes: int | None) -> list[str]:
+                 section_divs: bool, processes: int | None, plain_code: bool = False,
+                 unwrap_positions: bool = False) -> list[str]:
     processes = max(1, min(processes or os.cpu_count() or 1, len(documents)))
     size = -(-len(documents) // processes)
     chunks = [documents[i:i + size] for i in range(0, len(documents), size)]
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        parts = pool.map(lambda chunk: _run(chunk, reader, writer, template, section_divs), chunks)
+        parts = pool.map(lambda chunk: _run(chunk, reader, writer, template, section_divs, plain_code,
+                                            unwrap_positions), chunks)
     return [text for part in parts for text in part]
 
 

@@ -107,7 +107,7 @@ def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = Fa
     `data-pos` gives its line in the source (the HTML's own lines do not).  `images`: the
     local copy of the blog's pictures; a picture found there becomes a figure."""
     root = parse_fragment(markup)
-    refuse_too_deep(root, file, first_line)
+    refuse_too_deep(root, file, first_line, positions=positions)
     return _Converter(file, first_line, positions, images).run(root)
 
 
@@ -116,10 +116,17 @@ def convert(markup: str, file: str, first_line: int = 1, *, positions: bool = Fa
 PARSER_DEPTH = 255
 
 
-def refuse_too_deep(root: etree._Element, file: str, first_line: int = 1) -> None:
+def refuse_too_deep(root: etree._Element, file: str, first_line: int = 1, *, positions: bool = False) -> None:
     """A UserError where the HTML nests elements as deep as the parser goes, since the text
-    inside them is gone.  (A path of fixed depth: as cheap as the tree is wide.)"""
+    inside them is gone.  (A path of fixed depth: as cheap as the tree is wide.)  With
+    `positions` the HTML is pandoc's of a Markdown post: the error names the post's line
+    and what in Markdown opens so many levels."""
     deepest = root.xpath("(." + "/*" * (PARSER_DEPTH - 2) + ")[1]")
+    if deepest and positions:
+        where = next((e.get("data-pos") for e in (deepest[0], *deepest[0].iterancestors()) if e.get("data-pos")), "")
+        raise UserError("the post nests quotes, lists, links or emphasis hundreds of levels deep",
+                        file=file, line=first_line + _position_line(where) - 1,
+                        hint="remove the run of '>', '*', '[' or list markers that opens the levels")
     if deepest:
         line = first_line + (deepest[0].sourceline or 1) - 1
         raise UserError(f"the HTML here nests elements {PARSER_DEPTH - 1} levels deep, deeper than an HTML "

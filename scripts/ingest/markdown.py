@@ -18,7 +18,6 @@ paired shortcode's tags stays.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -94,37 +93,10 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
 
 
 def to_html(documents: list[Document]) -> list[str]:
-    """Markdown -> HTML whose blocks carry their source lines.  `sourcepos` also wraps every
-    inline in a positioned span, which would cut raw inline HTML apart (`<a href="#fn1">`
-    and its `</a>` in different spans): the spans are unwrapped in the AST between two
-    batched pandoc runs, and the blocks keep their positions."""
-    asts = convert_many(documents, reader=READER, writer="json")
-    unwrapped = []
-    for ast, document in zip(asts, documents):
-        try:
-            unwrapped.append(Document(json.dumps(_unwrap_inline_positions(json.loads(ast))), name=document.name))
-        except RecursionError:
-            # Thousands of quotes, lists or emphases inside each other: no post is written so,
-            # and every reader of the tree (this one, the books') would overflow on it.
-            raise UserError("the post nests quotes, lists, links or emphasis hundreds of levels deep",
-                            file=document.name,
-                            hint="remove the run of '>', '*', '[' or list markers that opens the levels") from None
-    return convert_many(unwrapped, reader="json", writer="html")
-
-
-def _unwrap_inline_positions(node):
-    if isinstance(node, list):
-        out = []
-        for item in node:
-            if isinstance(item, dict) and item.get("t") == "Span" and \
-                    any(key == "wrapper" for key, _ in item["c"][0][2]):
-                out += _unwrap_inline_positions(item["c"][1])
-            else:
-                out.append(_unwrap_inline_positions(item))
-        return out
-    if isinstance(node, dict):
-        return {key: _unwrap_inline_positions(value) for key, value in node.items()}
-    return node
+    """Markdown -> HTML whose blocks carry their source lines (`sourcepos`), in one pandoc
+    batch: the spans `sourcepos` also wraps around every inline are dropped in pandoc (they
+    would cut raw inline HTML apart), and code comes out as plain text."""
+    return convert_many(documents, reader=READER, writer="html", plain_code=True, unwrap_positions=True)
 
 
 class _Parsed:

@@ -182,12 +182,13 @@ def test_footnotes_metadata_nested_thousands_deep_is_left_out_and_reported(tmp_p
 
 
 def test_markdown_nested_hundreds_deep_is_refused(tmp_path, capsys):
-    """Regression: 400 nested quotes overflowed the reader of pandoc's tree (RecursionError)."""
+    """Regression: 400 nested quotes overflowed the reader of pandoc's tree (RecursionError); now the
+    parser's depth stops them, at the line of the quote."""
     source = "---\ntitle: Deep\n---\n\n" + "> " * 400 + "a deep quote\n"
     code, _ = build_to_html(write_book(tmp_path / "book", "markdown", source=source), "split")
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
-    assert "error: post.md: the post nests quotes" in err and "what to do:" in err
+    assert "error: post.md:5: the post nests quotes" in err and "what to do:" in err
 
 
 @pytest.mark.parametrize("fmt", ["wxr", "html"])
