@@ -56,6 +56,10 @@ BRACKET = "bracket"                  # "[1]", "Yazhou [1]"
 AFTER_PUNCTUATION = "after-punctuation"  # "forces.1", "East”.2", "2013),3"
 AFTER_WORD = "after-word"            # "Tashkent8", "security32"
 AFTER_ACRONYM = "after-acronym"      # "G7", "C5": usually a name, not a marker
+# "EC2 instances", "SCO3 played": capitals and a digit, then a word in lower case: a name in
+# use far more often than a word and its marker, so read as a marker only where the note's
+# place in the sequence has nothing else (a marker glued to "SCO" or "US" mid-sentence).
+ACRONYM_IN_USE = "acronym-in-use"
 AFTER_NUMBER = "after-number"        # "in 1998.40": a year, a full stop, then the marker (or a decimal)
 SPLIT = "split"                      # "201665": the year 2016 and note 65 with no gap
 AFTER_SPACE = "after-space"          # "Beijing. 1 The": a superscript the page set apart by a space
@@ -63,7 +67,7 @@ EDITOR = "editor"                    # placed by notes.yaml
 LINKED = "linked"                    # a structured source's own link from the text to the note
 
 MATCH_COST = {BRACKET: 0, AFTER_PUNCTUATION: 0, EDITOR: 0, LINKED: 0, AFTER_WORD: 2, AFTER_NUMBER: 4,
-              AFTER_SPACE: 4, AFTER_ACRONYM: 6, SPLIT: 8}
+              AFTER_SPACE: 4, AFTER_ACRONYM: 6, SPLIT: 8, ACRONYM_IN_USE: 9}
 # Forms that are markers whatever the notes say: one left over is a marker without a note.
 SURE_FORMS = frozenset({BRACKET, AFTER_PUNCTUATION, EDITOR, LINKED})
 SKIP_SURE = 10        # leaving a sure-looking marker as text
@@ -155,8 +159,9 @@ def readings_of_digits(text: str, start: int, end: int) -> list[Reading]:
             word = re.search(r"[^\W\d_]+$", text[:start]).group(0)
             if not _is_acronym(word):
                 readings.append(Reading(int(digits), AFTER_WORD, start))
-            elif not _names_a_thing(text, end):
-                readings.append(Reading(int(digits), AFTER_ACRONYM, start))
+            else:
+                form = ACRONYM_IN_USE if _names_a_thing(text, end) else AFTER_ACRONYM
+                readings.append(Reading(int(digits), form, start))
     elif (len(digits) <= MAX_NOTE_DIGITS and not digits.startswith("0") and before == " "
           and _ends_sentence_before_space(text, start) and _opens_or_ends_after(text, end)):
         readings.append(Reading(int(digits), AFTER_SPACE, start - 1))

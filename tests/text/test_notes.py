@@ -96,10 +96,11 @@ def test_9_11_and_5g_are_text():
 
 
 @pytest.mark.parametrize("passage, digits, expected", [
-    # Capitals and a digit before a word in lower case are a name in use, never a marker.
-    ("the G7 summit", "7", []),
-    ("launch EC2 instances in", "2", []),
-    ("an S3 bucket and", "3", []),
+    # Capitals and a digit before a word in lower case are a name in use: a marker only where
+    # the sequence has nothing else for that note (see the next test).
+    ("the G7 summit", "7", [(7, "acronym-in-use")]),
+    ("launch EC2 instances in", "2", [(2, "acronym-in-use")]),
+    ("an S3 bucket and", "3", [(3, "acronym-in-use")]),
     ("the G7.", "7", [(7, "after-acronym")]),                # a name: note 7 only if nothing likelier is
     # A superscript set apart by a space, at a sentence's end (a real blog: "unaltered. 1").
     ("the text is otherwise unaltered. 1", "1", [(1, "after-space")]),
@@ -125,6 +126,20 @@ def test_how_marker_like_a_number_is(passage, digits, expected):
     start = passage.index(digits)
     found = notes.readings_of_digits(passage, start, start + len(digits))
     assert [(r.value, r.form) for r in found] == expected
+
+
+def test_a_name_like_ec2_is_a_marker_only_where_the_sequence_has_nothing_else():
+    # A regression from the 1,000-post bench archive: "the SCO3 played" is note 3, glued to
+    # the acronym mid-sentence, and nothing else in the post can be note 3.
+    text, record = assemble(["as the region's security forces.1 Seen from Beijing.2", "only through the SCO3 "
+                             "played in this space.", "Moscow’s yoke.4"], [1, 2, 3, 4])
+    assert "the SCO{3} played" in text[1] and not record.problems
+    assert {d["note"]: d["form"] for d in record.markers}[3] == "acronym-in-use"
+    # A post with no note 2 keeps its EC2 instances; one whose note 2 is marked elsewhere too.
+    text, record = assemble(["we launch EC2 instances in two regions.1", "then scale out.3"], [1, 3])
+    assert "launch EC2 instances" in text[0] and not record.problems
+    text, record = assemble(["we scale out.1 Then we launch EC2 instances in two regions.2"], [1, 2])
+    assert "launch EC2 instances" in text[0] and "regions.{2}" in text[0] and not record.problems
 
 
 def test_closing_quote_then_full_stop_then_note():
