@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from lxml import etree
 
 from scripts.core.paths import BookPaths
@@ -30,11 +30,12 @@ from scripts.books.backmatter import (BackMatterSection, SourceEntry, back_matte
 from scripts.books.contributors import Person, load_people
 from scripts.core.book import Book, book_for, load_book
 from scripts.content.chapters import Chapter, checked, load_chapters
+from scripts.books.epub.slots import block_fragment, environment, fill_blocks, fill_inline, render
 from scripts.books.epub.package import COVER_IMAGE, CSS_NAME, all_text, font_css, package_epub
 from scripts.core.console import progress
 from scripts.books.cover import cover_alt_text, cover_jpeg
 from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, ensure_unique_ids,
-                                 html_to_xhtml, inline_html_to_xhtml, parse_document, q, section_headings,
+                                 html_to_xhtml, parse_document, q, section_headings,
                                  serialize, shift_headings, text_of, transform_notes,
                                  transform_sidebars)
 from scripts.core.errors import UserError
@@ -44,7 +45,6 @@ from scripts.index.match import Occurrence, mark_occurrences, remembering
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
 
-TEMPLATES = resources.TEMPLATES / "epub"
 STYLESHEET = resources.STYLES / "epub.css"
 
 
@@ -95,77 +95,6 @@ def load_articles(articles_dir: Path) -> list[Chapter]:
     return chapters
 
 
-# ---------------------------------------------------------------- templates and slots
-
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True)
-
-
-def _render(env: Environment, template: str, **context: Any) -> etree._Element:
-    return parse_document(env.get_template(template).render(**context))
-
-
-def _slot(root: etree._Element, name: str) -> etree._Element | None:
-    return next((e for e in root.iter(q("div")) if e.get("data-slot") == name), None)
-
-
-def _fill_inline(root: etree._Element, name: str, fragment_html: str, where: str,
-                 dropped: list[Dropped]) -> None:
-    """Replace a slot with inline content (a title, an outlet name)."""
-    slot = _slot(root, name)
-    if slot is None:
-        return
-    fragment = inline_html_to_xhtml(fragment_html, where)
-    dropped.extend(fragment.dropped)
-    parent = slot.getparent()
-    position = parent.index(slot)
-    holder = fragment.elements[0]
-    _splice(parent, position, holder.text or "", list(holder), slot.tail or "")
-    parent.remove(slot)
-
-
-def _splice(parent: etree._Element, position: int, text: str, children: list[etree._Element],
-            tail: str) -> None:
-    """Put text and children at `position` in parent (where the slot element stands)."""
-    previous = parent[position - 1] if position > 0 else None
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    for offset, child in enumerate(children):
-        parent.insert(position + 1 + offset, child)
-    last = children[-1] if children else None
-    if last is not None:
-        last.tail = (last.tail or "") + tail
-    elif previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-
-
-def _fill_blocks(root: etree._Element, name: str, elements: list[etree._Element]) -> None:
-    """Replace a slot with block elements (paragraphs, sections)."""
-    slot = _slot(root, name)
-    if slot is None:
-        return
-    parent = slot.getparent()
-    position = parent.index(slot)
-    for offset, element in enumerate(elements):
-        parent.insert(position + 1 + offset, element)
-    parent.remove(slot)
-
-
-def _block_fragment(fragment_html: str, where: str, dropped: list[Dropped],
-                    top_heading: int) -> list[etree._Element]:
-    fragment = html_to_xhtml(fragment_html, where)
-    dropped.extend(fragment.dropped)
-    elements = fragment.elements
-    shift_headings(elements, top_heading)
-    return elements
-
-
 # ---------------------------------------------------------------- pages
 
 def _common(book: Book, page_title: str, body_class: str) -> dict[str, Any]:
@@ -185,19 +114,19 @@ def _byline(article: Chapter, book: Book) -> str:
 def chapter_page(env: Environment, book: Book, article: Chapter, index_hook: Any,
                  dropped: list[Dropped]) -> tuple[Page, int]:
     where = article.where
-    root = _render(
+    root = render(
         env, "chapter.xhtml.j2", **_common(book, article.title_text, "chapter"),
         number=article.number, has_subtitle=bool(article.subtitle),
         byline=_byline(article, book), provenance=article.provenance, slot="outlet",
         has_headnote=bool(article.headnote_at_head), headnote_label="Author’s note")
-    _fill_inline(root, "title", article.title, where, dropped)
-    _fill_inline(root, "subtitle", article.subtitle, where, dropped)
-    _fill_inline(root, "outlet", article.outlet, where, dropped)
-    _fill_blocks(root, "headnote", _block_fragment(article.headnote_at_head, where, dropped, 2))
+    fill_inline(root, "title", article.title, where, dropped)
+    fill_inline(root, "subtitle", article.subtitle, where, dropped)
+    fill_inline(root, "outlet", article.outlet, where, dropped)
+    fill_blocks(root, "headnote", block_fragment(article.headnote_at_head, where, dropped, 2))
     body_html = article.body
     if index_hook is not None:
         body_html = index_hook.mark(body_html, article)
-    _fill_blocks(root, "body", _block_fragment(body_html, where, dropped, 2))
+    fill_blocks(root, "body", block_fragment(body_html, where, dropped, 2))
     notes = transform_notes(root, notes_heading_level=2)
     transform_sidebars(root)
     close_heading_gaps(root)
@@ -225,16 +154,16 @@ def _pictures_in_package(root: etree._Element) -> list[str]:
 
 def simple_page(env: Environment, book: Book, template: str, file_name: str, uid: str,
                 title: str, kind: str, landmark: str = "", **context: Any) -> Page:
-    root = _render(env, template, **_common(book, title, kind), **context)
+    root = render(env, template, **_common(book, title, kind), **context)
     ensure_unique_ids(root)
     return Page(file_name, uid, title, serialize(root), kind, landmark)
 
 
 def backmatter_page(env: Environment, book: Book, *, kind: str, heading: str, epub_type: str,
                     role: str, elements: list[etree._Element], landmark: str) -> Page:
-    root = _render(env, "backmatter.xhtml.j2", **_common(book, heading, kind), kind=kind,
+    root = render(env, "backmatter.xhtml.j2", **_common(book, heading, kind), kind=kind,
                    heading=heading, epub_type=epub_type, role=role)
-    _fill_blocks(root, "body", elements)
+    fill_blocks(root, "body", elements)
     close_heading_gaps(root)
     ensure_unique_ids(root)
     return Page(f"{kind}.xhtml", kind, heading, serialize(root), "backmatter", landmark,
@@ -256,9 +185,9 @@ def about_pieces_page(env: Environment, book: Book, section: BackMatterSection,
     holder = _fragment_page(env, "about-pieces.xhtml.j2", pieces=[
         {"number": a.number, "href": chapter_file(a)} for a in moved])
     for article in moved:
-        _fill_inline(holder, f"title-{article.number}", article.title, article.where, dropped)
-        _fill_blocks(holder, f"intro-{article.number}",
-                     _block_fragment(article.headnote, article.where, dropped, 3))
+        fill_inline(holder, f"title-{article.number}", article.title, article.where, dropped)
+        fill_blocks(holder, f"intro-{article.number}",
+                     block_fragment(article.headnote, article.where, dropped, 3))
     return backmatter_page(env, book, kind=section.id, heading=section.heading,
                            epub_type="appendix", role="doc-appendix", elements=list(holder),
                            landmark="appendix")
@@ -273,9 +202,9 @@ def sources_page(env: Environment, book: Book, section: BackMatterSection,
         for e in entries])
     for entry in entries:
         chapter = entry.chapter
-        _fill_inline(holder, f"title-{entry.number}", chapter.title, chapter.where, dropped)
-        _fill_inline(holder, f"outlet-{entry.number}", chapter.outlet, chapter.where, dropped)
-        _fill_inline(holder, f"credit-{entry.number}", chapter.credit, chapter.where, dropped)
+        fill_inline(holder, f"title-{entry.number}", chapter.title, chapter.where, dropped)
+        fill_inline(holder, f"outlet-{entry.number}", chapter.outlet, chapter.where, dropped)
+        fill_inline(holder, f"credit-{entry.number}", chapter.credit, chapter.where, dropped)
     return backmatter_page(env, book, kind=section.id, heading=section.heading,
                            epub_type="acknowledgments", role="doc-acknowledgments",
                            elements=list(holder), landmark="acknowledgments")
@@ -298,7 +227,7 @@ def contributors_page(env: Environment, book: Book, section: BackMatterSection,
 def bibliography_page(env: Environment, book: Book, section: BackMatterSection, path: Path,
                       dropped: list[Dropped]) -> Page | None:
     fragment_html = path.read_text(encoding="utf-8")
-    elements = _block_fragment(fragment_html, path.name, dropped, 2)
+    elements = block_fragment(fragment_html, path.name, dropped, 2)
     # The page's heading is the section's; a top heading of the fragment's own would be a second.
     if elements and elements[0].tag == q("h2"):
         elements = elements[1:]
@@ -357,8 +286,8 @@ def index_page(env: Environment, book: Book, back_section: BackMatterSection, ho
         heading.set("id", heading.get("id") or f"{back_section.id}-heading")
         section.set("aria-labelledby", heading.get("id"))
     title = back_section.heading
-    root = _render(env, "fragment.xhtml.j2", **_common(book, title, back_section.id))
-    _fill_blocks(root, "body", fragment.elements)
+    root = render(env, "fragment.xhtml.j2", **_common(book, title, back_section.id))
+    fill_blocks(root, "body", fragment.elements)
     close_heading_gaps(root)
     ensure_unique_ids(root)
     return Page(f"{back_section.id}.xhtml", back_section.id, title, serialize(root),
@@ -404,7 +333,7 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
     """`book_path`: the book.yaml, or the book already read (with its defaults resolved).
     `memo`: where the index marks and the font subsets of earlier builds are remembered."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
-    env = _environment()
+    env = environment()
     dropped: list[Dropped] = []
     articles = load_articles(articles_dir)
     book = book_as_printed(book, articles)           # {years}: the chapters' years
@@ -469,7 +398,7 @@ def copyright_page(env: Environment, book: Book, articles: list[Chapter], entrie
     outlets, and where the list of first publications is."""
     exceptions = rights_exceptions(entries)
     sources = next((p for p in back if p.uid == "sources"), None)
-    root = _render(env, "copyright.xhtml.j2", **_common(book, "Copyright", "copyright"),
+    root = render(env, "copyright.xhtml.j2", **_common(book, "Copyright", "copyright"),
                    edition_date=_long_date(book.date),
                    exceptions=[{"number": e.number, "title": e.chapter.title_text,
                                 "credit": bool(e.chapter.credit), "rights": e.rights} for e in exceptions],
@@ -478,7 +407,7 @@ def copyright_page(env: Environment, book: Book, articles: list[Chapter], entrie
                    credits=credit_lines(book.contributors, "copyright"),
                    typeface_credit=typeface_credit(book))
     for entry in exceptions:
-        _fill_inline(root, f"credit-{entry.number}", entry.chapter.credit, entry.chapter.where, dropped)
+        fill_inline(root, f"credit-{entry.number}", entry.chapter.credit, entry.chapter.where, dropped)
     ensure_unique_ids(root)
     return Page("copyright.xhtml", "copyright", "Copyright", serialize(root), "copyright")
 
