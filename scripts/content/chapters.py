@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import html as html_text
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree, html
@@ -25,8 +25,10 @@ from scripts.core.atomic import write_text
 from scripts.core.errors import UserError
 from scripts.content import editorial
 from scripts.content.pandoc_batch import Document, convert_many, pandoc_memo
-from scripts.core.memo import Memo
+from scripts.core.memo import Memo, code_version
 from scripts.content.sanitise import Dropped, sanitise
+from scripts.index.match import Occurrence, mark_occurrences, remembering
+from scripts.index.terms import IndexTerms
 
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
 TEMPLATE = resources.TEMPLATES / "pandoc" / "fields.html"
@@ -52,6 +54,10 @@ class Chapter:
     kind: str = editorial.DEFAULT_KIND    # article, report, evidence, talk (editorial.KINDS)
     credit: str = ""         # the editor's credit or rights line for the piece (inline HTML)
     intro: str = ""          # where the headnote goes: keep (the chapter's head) or back
+    # The body with an anchor round each word the index locates, and what each anchor
+    # locates (scripts.index.match); None when the book has no index terms.
+    indexed_body: str | None = None
+    occurrences: list[Occurrence] | None = None
 
     @property
     def id(self) -> str:
@@ -225,16 +231,34 @@ def load_chapters_from(paths: list[Path], texts: list[str] | None = None,
     return [_chapter(p, _number(p), fields) for p, fields in zip(paths, _convert(documents, memo))]
 
 
-def load_chapters(directory: Path = Path("build/articles")) -> list[Chapter]:
+def load_chapters(directory: Path = Path("build/articles"), terms: IndexTerms | None = None) -> list[Chapter]:
     """Every article as a chapter: from the HTML stage's file when it was made from
-    exactly these articles (compared by content), else converted now."""
+    exactly these articles (compared by content) and, given the index's `terms`, with
+    these terms' marks; else converted (and marked) now."""
     paths = sorted(directory.glob("[0-9]*.md"))
     if not paths:
         raise UserError("no articles to build the book from", file=str(directory),
                         hint="run 'make' to build the articles first")
     texts = [_read(p) for p in paths]
     cached = _load_cache(cache_path(directory), paths, texts)
-    return cached if cached is not None else load_chapters_from(paths, texts)
+    chapters = cached if cached is not None else load_chapters_from(paths, texts)
+    if terms is None:
+        return [replace(c, indexed_body=None, occurrences=None) for c in chapters]
+    if cached is not None and _marked_with(cache_path(directory)) == terms.fingerprint:
+        return chapters
+    return with_index_marks(chapters, terms)
+
+
+def with_index_marks(chapters: list[Chapter], terms: IndexTerms, memo: Memo | None = None) -> list[Chapter]:
+    """Each chapter with the index's anchors in its body and the occurrences they locate:
+    done once, here, for the index report and both books (`memo`: a chapter whose body
+    and terms are unchanged is not matched again)."""
+    mark = remembering(memo) if memo is not None else mark_occurrences
+    marked = []
+    for chapter in chapters:
+        body, found = mark(chapter.body, chapter.id, terms)
+        marked.append(replace(chapter, indexed_body=body, occurrences=found))
+    return marked
 
 
 # ---------------------------------------------------------------- the HTML stage
@@ -261,29 +285,52 @@ def _load_cache(path: Path, paths: list[Path], texts: list[str]) -> list[Chapter
                     subtitle=e["subtitle"], authors=e["authors"], headnote=e["headnote"],
                     outlet=e["outlet"], source=p, dropped=[Dropped(**d) for d in e.get("dropped", [])],
                     date=e.get("date", ""), kind=e.get("kind", editorial.DEFAULT_KIND),
-                    credit=e.get("credit", ""), intro=e.get("intro", ""))
+                    credit=e.get("credit", ""), intro=e.get("intro", ""),
+                    indexed_body=e.get("indexed_body"),
+                    occurrences=None if e.get("occurrences") is None
+                    else [Occurrence(**o) for o in e["occurrences"]])
             for e, p in zip(entries, paths)]
 
 
-def write_cache(directory: Path, memo: Memo | None = None) -> tuple[int, int]:
+def _marked_with(path: Path) -> str | None:
+    """The fingerprint of the index terms the html stage marked the chapters with, if any."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("index_terms")
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def write_cache(directory: Path, memo: Memo | None = None, terms: IndexTerms | None = None,
+                index_memo: Memo | None = None) -> tuple[int, int]:
     """Convert every article once, for the index, EPUB and PDF stages to share (with a memo,
-    only the articles that changed since it last saw them)."""
+    only the articles that changed since it last saw them), and mark the index's `terms`
+    in them once."""
     paths = sorted(directory.glob("[0-9]*.md"))
     texts = [_read(p) for p in paths]
     chapters = load_chapters_from(paths, texts, memo)
+    if terms is not None:
+        chapters = with_index_marks(chapters, terms, index_memo)
     entries = [{"file": p.name, "sha1": _digest(t), "number": c.number, "slug": c.slug,
                 "title": c.title, "body": c.body, "subtitle": c.subtitle, "authors": c.authors,
                 "headnote": c.headnote, "outlet": c.outlet, "date": c.date, "kind": c.kind,
                 "credit": c.credit, "intro": c.intro, "dropped": [d.as_dict() for d in c.dropped]}
+               | ({} if c.occurrences is None else
+                  {"indexed_body": c.indexed_body, "occurrences": [asdict(o) for o in c.occurrences]})
                for p, t, c in zip(paths, texts, chapters)]
-    write_text(cache_path(directory), json.dumps({"chapters": entries}, ensure_ascii=False) + "\n")
+    data = {"chapters": entries} | ({"index_terms": terms.fingerprint} if terms is not None else {})
+    write_text(cache_path(directory), json.dumps(data, ensure_ascii=False) + "\n")
     return len(entries), sum(len(c.dropped) for c in chapters)
 
 
 def run(paths: BookPaths) -> str:
-    """The html stage: every article converted once, for the index and both books."""
+    """The html stage: every article converted once, and the index's terms marked in it
+    once, for the index and both books."""
+    from scripts.index.terms import load_terms
     memo = pandoc_memo(paths.build, "html")
-    count, dropped = write_cache(paths.articles, memo)
+    index_memo = Memo.in_build(paths.build, "index-marks", code_version())
+    terms = load_terms(paths.index_terms, index_memo) if paths.index_terms.exists() else None
+    count, dropped = write_cache(paths.articles, memo, terms, index_memo)
     memo.prune()
+    index_memo.prune()
     return (f"{count} chapters -> {cache_path(paths.articles)}"
             + (f"; the sanitiser took {dropped} things out (listed in the books' reports)" if dropped else ""))

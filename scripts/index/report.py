@@ -2,8 +2,8 @@
 
 `make index` runs it before the books are built, so the editor sees which headwords the text
 never mentions (they are left out of the printed index) and how often each one is located.
-Kept apart because the books never need it: they call scripts.index.match and
-scripts.index.render themselves.
+The occurrences are those the html stage marked in the chapters (scripts.content.chapters),
+which both books print; the books never need this stage's report.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scripts.core.atomic import write_text
-from scripts.core.console import progress
 from scripts.core.memo import Memo, code_version
 from scripts.core.paths import BookPaths
-from scripts.index.match import Occurrence, remembering
+from scripts.index.match import Occurrence
 from scripts.index.render import build_model, sort_key
 from scripts.index.terms import IndexTerms, load_terms
 
@@ -76,14 +75,13 @@ def run(paths: BookPaths) -> str:
                            "See reports/index-candidates.md (`make index-candidates`) for headwords "
                            "to start one with.\n")
         return f"no index terms ({paths.index_terms}) -> {report}"
+    from scripts.content.chapters import load_chapters
     memo = Memo.in_build(paths.build, "index", code_version())
     terms = load_terms(paths.index_terms, memo)
-    chapters = chapter_sources(paths.articles)
-    mark_occurrences = remembering(memo)
-    occurrences: list[Occurrence] = []
-    for chapter_id, body in progress(chapters, "chapters"):
-        occurrences += mark_occurrences(body, chapter_id, terms)[1]
     memo.prune()
+    # The occurrences the html stage marked, the very ones both books print.
+    chapters = load_chapters(paths.articles, terms)
+    occurrences: list[Occurrence] = [o for chapter in chapters for o in chapter.occurrences or []]
     model = build_model(terms, occurrences, target="pdf")
     write_text(report, coverage_report(terms, occurrences, model.dropped, paths.articles.as_posix()))
     return (f"{len(terms.entries)} entries, {len(occurrences)} locators in "

@@ -71,12 +71,13 @@ def test_markdown_paragraphs_drop_notes_and_urls():
 def _built_chapters(tmp_path: Path, index_yaml: str | None) -> BookPaths:
     """A book folder with the given index terms and the fixture chapters already built."""
     book = demo_book_copy(tmp_path / "book", sources=[])
-    if index_yaml is not None:
-        (book / "index.yaml").write_text(index_yaml, encoding="utf-8")
     paths = BookPaths.of(book, tmp_path / "build")
     shutil.copytree(ROOT / "tests" / "fixtures" / "articles", paths.articles)
     paths.articles_stamp.touch()
     assert run_stages(book, paths.build, "html") == 0
+    # The terms come after the html stage (which marks them: a bad file would stop it there).
+    if index_yaml is not None:
+        (book / "index.yaml").write_text(index_yaml, encoding="utf-8")
     return paths
 
 

@@ -41,7 +41,7 @@ from scripts.books.epub.markup import (EPUB_TYPE, Dropped, close_heading_gaps, e
 from scripts.core.errors import UserError
 from scripts.core.identity import credit_lines
 from scripts.core.memo import Memo, code_version
-from scripts.index.match import Occurrence, mark_occurrences, remembering
+from scripts.index.match import Occurrence
 from scripts.index.render import render_index_html
 from scripts.index.terms import IndexTerms, load_terms
 
@@ -85,9 +85,10 @@ class BuildResult:
 
 # ---------------------------------------------------------------- reading the articles
 
-def load_articles(articles_dir: Path) -> list[Chapter]:
-    """The chapters as the html stage prepared them, through the books' gate (content.chapters)."""
-    chapters = [checked(c) for c in progress(load_chapters(articles_dir), "chapters")]
+def load_articles(articles_dir: Path, terms: IndexTerms | None = None) -> list[Chapter]:
+    """The chapters as the html stage prepared them (with the index's marks, given its
+    terms), through the books' gate (content.chapters)."""
+    chapters = [checked(c) for c in progress(load_chapters(articles_dir, terms), "chapters")]
     numbers = [c.number for c in chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError("two articles have the same chapter number", file=str(articles_dir),
@@ -125,7 +126,7 @@ def chapter_page(env: Environment, book: Book, article: Chapter, index_hook: Any
     fill_blocks(root, "headnote", block_fragment(article.headnote_at_head, where, dropped, 2))
     body_html = article.body
     if index_hook is not None:
-        body_html = index_hook.mark(body_html, article)
+        body_html = index_hook.mark(article)
     fill_blocks(root, "body", block_fragment(body_html, where, dropped, 2))
     notes = transform_notes(root, notes_heading_level=2)
     transform_sidebars(root)
@@ -240,26 +241,26 @@ def bibliography_page(env: Environment, book: Book, section: BackMatterSection, 
 
 
 class IndexHook:
-    """Adapter to the index stage (scripts.index): anchors each term occurrence in the chapter
-    bodies, then renders the index with links to those anchors."""
+    """Adapter to the index (scripts.index): the chapters come with their occurrences marked
+    (content.chapters, once for both books); the hook gathers them and renders the index
+    with links to their anchors."""
 
-    def __init__(self, terms: IndexTerms, memo: Memo | None = None):
+    def __init__(self, terms: IndexTerms):
         self.terms = terms
         self.occurrences: list[Occurrence] = []
-        self._mark = remembering(memo) if memo is not None else mark_occurrences
 
     @classmethod
     def load(cls, terms_path: Path | None, memo: Memo | None = None) -> IndexHook | None:
         """None when the editor keeps no index terms (the book then has no index).  With a
-        memo, the terms and each chapter's marks are read back when their inputs are unchanged."""
+        memo, the terms are read back when the file is unchanged."""
         if terms_path is None or not terms_path.exists():
             return None
-        return cls(load_terms(terms_path, memo), memo)
+        return cls(load_terms(terms_path, memo))
 
-    def mark(self, body_html: str, article: Chapter) -> str:
-        marked, found = self._mark(body_html, article.id, self.terms)
-        self.occurrences.extend(found)
-        return marked
+    def mark(self, article: Chapter) -> str:
+        """The chapter's body with its index anchors; its occurrences join the index's."""
+        self.occurrences.extend(article.occurrences or [])
+        return article.indexed_body if article.indexed_body is not None else article.body
 
     def render(self, articles: list[Chapter], title: str) -> str:
         files = {a.id: chapter_file(a) for a in articles}
@@ -331,13 +332,13 @@ def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | No
           contributors: Path | None = None, index_terms: Path | None = None,
           memo: Memo | None = None) -> BuildResult:
     """`book_path`: the book.yaml, or the book already read (with its defaults resolved).
-    `memo`: where the index marks and the font subsets of earlier builds are remembered."""
+    `memo`: where the index terms and the font subsets of earlier builds are remembered."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
     env = environment()
     dropped: list[Dropped] = []
-    articles = load_articles(articles_dir)
-    book = book_as_printed(book, articles)           # {years}: the chapters' years
     index_hook = IndexHook.load(index_terms, memo)
+    articles = load_articles(articles_dir, index_hook.terms if index_hook else None)
+    book = book_as_printed(book, articles)           # {years}: the chapters' years
 
     chapters = []
     notes = 0

@@ -80,9 +80,10 @@ def keep_ranges_together(text: str) -> Markup:
     return Markup(re.sub(r"(\d+[–-]\d+)", r'<span class="nowrap">\1</span>', escaped))
 
 
-def load_chapters(articles_dir: Path) -> list[Chapter]:
-    """The chapters as the html stage prepared them (scripts.content.chapters), with the
-    print book's finishing on the body: endnotes, break points in printed URLs."""
+def load_chapters(articles_dir: Path, terms=None) -> list[Chapter]:
+    """The chapters as the html stage prepared them (scripts.content.chapters; with the
+    index's marks, given its `terms`), with the print book's finishing on the body:
+    endnotes, break points in printed URLs."""
     from scripts.content import chapters as chapter_stage
     if not articles_dir.is_dir() or not any(articles_dir.glob("[0-9]*.md")):
         raise UserError(f"no articles found in {articles_dir}",
@@ -91,9 +92,15 @@ def load_chapters(articles_dir: Path) -> list[Chapter]:
     # The chapters name their pictures relative to build/articles/; WeasyPrint resolves the
     # book's HTML against the project, so each picture gets its file's own address.
     pictures = (articles_dir.parent / "images").resolve().as_uri() + "/"
-    for source in map(chapter_stage.checked, chapter_stage.load_chapters(articles_dir)):
+    for source in map(chapter_stage.checked, chapter_stage.load_chapters(articles_dir, terms)):
         body = prepare_fragment(source.body, where=source.where, dropped=source.dropped)
-        book_chapters.append(replace(source, body=body.replace('src="../images/', f'src="{pictures}')))
+        # The marked body is the same body with anchors: what its finishing drops is dropped
+        # from the body too, and reported once.
+        indexed = (None if source.indexed_body is None
+                   else prepare_fragment(source.indexed_body, where=source.where, dropped=[]))
+        book_chapters.append(replace(
+            source, body=body.replace('src="../images/', f'src="{pictures}'),
+            indexed_body=indexed and indexed.replace('src="../images/', f'src="{pictures}')))
     numbers = [c.number for c in book_chapters]
     if len(set(numbers)) != len(numbers):
         raise UserError(f"two articles share a chapter number in {articles_dir}",
@@ -371,7 +378,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         marked = []
         occurrences = []
         for chapter in chapters:
-            body, found = index_functions.mark_occurrences(chapter.body, chapter.id, index_terms)
+            # Marked once by the html stage for both books; a chapter that comes without
+            # the marks (a test's) is marked here.
+            body, found = ((chapter.indexed_body, chapter.occurrences) if chapter.occurrences is not None
+                           else index_functions.mark_occurrences(chapter.body, chapter.id, index_terms))
             # The spans come out again, their places kept as data: see anchors.py.
             body, text_anchors[chapter.id] = lift_index_anchors(body, chapter.id)
             marked.append(replace(chapter, body=body))
@@ -585,19 +595,18 @@ def build(book_path: Path | Book, articles_dir: Path, print_path: Path, screen_p
           bibliography_path: Path | None = None, index_terms: Path | None = None,
           parts_dir: Path | None = None, memo: Memo | None = None) -> PdfReport:
     """`parts_dir`: where each part's layout is cached (none: every part is laid out).
-    `memo`: where the index terms, each chapter's index marks and hyphenation are remembered."""
+    `memo`: where the index terms and each fragment's hyphenation are remembered."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
-    chapters = load_chapters(articles_dir)
-    contributors = load_people(contributors_path)
-    dropped = [d for chapter in chapters for d in chapter.dropped]
-    bibliography = load_bibliography(bibliography_path, dropped)
     use_index = index_terms is not None and index_terms.exists()
     index_functions = load_index_functions() if use_index else None
     if index_functions is not None and memo is not None:
-        from scripts.index.match import remembering
-        index_functions = replace(index_functions, mark_occurrences=remembering(memo),
+        index_functions = replace(index_functions,
                                   load_terms=functools.partial(index_functions.load_terms, memo=memo))
     terms = index_functions.load_terms(index_terms) if index_functions else None
+    chapters = load_chapters(articles_dir, terms)
+    contributors = load_people(contributors_path)
+    dropped = [d for chapter in chapters for d in chapter.dropped]
+    bibliography = load_bibliography(bibliography_path, dropped)
     if book.fonts.file:
         # A face book.yaml chose must have every character the book prints (the whole book's
         # text, as one document, before any part is laid out).
