@@ -44,6 +44,20 @@ class LeftOut:
 
 
 @dataclass
+class Notice:
+    """Something the book takes as the source gives it, but the editor should look at (an
+    author printed as a site handle): the split report lists it under "To check", with
+    what to do if it is not right.  The book is built either way."""
+    file: str
+    line: int
+    text: str
+    hint: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "text": self.text, "hint": self.hint}
+
+
+@dataclass
 class Post:
     """One post as an adapter found it, before it becomes an article: what the book's
     selection (categories, tags, dates) is decided on."""
@@ -72,6 +86,7 @@ class Read:
     posts: list[tuple[Post, m.Article]] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     site: Site = field(default_factory=Site)
+    notices: list[Notice] = field(default_factory=list)
 
 
 def read_text(path: Path, what: str, hint: str) -> str:

@@ -30,7 +30,7 @@ from scripts.core.book import Book
 from scripts.core.errors import UserError, compose_yaml
 from scripts.ingest import html_content, site_data
 from scripts.ingest.images import folder_for
-from scripts.ingest.common import (LeftOut, Post, Read, clean_text, number_blocks, read_text,
+from scripts.ingest.common import (LeftOut, Notice, Post, Read, clean_text, number_blocks, read_text,
                                    refuse_long_lines, slugify)
 
 HINT = "save the post as UTF-8 Markdown with its front matter between '---' lines"
@@ -89,7 +89,30 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
     bodies = to_html([Document(p.body, name=p.name) for p in parsed])
     for post, html in zip(parsed, bodies):
         _article(post, html, taken, book, result)
+    result.notices += handles_printed_as_names(parsed, result)
     return result
+
+
+# A login, not a name: one word in lower case ("parkr", "jdoe", "site_admin").
+HANDLE = re.compile(r"[a-z][a-z0-9._-]*")
+
+
+def handles_printed_as_names(parsed: list[_Parsed], result: Read) -> list[Notice]:
+    """One notice per author the posts give as a site handle that no author profile turns
+    into a name: the byline prints it as written."""
+    printed = {article.source_file: article.authors for _, article in result.posts}
+    posts_by: dict[str, list[str]] = {}
+    for post in parsed:
+        for author in _people(_first(post.meta, ("author", "authors"))):
+            if HANDLE.fullmatch(author) and author not in post.author_names \
+                    and author in printed.get(post.name, ()):
+                posts_by.setdefault(author, []).append(post.name)
+    return [Notice(names[0], 1, f"the author “{handle}” of {len(names)} post{'s' if len(names) > 1 else ''} "
+                                f"looks like a site login, not a name, and is printed as it is",
+                   f"to print a name, add the site's author profiles to the sources: Jekyll's "
+                   f"_data/authors.yml with the line “{handle}: {{name: Full Name}}”, or Hugo's "
+                   f"data/authors/{handle}.yaml with “name: Full Name”")
+            for handle, names in posts_by.items()]
 
 
 def to_html(documents: list[Document]) -> list[str]:
@@ -336,6 +359,14 @@ def _date(meta: dict, name: str) -> str:
     return "-".join(match.groups()) if match else ""
 
 
+def _people(value) -> list[str]:
+    """A post's authors: a list, or one string ("Jane Doe"; several only when commas or
+    semicolons part them: a space is inside a name, unlike between Jekyll's tags)."""
+    if isinstance(value, str):
+        return [name.strip() for name in re.split(r"[,;]", value) if name.strip()]
+    return _terms(value)
+
+
 def _terms(value) -> list[str]:
     if value is None:
         return []
@@ -463,7 +494,7 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
     title = html_content.normalise_space(str(title))
     date = _date(post.meta, name)
     # A key to the site's author profiles ("jdyson") is printed as the profile's name.
-    authors = [post.author_names.get(a, a) for a in _terms(_first(post.meta, ("author", "authors")))]
+    authors = [post.author_names.get(a, a) for a in _people(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
     summary = _first(post.meta, SUMMARY_KEYS)
     if isinstance(summary, str) and summary.strip():

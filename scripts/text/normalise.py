@@ -371,6 +371,7 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
         "merged_posts": extra.get("merged", []),
         "page_chrome": extra.get("chrome", []),
         "left_out": extra.get("left_out", []),
+        "to_check": extra.get("notices", []),
         "book_defaults": extra.get("book", {}).get("defaulted", {}),
     }
     lines = ["# Split and normalisation report", "",
@@ -379,6 +380,9 @@ def split_report(articles: list[m.Article], extra: dict) -> tuple[dict, str]:
         lines += ["Page chrome (not book content):", ""]
         lines += [f"- `{c['file']}:{c['line']}` {c['text']}" + (f" — {c['reason']}" if c.get("reason") else "")
                   for c in data["page_chrome"]] + [""]
+    if data["to_check"]:
+        lines += ["To check (in the book as the sources give it; what to do if it is not right):", ""]
+        lines += [f"- `{n['file']}:{n['line']}` {_md(n['text'])} — {_md(n['hint'])}" for n in data["to_check"]] + [""]
     if data["book_defaults"]:
         lines += ["Not in book.yaml, so filled in (write the key in book.yaml to choose yourself):", ""]
         lines += [f"- `{key}`: {why}" for key, why in data["book_defaults"].items()] + [""]

@@ -31,7 +31,7 @@ from scripts.core.errors import UserError
 from scripts.core.limits import working_on
 from scripts.core.config import did_you_mean
 from scripts.ingest import formats, select
-from scripts.ingest.common import LeftOut, Post, refuse_long_paragraphs
+from scripts.ingest.common import LeftOut, Notice, Post, refuse_long_paragraphs
 from scripts.ingest.text_scrape import (PAGE_CHROME, SplitDecisions, load_split_decisions, read_source,
                                         split_archive, to_units)
 
@@ -50,6 +50,7 @@ class SplitResult:
     chrome: list[dict]          # page-chrome lines that are not book content
     left_out: list[LeftOut] = field(default_factory=list)   # what the structured adapters left out
     language: str = ""          # the site's language, when a structured source gives it
+    notices: list[Notice] = field(default_factory=list)     # taken as given, for the editor to check
 
     def post_dates(self) -> PostDates:
         """What book.yaml may leave to the sources: the posts' dates, the site's language."""
@@ -71,7 +72,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
     taken: set[str] = set()
     seen: dict[str, m.Article] = {}
     articles: list[m.Article] = []
-    merged, chrome, left_out = [], [], []
+    merged, chrome, left_out, notices = [], [], [], []
     language = ""
     selected: list[tuple[Post, m.Article]] = []
     for fmt, names in _runs_of_one_format(order, by_name):
@@ -89,6 +90,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
                 read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
                 language = language or read.site.language
                 left_out += read.left_out
+                notices += read.notices
                 selected += read.posts
                 posts, not_selected = select.apply(read.posts, book.select)
                 left_out += not_selected
@@ -114,7 +116,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
         articles.sort(key=lambda a: a.date)        # every post is dated: one timeline across sources
     if isinstance(book.chapter_order, list):
         articles = _explicit_order(articles, book.chapter_order, book_file)
-    return SplitResult(articles, merged, chrome, left_out, language)
+    return SplitResult(articles, merged, chrome, left_out, language, notices)
 
 
 def _no_posts_error(paths: list[Path], sources_dir: Path | None, selected: list,
@@ -280,8 +282,11 @@ def _split(paths: BookPaths) -> str:
     resolved = load_book(paths.book_yaml, posts)
     write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome,
                                               "left_out": [item.to_dict() for item in result.left_out],
+                                              "notices": [item.to_dict() for item in result.notices],
                                               "book": {**posts.to_dict(), "defaulted": resolved.defaulted}},
                                              ensure_ascii=False, indent=1) + "\n")
     return (f"{len(result.articles)} articles from {len(sources)} sources"
             + (f", {len(result.merged)} repeated posts merged" if result.merged else "")
-            + (f", {len(result.left_out)} items left out (reports/split.md)" if result.left_out else ""))
+            + (f", {len(result.left_out)} items left out" if result.left_out else "")
+            + (f", {len(result.notices)} to check" if result.notices else "")
+            + (" (reports/split.md)" if result.left_out or result.notices else ""))

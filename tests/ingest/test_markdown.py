@@ -196,6 +196,23 @@ def test_author_keys_print_as_the_names_in_the_sites_author_profiles(tmp_path):
     assert [(a.title, a.authors) for a in result.articles] == [("A", ["Jo Doe", "nobody"]), ("B", ["Ri Roe"])]
     assert sorted((i.what, i.file) for i in result.left_out) == [
         ("site-data", "hugo/data/authors/jdoe.yaml"), ("site-data", "jekyll/_data/authors.yml")]
+    # The key with no profile is printed as written, and the report says so, once, with what to do.
+    assert [(n.file, n.text.split(" looks")[0]) for n in result.notices] == [
+        ("hugo/content/posts/a.md", "the author “nobody” of 1 post")]
+    assert "data/authors/nobody.yaml" in result.notices[0].hint
+
+
+def test_only_an_author_that_looks_like_a_login_is_noticed(tmp_path):
+    result = posts(tmp_path, {
+        "_posts/2023-01-02-a.md": "---\ntitle: A\nauthor: parkr\n---\nText.\n",
+        "_posts/2023-01-03-b.md": "---\ntitle: B\nauthor: parkr\n---\nMore.\n",
+        "_posts/2023-01-04-c.md": "---\ntitle: C\nauthor: Plato\n---\nMore.\n",
+        "_posts/2023-01-05-d.md": "---\ntitle: D\nauthor: bell hooks\n---\nMore.\n",
+        "_posts/2023-01-06-e.md": "---\ntitle: E\nauthor: quietone\n---\n"})      # left out: empty
+    assert [n.text for n in result.notices] == [
+        "the author “parkr” of 2 posts looks like a site login, not a name, and is printed as it is"]
+    # (and a name with a space is one author, not two)
+    assert [a.authors for a in result.articles] == [["parkr"], ["parkr"], ["Plato"], ["bell hooks"]]
 
 
 def test_reference_links_whose_definitions_a_template_loop_made_read_as_their_text(tmp_path):
@@ -220,3 +237,11 @@ def test_a_definition_whose_address_is_on_the_next_line_keeps_its_link():
     assert unlink_undefined_references(body) == body
     assert unlink_undefined_references("An [orphan][] here.\n\n[orphan]:\n\nText.\n") == (
         "An orphan here.\n\n[orphan]:\n\nText.\n")
+
+
+def test_what_to_check_is_in_the_split_report(tmp_path):
+    from scripts.text.normalise import split_report
+    result = posts(tmp_path, {"_posts/2023-01-02-a.md": "---\ntitle: A\nauthor: parkr\n---\nText.\n"})
+    data, text = split_report(result.articles, {"notices": [n.to_dict() for n in result.notices]})
+    assert data["to_check"][0]["file"] == "_posts/2023-01-02-a.md"
+    assert "To check" in text and "“parkr”" in text and "_data/authors.yml" in text
