@@ -206,7 +206,9 @@ def _split(paths: BookPaths) -> str:
                       _count(sum(len(a.get("fixes", [])) for a in articles), "fix", "fixes"),
                       _count(len(data.get("page_chrome", [])), "line of page chrome", "lines of page chrome"),
                       _count(len(data.get("left_out", [])), "post left out", "posts left out"),
-                      _count(len(data.get("merged_posts", [])), "post found twice", "posts found twice")])
+                      _count(len(data.get("merged_posts", [])), "post found twice", "posts found twice")]
+                     + ([_count(len(data["to_check"]), "thing to check", "things to check")]
+                        if data.get("to_check") else []))
 
 
 def _dedupe(paths: BookPaths) -> str:
