@@ -51,16 +51,62 @@ NOT_POSTS = {"readme": "the repository's read-me", "license": "the licence file"
              "404": "the site's 'page not found' page", "_index": "a section's list page (Hugo, Zola)"}
 
 
+# Hugo's multilingual file names: `index.es.md`, `my-post.pt-br.md` is that post in one language.
+LANGUAGE_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<language>[a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)$", re.I)
+
+
+def _base_and_language(name: str) -> tuple[str, str]:
+    """A file's folder and stem without a language suffix, and that suffix ("" for none):
+    "posts/a/index.es.md" -> ("posts/a/index", "es")."""
+    path = Path(name)
+    found = LANGUAGE_SUFFIX.match(path.stem)
+    if found:
+        return (path.parent / found.group("base")).as_posix(), found.group("language").lower()
+    return (path.parent / path.stem).as_posix(), ""
+
+
+def translations(names: set[str], book: Book) -> dict[str, tuple[str, str]]:
+    """The files that are another language's version of a post the book already has:
+    {file: (its language, the version kept)}.  Files are versions of one post when they share
+    a folder and a stem and differ by a language suffix (Hugo: index.md, index.es.md,
+    index.fr.md).  A suffix alone (`notes.on.md` with no `notes.md` beside it) is no language.
+    The version kept is the one in the language book.yaml gives, else the unsuffixed one (the
+    site's default language), else the one in the book's language, else the first by name."""
+    groups: dict[str, dict[str, str]] = {}
+    for name in sorted(names):
+        base, language = _base_and_language(name)
+        groups.setdefault(base, {})[language] = name
+    given = "" if "language" in book.defaulted else book.language.lower()
+    left: dict[str, tuple[str, str]] = {}
+    for versions in groups.values():
+        if len(versions) < 2 or set(versions) == {""}:
+            continue
+
+        def in_language(language: str) -> str | None:
+            return next((n for lang, n in versions.items() if lang and
+                         (lang == language or lang.split("-")[0].split("_")[0] == language.split("-")[0])), None)
+
+        kept = ((in_language(given) if given else None) or versions.get("")
+                or in_language(book.language.lower()) or versions[min(versions)])
+        for language, name in versions.items():
+            if name != kept:
+                left[name] = (language or "the site's default language", kept)
+    return left
+
+
 def not_a_post(name: str, names: set[str]) -> str:
     """Why a Markdown file of a site is not a post ("" when it is one).  An index.md beside
-    other posts is the folder's list page; alone in its folder it is a page bundle's post."""
+    other posts is the folder's list page; alone in its folder it is a page bundle's post
+    (its translations, index.es.md, are the same post, not others beside it)."""
     path = Path(name)
-    stem = path.stem.lower()
+    base, _ = _base_and_language(name)
+    stem = Path(base).name.lower()
     if stem in NOT_POSTS:
         return NOT_POSTS[stem]
     if stem == "index":
         folder = path.parent.as_posix()
-        siblings = [n for n in names if n != name and Path(n).parent.as_posix() == folder]
+        siblings = [n for n in names if n != name and Path(n).parent.as_posix() == folder
+                    and _base_and_language(n)[0] != base]
         if siblings:
             return "the folder's list page (an index beside its posts)"
     return ""
@@ -72,12 +118,19 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
     parsed = []
     names = {name for _, name in sources}
     profiles: dict[Path, dict[str, str]] = {}         # a post's folder -> its site's author names
+    other_languages = translations(names, book)
     for path, name in sources:
         reason = not_a_post(name, names)
-        if reason:
+        if reason or name in other_languages:
             titled = re.search(r"^title\s*[:=]\s*[\"']?(.+?)[\"']?\s*$", clean_text(read_text(path, "Markdown post", HINT))[:3000], re.M)
-            result.left_out.append(LeftOut(name, 1, "not-a-post", titled.group(1) if titled else name,
-                                           f"{name}: {reason}"))
+            title = titled.group(1) if titled else name
+            if reason:
+                result.left_out.append(LeftOut(name, 1, "not-a-post", title, f"{name}: {reason}"))
+            else:
+                language, kept = other_languages[name]
+                result.left_out.append(LeftOut(name, 1, "translation", title,
+                                               f"{name}: the post in another language ({language}); "
+                                               f"the book has it once, from {kept}"))
             continue
         post = _front(path, name, result)
         if post is not None:
@@ -144,7 +197,9 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
     for start, text, is_code in _code_and_text(parsed.body):
         if not is_code:
             text = _generator_markup(text, name, body_line + start, parsed.left_out)
-        pieces.append(text)
+        pieces.append((start, text, is_code))
+    parsed.left_out += unreferenced_notes(pieces, name, body_line)
+    pieces = [text for _, text, _ in pieces]
     # The whole body at once: a link and its definition may lie either side of a code block.
     body, parsed.inline_notes = _inline_notes(unlink_undefined_references("".join(pieces)), body_line)
     parsed.body = html_content.textile_notes(body)
@@ -214,6 +269,48 @@ def _code_and_text(body: str) -> list[tuple[int, str, bool]]:
             position = match.end()
         out.append((start + text.count("\n", 0, position), text[position:], False))
     return out
+
+
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
+NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def unreferenced_notes(pieces: list[tuple[int, str, bool]], name: str, first_line: int) -> list[LeftOut]:
+    """The footnote definitions no reference points to, each reported with its text: the
+    Markdown reader drops such a note (so does the site: Hugo, Jekyll and pandoc print only the
+    notes the text refers to), and without a report its words would leave the book silently.
+    A definition runs on over its indented (or lazily continued) lines; code is not looked in."""
+    definitions: list[tuple[str, int, str]] = []        # (label as written, line, text)
+    referenced: set[str] = set()
+    for start, text, is_code in pieces:
+        if is_code:
+            continue
+        lines = text.split("\n")
+        current: list[str] | None = None
+        for number, line in enumerate(lines):
+            found = NOTE_DEFINITION.match(line)
+            if found:
+                current = [found.group(2)]
+                definitions.append((found.group(1), first_line + start + number, ""))
+                rest = found.group(2)
+            else:
+                if current is not None and (line.startswith(("    ", "\t")) or
+                                            (line.strip() and current[-1].strip())):
+                    current.append(line.strip())
+                elif current is not None and not line.strip():
+                    current.append("")
+                else:
+                    current = None
+                rest = line
+            if current is not None and definitions:
+                label, line_number, _ = definitions[-1]
+                definitions[-1] = (label, line_number, " ".join(" ".join(current).split()))
+            for reference in NOTE_REFERENCE.finditer(rest):
+                referenced.add(_label(reference.group(1)))
+    return [LeftOut(name, line, "unreferenced-note", text or f"[^{label}]",
+                    f"the footnote [^{label}] is defined but the text never refers to it "
+                    "(the site does not print it either)")
+            for label, line, text in definitions if _label(label) not in referenced]
 
 
 def _inline_notes(body: str, first_line: int) -> tuple[str, dict[int, int]]:
@@ -346,6 +443,18 @@ def _terms(value) -> list[str]:
     return [str(value)]
 
 
+NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*")
+
+
+def _names(value) -> list[str]:
+    """The authors front matter names: a list, or one text.  A text is one name, spaces and
+    all ("Mara Averick"); only a comma, a semicolon, "&" or "and" parts several
+    ("Jo Doe, Ri Roe", "Jo Doe and Ri Roe").  (Tags differ: `tags: hugo blogdown` is two.)"""
+    if isinstance(value, str):
+        return [n for n in (" ".join(part.split()) for part in NAME_SEPARATOR.split(value)) if n]
+    return [" ".join(n.split()) for n in _terms(value)]
+
+
 def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut]) -> str:
     """Hugo shortcodes and Liquid tags out, each reported; a figure's caption kept as a
     caption.  Replacements keep the line count, so sourcepos lines stay the file's."""
@@ -463,7 +572,7 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
     title = html_content.normalise_space(str(title))
     date = _date(post.meta, name)
     # A key to the site's author profiles ("jdyson") is printed as the profile's name.
-    authors = [post.author_names.get(a, a) for a in _terms(_first(post.meta, ("author", "authors")))]
+    authors = [post.author_names.get(a, a) for a in _names(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
     summary = _first(post.meta, SUMMARY_KEYS)
     if isinstance(summary, str) and summary.strip():

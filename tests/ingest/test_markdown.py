@@ -220,3 +220,59 @@ def test_a_definition_whose_address_is_on_the_next_line_keeps_its_link():
     assert unlink_undefined_references(body) == body
     assert unlink_undefined_references("An [orphan][] here.\n\n[orphan]:\n\nText.\n") == (
         "An orphan here.\n\n[orphan]:\n\nText.\n")
+
+
+def test_a_posts_translations_are_one_post_in_the_books_language(tmp_path):
+    """Hugo's multilingual bundles: index.md (the site's default language) beside index.es.md;
+    the bundle is one post, not a list page with a Spanish post beside it.  book.yaml's
+    language picks the version; without it, the unsuffixed file (the site's default) is kept."""
+    files = {
+        "blog/a/index.md": "---\ntitle: In English\ndate: 2020-01-01\n---\nThe text.\n",
+        "blog/a/index.es.md": "---\ntitle: En español\ndate: 2020-01-01\n---\nEl texto.\n",
+        "blog/b/index.en.md": "---\ntitle: Only English, suffixed\ndate: 2020-02-01\n---\nB text.\n",
+        "blog/c/index.fr.md": "---\ntitle: En français\ndate: 2020-03-01\n---\nLe texte.\n",
+        "blog/c/index.pt-br.md": "---\ntitle: Em português\ndate: 2020-03-01\n---\nO texto.\n",
+        "blog/notes.on.md": "---\ntitle: A dotted name, no language\ndate: 2020-04-01\n---\nD text.\n"}
+    result = posts(tmp_path, files)
+    assert [a.title for a in result.articles] == [
+        "In English", "Only English, suffixed", "En français", "A dotted name, no language"]
+    assert sorted((i.what, i.file) for i in result.left_out) == [
+        ("translation", "blog/a/index.es.md"), ("translation", "blog/c/index.pt-br.md")]
+    (spanish,) = [i for i in result.left_out if i.file == "blog/a/index.es.md"]
+    assert spanish.text == "En español" and "(es)" in spanish.reason and "blog/a/index.md" in spanish.reason
+
+
+def test_the_language_book_yaml_gives_picks_the_version(tmp_path):
+    from scripts.ingest.markdown import translations
+    book = a_book()
+    book.language = "pt-BR"
+    names = {"c/index.fr.md", "c/index.pt-br.md", "a/index.md", "a/index.es.md"}
+    assert translations(names, book) == {"c/index.fr.md": ("fr", "c/index.pt-br.md"),
+                                         "a/index.es.md": ("es", "a/index.md")}
+    book.defaulted = {"language": "English, the default"}      # not given: the site's default wins
+    book.language = "es"
+    assert translations(names, book)["a/index.es.md"] == ("es", "a/index.md")
+
+
+@pytest.mark.parametrize("author, names", [
+    ("Mara Averick", ["Mara Averick"]),                      # one name, spaces and all
+    ("Jo Doe, Ri Roe", ["Jo Doe", "Ri Roe"]),
+    ("Jo Doe and Ri Roe", ["Jo Doe", "Ri Roe"]),
+    ("Jo Doe & Ri Roe", ["Jo Doe", "Ri Roe"]),
+    (["Lucio Casalla  ", "Ann Anderson"], ["Lucio Casalla", "Ann Anderson"]),
+])
+def test_an_author_written_as_one_text_is_one_name(tmp_path, author, names):
+    import yaml
+    result = posts(tmp_path, {"p.md": f"---\ntitle: P\nauthor: {yaml.safe_dump(author, default_flow_style=True).strip()}\n---\nText.\n"})
+    assert result.articles[0].authors == names
+
+
+def test_a_footnote_nothing_refers_to_is_reported_with_its_text(tmp_path):
+    text = ("---\ntitle: P\n---\nOne claim.[^a] Two.\n\n```\n[^c]: in code, not a note\n```\n\n"
+            "[^a]: The note used.\n\n[^B]: Defined, never used,\nover two lines.\n\n"
+            "    And a second paragraph.\n\nBack to the text.\n")
+    result = posts(tmp_path, {"p.md": text})
+    assert [b.text for b in result.articles[0].blocks if b.kind == m.NOTE] == ["The note used."]
+    (unused,) = [i for i in result.left_out if i.what == "unreferenced-note"]
+    assert (unused.line, unused.text) == (12, "Defined, never used, over two lines. And a second paragraph.")
+    assert "[^B]" in unused.reason and "never refers" in unused.reason
