@@ -23,6 +23,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from lxml import html as lxml_html
 
 from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
@@ -140,7 +141,18 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
             post.author_names = profiles[path.parent]
             parsed.append(post)
     bodies = to_html([Document(p.body, name=p.name) for p in parsed])
-    for post, html in zip(parsed, bodies):
+    # Captions and standfirsts are Markdown too (`description: "[Computo](https://...) is a
+    # journal"`): one more batch, not one pandoc run each.
+    summaries = [(p, text) for p in parsed if isinstance(text := _first(p.meta, SUMMARY_KEYS), str) and text.strip()]
+    rendered = iter(inline_html([Document(c, name=p.name) for p in parsed for c in p.captions]
+                                + [Document(text, name=p.name) for p, text in summaries]))
+    marked = [[next(rendered) for _ in p.captions] for p in parsed]
+    for post, text in summaries:
+        post.summary = html_content.normalise_space(
+            lxml_html.fragment_fromstring(next(rendered) or " ", create_parent="div").text_content())
+    for post, html, captions in zip(parsed, bodies, marked):
+        for number, caption in enumerate(captions):
+            html = html.replace(CAPTION_MARK.format(number), caption)
         _article(post, html, taken, book, result)
     return result
 
@@ -152,6 +164,20 @@ def to_html(documents: list[Document]) -> list[str]:
     return convert_many(documents, reader=READER, writer="html", plain_code=True, unwrap_positions=True)
 
 
+def inline_html(documents: list[Document]) -> list[str]:
+    """Short Markdown texts (a shortcode's caption: Hugo renders it as Markdown) -> HTML,
+    one paragraph's worth each: its <p> taken off, so it sits inside a <figcaption>."""
+    if not documents:
+        return []
+    out = []
+    for html in convert_many(documents, reader="commonmark_x-smart", writer="html"):
+        html = html.strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        out.append(html)
+    return out
+
+
 class _Parsed:
     """A post's front matter and body, with the line the body starts on."""
 
@@ -160,6 +186,8 @@ class _Parsed:
         self.left_out: list[LeftOut] = []
         self.inline_notes: dict[int, int] = {}     # an inline note's definition line -> its line
         self.author_names: dict[str, str] = {}     # the site's author keys -> names (site_data.py)
+        self.captions: list[str] = []              # shortcode captions (Markdown), by CAPTION_MARK
+        self.summary = ""                          # the front matter's standfirst, as text
 
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
@@ -196,7 +224,10 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
     pieces = []
     for start, text, is_code in _code_and_text(parsed.body):
         if not is_code:
-            text = _generator_markup(text, name, body_line + start, parsed.left_out)
+            text = _generator_markup(text, name, body_line + start, parsed.left_out, parsed.captions,
+                                     body_line)
+        else:
+            text = ESCAPED_SHORTCODE.sub(_unescaped, text)       # Hugo prints it so in code too
         pieces.append((start, text, is_code))
     parsed.left_out += unreferenced_notes(pieces, name, body_line)
     pieces = [text for _, text, _ in pieces]
@@ -455,9 +486,27 @@ def _names(value) -> list[str]:
     return [" ".join(n.split()) for n in _terms(value)]
 
 
-def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut]) -> str:
-    """Hugo shortcodes and Liquid tags out, each reported; a figure's caption kept as a
-    caption.  Replacements keep the line count, so sourcepos lines stay the file's."""
+# Hugo's escaped shortcode, `{{</* figure src="a.png" */>}}`: the site prints `{{< figure src="a.png" >}}`.
+ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
+# A shortcode whose `src` is a picture file shows that picture, whatever the theme calls it
+# (`figureforgallery`, `img`, `imgtxt`, `image`); Hugo's own `figure` does, whatever its src.
+PICTURE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|tiff?|bmp)$", re.I)
+CAPTION_MARK = "\ue000caption {}\ue001"     # where a caption's HTML goes, after pandoc
+ESCAPE_MARK = "\ue000escaped {}\ue001"
+
+
+def _unescaped(match: re.Match) -> str:
+    return "{{" + match.group(1) + match.group(2) + match.group(3) + "}}"
+
+
+def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut],
+                      captions: list[str] | None = None, body_line: int = 1) -> str:
+    """Hugo shortcodes and Liquid tags out, each reported; a picture shortcode becomes the
+    picture, with its caption.  Replacements keep the line count, so sourcepos lines stay the
+    file's.  `captions` collects the captions' Markdown, rendered later (CAPTION_MARK);
+    `body_line` is the file's line pandoc will call line 1."""
+    captions = [] if captions is None else captions
+    escaped: list[str] = []
 
     def line_at(position: int) -> int:
         return first_line + body.count("\n", 0, position)
@@ -469,11 +518,9 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
             return keep
         values = {a.group(1).lower(): next(v for v in a.groups()[1:] if v is not None)
                   for a in ATTRIBUTE.finditer(attributes)}
-        if kind == "figure" and (values.get("caption") or values.get("title")):
-            # A figure for the HTML walk, which reports the picture and keeps the caption.
-            caption = html_content.normalise_space(values.get("caption") or values.get("title"))
-            return f'<figure><img src="{_escape(values.get("src", ""))}"><figcaption>{_escape(caption)}' \
-                   f"</figcaption></figure>" + keep
+        source = values.get("src", "")
+        if kind == "figure" or PICTURE.search(source.split("?")[0]):
+            return figure_html(values, line_at(match.start())) + keep
         left_out.append(LeftOut(name, line_at(match.start()), "shortcode", match.group(0),
                                 f"the Hugo shortcode '{kind}' is the site's markup, not text"))
         return keep
@@ -490,12 +537,42 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
                                 "a kramdown attribute list (the site's styling), not text"))
         return "\n" * match.group(0).count("\n")
 
+    def figure_html(values: dict[str, str], line: int) -> str:
+        """A figure for the HTML walk, which makes it the book's figure (when the book has
+        the picture) or reports the picture, and keeps the caption.  It opens with an HTML
+        comment, so the HTML block it starts ends on its own line (CommonMark's kind 2) and
+        a paragraph written on the next line stays Markdown.  pandoc gives raw HTML no
+        position: the figure carries its line as pandoc would write it."""
+        # Hugo's figure prints title, then caption, then attribution: all three are its caption.
+        title = html_content.normalise_space(values.get("title", ""))
+        caption = html_content.normalise_space(values.get("caption", ""))
+        attribution = html_content.normalise_space(values.get("attr", ""))
+        if title and caption and not re.search(r"[.:!?]$", title):
+            title += "."
+        words = " ".join(part for part in (title, caption, attribution) if part)
+        marked = ""
+        if words:
+            marked = f"<figcaption>{CAPTION_MARK.format(len(captions))}</figcaption>"
+            captions.append(words)
+        alt = f' alt="{_escape(values["alt"])}"' if values.get("alt") else ""
+        at = line - body_line + 1
+        return f'<!-- shortcode --><figure data-pos="{at}:1-{at}:1"><img src="{_escape(values.get("src", ""))}"' \
+               f"{alt}>{marked}</figure>"
+
+    def hold(match: re.Match) -> str:                # held out of the passes below, then put back
+        escaped.append(_unescaped(match))
+        return ESCAPE_MARK.format(len(escaped) - 1) + "\n" * match.group(0).count("\n")
+
+    body = ESCAPED_SHORTCODE.sub(hold, body)
     body = KRAMDOWN.sub(kramdown, body)
     body = SHORTCODE.sub(shortcode, body)
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
     body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",
                   lambda mt: liquid(mt), body, flags=re.S)
-    return LIQUID.sub(liquid, body)
+    body = LIQUID.sub(liquid, body)
+    for number, text in enumerate(escaped):
+        body = body.replace(ESCAPE_MARK.format(number) + "\n" * text.count("\n"), text)
+    return body
 
 
 # `[^1]` is a footnote (its definition missing or not), never a link.
@@ -574,8 +651,8 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
     # A key to the site's author profiles ("jdyson") is printed as the profile's name.
     authors = [post.author_names.get(a, a) for a in _names(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
-    summary = _first(post.meta, SUMMARY_KEYS)
-    if isinstance(summary, str) and summary.strip():
+    summary = post.summary
+    if summary:
         opening = " ".join(html_content.SENTINEL.sub("", b.text) for b in body.blocks[:3])
         key = re.sub(r"\W+", " ", summary.rstrip(".…[] ")).lower().strip()
         if key and key not in re.sub(r"\W+", " ", opening).lower():

@@ -276,3 +276,89 @@ def test_a_footnote_nothing_refers_to_is_reported_with_its_text(tmp_path):
     (unused,) = [i for i in result.left_out if i.what == "unreferenced-note"]
     assert (unused.line, unused.text) == (12, "Defined, never used, over two lines. And a second paragraph.")
     assert "[^B]" in unused.reason and "never refers" in unused.reason
+
+
+def with_pictures(tmp_path: Path, files: dict[str, str], pictures: list[str]):
+    """Posts read with a book whose images folder (book.yaml `images:`) holds these pictures."""
+    from PIL import Image
+    uploads = tmp_path / "uploads"
+    for picture in pictures:
+        (uploads / picture).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30), (120, 90, 60)).save(uploads / picture, "PNG")
+    folder = tmp_path / "sources"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    book = a_book()
+    book.images = uploads
+    return split_sources(sorted(p for p in folder.rglob("*") if p.is_file()), book,
+                         str(tmp_path / "book.yaml"), folder)
+
+
+HUGO_FIGURES = """---
+title: Figures
+---
+Opening words.
+
+{{< figure src="/img/harbour.png" alt="Boats at dawn" >}}
+Written straight under it, with [a link](https://example.org) and _emphasis_.
+
+{{<figure src = "missing.png" >}}
+
+{{< figure src="/img/harbour.png" title="The harbour" caption="Drawn by [Ann](https://example.org) in **1900**" attr="CC BY" >}}
+
+{{< figureforgallery src="/img/plot.png" caption="old plot" >}}
+
+{{< video src="clip.mp4" caption="Not a picture" >}}
+"""
+
+
+def test_a_figure_shortcode_is_a_picture_with_or_without_a_caption(tmp_path):
+    """Hugo's figure shortcode shows a picture whether or not it has a caption; so does any
+    shortcode whose src is a picture file (a theme's own `figureforgallery`, `img`).  The
+    caption is Markdown (Hugo renders it so); the paragraph written on the next line is
+    still Markdown, not raw HTML."""
+    result = with_pictures(tmp_path, {"posts/figures.md": HUGO_FIGURES}, ["img/harbour.png", "img/plot.png"])
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.image, b.alt, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [
+        (m.PARAGRAPH, "Opening words.", "", "", 4),
+        (m.FIGURE, "", "img/harbour.png", "Boats at dawn", 6),
+        (m.PARAGRAPH, "Written straight under it, with a link and emphasis.", "", "", 7),
+        (m.FIGURE, "The harbour. Drawn by Ann in 1900 CC BY", "img/harbour.png", "", 11),
+        (m.FIGURE, "old plot", "img/plot.png", "", 13)]
+    missing = [i for i in result.left_out if i.what == "image"]
+    assert [(i.line, i.text) for i in missing] == [(9, "missing.png")]
+    assert "picture" in missing[0].reason and "missing.png" in missing[0].reason
+    assert [(i.what, i.line) for i in result.left_out if i.what == "shortcode"] == [("shortcode", 15)]
+
+
+def test_a_figure_shortcode_without_the_picture_leaves_its_caption_and_reports_the_picture(tmp_path):
+    result = posts(tmp_path, {"posts/figures.md": HUGO_FIGURES})
+    (article,) = result.articles
+    assert [(b.kind, b.text) for b in article.blocks if b.kind == m.CAPTION] == [
+        (m.CAPTION, "The harbour. Drawn by Ann in 1900 CC BY"), (m.CAPTION, "old plot")]
+    assert sorted((i.line, i.what) for i in result.left_out) == [
+        (6, "image"), (9, "image"), (11, "image"), (13, "image"), (15, "shortcode")]
+    assert all("the book has no copy" in i.reason for i in result.left_out if i.what == "image")
+
+
+def test_an_escaped_shortcode_is_printed_as_the_site_prints_it(tmp_path):
+    """Hugo's `{{</* figure */>}}` is how a post shows shortcode syntax: the site prints
+    `{{< figure >}}`, in the text and in code alike; a real shortcode beside it is still markup."""
+    text = ('---\ntitle: Syntax\n---\nWrite\n\n{{</* figure src="a.png"\n  caption="A" */>}}\n\nthen\n\n'
+            '```\n{{%/* note */%}}\n```\n\n{{< figure src="a.png" caption="A" >}}\n\nThe end.\n')
+    result = posts(tmp_path, {"syntax.md": text})
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [(m.PARAGRAPH, "Write", 4), (m.PARAGRAPH, '{{< figure src="a.png" caption="A" >}}', 6),
+                    (m.PARAGRAPH, "then", 9), (m.CODE, "{{% note %}}", 11), (m.CAPTION, "A", 15),
+                    (m.PARAGRAPH, "The end.", 17)]
+    assert [(i.what, i.line) for i in result.left_out] == [("image", 15)]
+
+
+def test_a_standfirst_written_in_markdown_is_its_text(tmp_path):
+    text = ('---\ntitle: J\ndescription: "[Computo](https://computo.example) is __a__ _journal_."\n---\n'
+            "An opening that says something else.\n")
+    (article,) = posts(tmp_path, {"j.md": text}).articles
+    assert [b.text for b in article.blocks if b.kind == m.STANDFIRST] == ["Computo is a journal."]
