@@ -11,8 +11,11 @@ The HTML pandoc writes then goes the way of every structured source
 (html_content.py): footnotes become linked notes, images and embeds are left out
 and reported.  Generator markup is not Markdown: Liquid tags (`{% ... %}`,
 `{{ ... }}`) and Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are taken out and
-reported, a figure shortcode's caption becomes a caption, and the text between a
-paired shortcode's tags stays.
+reported; a picture shortcode (Hugo's `figure`, or any whose `src` is a picture file)
+becomes the post's picture, its caption rendered as Markdown, as Hugo does; an escaped
+shortcode (`{{</* figure */>}}`) is the text the site prints; and the text between a
+paired shortcode's tags stays.  A post's translations (`index.es.md` beside `index.md`)
+are one post, and a footnote nothing refers to is reported.
 """
 
 from __future__ import annotations
