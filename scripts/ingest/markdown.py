@@ -495,6 +495,12 @@ ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
 # (`figureforgallery`, `img`, `imgtxt`, `image`); Hugo's own `figure` does, whatever its src.
 PICTURE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|tiff?|bmp)$", re.I)
 CAPTION_MARK = "\ue000caption {}\ue001"     # where a caption's HTML goes, after pandoc
+# A theme's quotation shortcode, `{{< quote footer="Ann" cite="a talk" >}} ... {{< /quote >}}`:
+# the text between its tags is a quotation (someone else's words, not the post's), the
+# parameters naming who said it, its attribution.
+QUOTE_SHORTCODE = re.compile(r"\{\{([<%])\s*(quote|blockquote|pullquote)\b(?P<attributes>[^{}]*?)\s*[>%]\}\}"
+                             r"(?P<inner>.*?)\{\{[<%]\s*/\s*\2\s*[>%]\}\}", re.S | re.I)
+ATTRIBUTION_KEYS = ("author", "by", "name", "footer", "attribution", "source", "cite")
 ESCAPE_MARK = "\ue000escaped {}\ue001"
 
 
@@ -562,11 +568,27 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
         return f'<!-- shortcode --><figure data-pos="{at}:1-{at}:1"><img src="{_escape(values.get("src", ""))}"' \
                f"{alt}>{marked}</figure>"
 
+    def quotation(match: re.Match) -> str:
+        """The inner lines as a Markdown block quote ("> " before each, so every line keeps
+        its number), its attribution on the closing tag's line, inside the quote."""
+        values = {a.group(1).lower(): next(v for v in a.groups()[1:] if v is not None)
+                  for a in ATTRIBUTE.finditer(match.group("attributes"))}
+        attribution = ", ".join(" ".join(values[k].split()) for k in ATTRIBUTION_KEYS if values.get(k, "").strip())
+        opening = match.group(0)[:match.start("inner") - match.start()]
+        closing = match.group(0)[match.end("inner") - match.start():]
+        lines = match.group("inner").split("\n")
+        if attribution:
+            lines[-1] += ("\n" * closing.count("\n")) + ("  " if lines[-1].strip() else "") + "— " + attribution
+            closing = ""
+        quoted = "\n".join(">" + (" " + line if line.strip() else "") for line in "\n".join(lines).split("\n"))
+        return "\n" * opening.count("\n") + quoted + "\n" * closing.count("\n")
+
     def hold(match: re.Match) -> str:                # held out of the passes below, then put back
         escaped.append(_unescaped(match))
         return ESCAPE_MARK.format(len(escaped) - 1) + "\n" * match.group(0).count("\n")
 
     body = ESCAPED_SHORTCODE.sub(hold, body)
+    body = QUOTE_SHORTCODE.sub(quotation, body)
     body = KRAMDOWN.sub(kramdown, body)
     body = SHORTCODE.sub(shortcode, body)
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.

@@ -362,3 +362,18 @@ def test_a_standfirst_written_in_markdown_is_its_text(tmp_path):
             "An opening that says something else.\n")
     (article,) = posts(tmp_path, {"j.md": text}).articles
     assert [b.text for b in article.blocks if b.kind == m.STANDFIRST] == ["Computo is a journal."]
+
+
+def test_a_quote_shortcode_is_a_quotation_with_its_attribution(tmp_path):
+    """A theme's `quote` shortcode holds someone else's words: the book sets them as a
+    quotation, with who said them (its footer, cite, author... parameters), not as the
+    post's own paragraph; every line keeps its number."""
+    text = ('---\ntitle: Q\n---\nBefore.\n\n{{< quote footer="Ann Lee" cite="[a talk](https://example.org)" >}}\n'
+            "Their *words*,\nover two lines.\n{{< /quote >}}\n\n{{% blockquote %}}Unsigned.{{% /blockquote %}}\n\nAfter.\n")
+    result = posts(tmp_path, {"q.md": text})
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [(m.PARAGRAPH, "Before.", 4),
+                    (m.QUOTE, "Their words, over two lines. — Ann Lee, a talk", 7),
+                    (m.QUOTE, "Unsigned.", 11), (m.PARAGRAPH, "After.", 13)]
+    assert result.left_out == []
