@@ -67,3 +67,11 @@ def test_html_stage_cache_is_used_only_for_the_articles_it_was_made_from(tmp_pat
     edited = chapters.load_chapters(articles)
     assert "Qazaqstan" in edited[0].body and "Qazaqstan" not in cached[0].body
     shutil.rmtree(tmp_path / "html")
+
+
+def test_a_notes_address_ends_before_the_sentences_punctuation():
+    from scripts.content.pandoc_ast import linked_inlines
+    links = [node["c"][2][0] for node in linked_inlines(
+        "Yes you can, https://example.org/t/9074! See https://example.org/q?a=1? Or https://example.org/x.")
+        if node["t"] == "Link"]
+    assert links == ["https://example.org/t/9074", "https://example.org/q?a=1", "https://example.org/x"]
