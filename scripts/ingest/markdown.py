@@ -42,7 +42,7 @@ READER = "commonmark_x+sourcepos-smart"      # the author's own quotes and dashe
 FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")       # Jekyll: _posts/2021-03-04-title.md
 LIQUID = re.compile(r"\{%-?\s*(\w+)[^%]*?-?%\}|\{\{-?[^{}<>%]*?-?\}\}", re.S)
 SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w/-]+)(.*?)\s*[>%]\}\}", re.S)
-ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DRAFT_KEYS = ("draft",)
 TITLE_KEYS = ("title", "Title", "name")
@@ -501,6 +501,10 @@ CAPTION_MARK = "\ue000caption {}\ue001"     # where a caption's HTML goes, after
 QUOTE_SHORTCODE = re.compile(r"\{\{([<%])\s*(quote|blockquote|pullquote)\b(?P<attributes>[^{}]*?)\s*[>%]\}\}"
                              r"(?P<inner>.*?)\{\{[<%]\s*/\s*\2\s*[>%]\}\}", re.S | re.I)
 ATTRIBUTION_KEYS = ("author", "by", "name", "footer", "attribution", "source", "cite")
+# A gallery of pictures (`{{< gallery caption="..." >}} {{< figure >}}... {{< /gallery >}}`):
+# its caption is the caption of the set, printed under its last picture.
+GALLERY_SHORTCODE = re.compile(r"\{\{[<%]\s*(\w*gallery\w*)\b(?P<attributes>[^{}]*?)\s*[>%]\}\}"
+                               r"(?P<inner>.*?)(?=\{\{[<%]\s*/\s*\1\s*[>%]\}\})", re.S | re.I)
 ESCAPE_MARK = "\ue000escaped {}\ue001"
 
 
@@ -559,6 +563,9 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
         if title and caption and not re.search(r"[.:!?]$", title):
             title += "."
         words = " ".join(part for part in (title, caption, attribution) if part)
+        of_gallery = html_content.normalise_space(values.get("gallery-caption", ""))
+        if of_gallery:
+            words = (words + (". " if words and not re.search(r"[.:!?]$", words) else " ") + of_gallery).strip()
         marked = ""
         if words:
             marked = f"<figcaption>{CAPTION_MARK.format(len(captions))}</figcaption>"
@@ -583,12 +590,32 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
         quoted = "\n".join(">" + (" " + line if line.strip() else "") for line in "\n".join(lines).split("\n"))
         return "\n" * opening.count("\n") + quoted + "\n" * closing.count("\n")
 
+    def is_picture(match: re.Match) -> bool:
+        source = next((v for a in ATTRIBUTE.finditer(match.group(3)) if a.group(1).lower() == "src"
+                       for v in a.groups()[1:] if v is not None), "")
+        return not match.group(1) and (match.group(2).lower() == "figure" or bool(PICTURE.search(source.split("?")[0])))
+
+    def gallery(match: re.Match) -> str:
+        """The gallery's caption handed to its last picture (`gallery-caption`); its tags are
+        the theme's markup, and go with the other shortcodes' (the closing one, untouched here)."""
+        caption = next((next(v for v in a.groups()[1:] if v is not None) for a in ATTRIBUTE.finditer(match.group("attributes"))
+                        if a.group(1).lower() == "caption"), "")
+        pictures = [found for found in SHORTCODE.finditer(match.group("inner")) if is_picture(found)]
+        if not caption.strip() or not pictures:
+            return match.group(0)
+        inner, last = match.group("inner"), pictures[-1]
+        quote = "'" if '"' in caption else '"'
+        tag_end = last.start(3) + len(last.group(3))
+        inner = inner[:tag_end] + f" gallery-caption={quote}{caption}{quote}" + inner[tag_end:]
+        return "\n" * match.group(0)[:match.start("inner") - match.start()].count("\n") + inner
+
     def hold(match: re.Match) -> str:                # held out of the passes below, then put back
         escaped.append(_unescaped(match))
         return ESCAPE_MARK.format(len(escaped) - 1) + "\n" * match.group(0).count("\n")
 
     body = ESCAPED_SHORTCODE.sub(hold, body)
     body = QUOTE_SHORTCODE.sub(quotation, body)
+    body = GALLERY_SHORTCODE.sub(gallery, body)
     body = KRAMDOWN.sub(kramdown, body)
     body = SHORTCODE.sub(shortcode, body)
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.

@@ -377,3 +377,16 @@ def test_a_quote_shortcode_is_a_quotation_with_its_attribution(tmp_path):
                     (m.QUOTE, "Their words, over two lines. — Ann Lee, a talk", 7),
                     (m.QUOTE, "Unsigned.", 11), (m.PARAGRAPH, "After.", 13)]
     assert result.left_out == []
+
+
+def test_a_gallerys_caption_goes_under_its_last_picture(tmp_path):
+    text = ('---\ntitle: G\n---\n{{< gallery caption="Figure 1: two scans.">}}\n'
+            '{{< figureforgallery src="/img/a.png" caption="bullet 1" >}}\n'
+            '{{< figureforgallery src="/img/b.png" >}}\n{{< /gallery >}}\n\n'
+            '{{< gallery caption="No pictures inside" >}}text{{< /gallery >}}\n')
+    result = with_pictures(tmp_path, {"g.md": text}, ["img/a.png", "img/b.png"])
+    (article,) = result.articles
+    assert [(b.kind, b.text, b.image) for b in article.blocks if b.kind != m.TITLE] == [
+        (m.FIGURE, "bullet 1", "img/a.png"), (m.FIGURE, "Figure 1: two scans.", "img/b.png"),
+        (m.PARAGRAPH, "text", "")]
+    assert [(i.what, i.line, i.text[:20]) for i in result.left_out] == [("shortcode", 9, '{{< gallery caption=')]
