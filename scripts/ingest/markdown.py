@@ -12,9 +12,10 @@ The HTML pandoc writes then goes the way of every structured source
 and reported.  Generator markup is not Markdown: Liquid tags (`{% ... %}`,
 `{{ ... }}`) and Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are taken out and
 reported; a picture shortcode (Hugo's `figure`, or any whose `src` is a picture file)
-becomes the post's picture, its caption rendered as Markdown, as Hugo does; an escaped
-shortcode (`{{</* figure */>}}`) is the text the site prints; and the text between a
-paired shortcode's tags stays.  A post's translations (`index.es.md` beside `index.md`)
+becomes the post's picture, its caption rendered as Markdown, as Hugo does (a gallery's
+caption goes under its last picture); a quote shortcode is a quotation with its
+attribution; an escaped shortcode (`{{</* figure */>}}`) is the text the site prints; and
+the text between a paired shortcode's tags stays.  A post's translations (`index.es.md` beside `index.md`)
 are one post, and a footnote nothing refers to is reported.
 """
 
