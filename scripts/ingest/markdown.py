@@ -57,7 +57,15 @@ NOT_POSTS = {"readme": "the repository's read-me", "license": "the licence file"
 
 
 # Hugo's multilingual file names: `index.es.md`, `my-post.pt-br.md` is that post in one language.
-LANGUAGE_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<language>[a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)$", re.I)
+LANGUAGE_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<language>[a-z]{2}(?:[-_][a-z0-9]{2,8})?)$", re.I)
+# ISO 639-1, the two-letter language codes: `about.me.md` beside `about.md` is no translation.
+LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
+dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
+ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv
+mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm
+rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts
+tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
 
 
 def _base_and_language(name: str) -> tuple[str, str]:
@@ -65,7 +73,7 @@ def _base_and_language(name: str) -> tuple[str, str]:
     "posts/a/index.es.md" -> ("posts/a/index", "es")."""
     path = Path(name)
     found = LANGUAGE_SUFFIX.match(path.stem)
-    if found:
+    if found and found.group("language")[:2].lower() in LANGUAGES:
         return (path.parent / found.group("base")).as_posix(), found.group("language").lower()
     return (path.parent / path.stem).as_posix(), ""
 

@@ -232,10 +232,13 @@ def test_a_posts_translations_are_one_post_in_the_books_language(tmp_path):
         "blog/b/index.en.md": "---\ntitle: Only English, suffixed\ndate: 2020-02-01\n---\nB text.\n",
         "blog/c/index.fr.md": "---\ntitle: En français\ndate: 2020-03-01\n---\nLe texte.\n",
         "blog/c/index.pt-br.md": "---\ntitle: Em português\ndate: 2020-03-01\n---\nO texto.\n",
-        "blog/notes.on.md": "---\ntitle: A dotted name, no language\ndate: 2020-04-01\n---\nD text.\n"}
+        "blog/notes.on.md": "---\ntitle: A dotted name, no language\ndate: 2020-04-01\n---\nD text.\n",
+        "blog/about.md": "---\ntitle: About\ndate: 2020-05-01\n---\nE text.\n",
+        "blog/about.me.md": "---\ntitle: About me, not Montenegrin\ndate: 2020-05-02\n---\nF text.\n"}
     result = posts(tmp_path, files)
     assert [a.title for a in result.articles] == [
-        "In English", "Only English, suffixed", "En français", "A dotted name, no language"]
+        "In English", "Only English, suffixed", "En français", "A dotted name, no language", "About",
+        "About me, not Montenegrin"]
     assert sorted((i.what, i.file) for i in result.left_out) == [
         ("translation", "blog/a/index.es.md"), ("translation", "blog/c/index.pt-br.md")]
     (spanish,) = [i for i in result.left_out if i.file == "blog/a/index.es.md"]
