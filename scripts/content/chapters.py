@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html as html_text
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -173,7 +174,35 @@ def _fields(output: str) -> dict[str, list[str]]:
     return fields
 
 
+# pandoc's Markdown writer ends a list followed by code or by another list with an empty
+# HTML comment on a line of its own; with raw HTML off, the reader would print it as text.
+# A reference definition nothing cites ends the list the same way and prints nothing.  (A
+# post's own "<!-- -->" is written escaped, "\<!-- --\>", and code is skipped.)
+LIST_END = "<!-- -->"
+LIST_END_READ = "[-]: #"
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def list_ends_read_as_nothing(markdown: str) -> str:
+    lines = markdown.split("\n")
+    fence = ""
+    for number, line in enumerate(lines):
+        opening = FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+        elif line == LIST_END and (number == 0 or not lines[number - 1].strip()) \
+                and (number + 1 == len(lines) or not lines[number + 1].strip()):
+            lines[number] = LIST_END_READ
+    return "\n".join(lines)
+
+
 def _convert(documents: list[Document], memo: Memo | None = None) -> list[dict[str, list[str]]]:
+    documents = [Document(list_ends_read_as_nothing(d.text), d.id_prefix, d.name) for d in documents]
     outputs = convert_many(documents, reader=READER, writer="html5",
                            template=TEMPLATE.read_text(encoding="utf-8"), section_divs=True, memo=memo)
     return [_fields(output) for output in outputs]

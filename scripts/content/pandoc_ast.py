@@ -18,8 +18,9 @@ from scripts.core.model import NOTE_CLOSE, NOTE_OPEN
 
 Node = dict[str, Any]
 
-# Only web addresses become links; anything else (javascript:, data:) stays text.
-URL = re.compile(r"<{0,2}(https?://[^\s<>]+[^\s<>.,;:)\]’”'\"])>?")
+# Only web addresses become links; anything else (javascript:, data:) stays text.  A
+# sentence's own punctuation after an address ("see https://example.org/a!") is not part of it.
+URL = re.compile(r"<{0,2}(https?://[^\s<>]+[^\s<>.,;:!?)\]’”'\"])>?")
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ state; most of the module is that one class and the helpers only it calls.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -223,7 +224,13 @@ class _Converter:
     def picture(self, image) -> Found | None:
         """The local copy of a picture, or None (then it is reported as left out)."""
         src = image.get("src") or image.get("data-src") or ""
-        found = self.images.find(src) if self.images and src else None
+        found = None
+        if self.images and src:
+            # A relative address is relative to the post's own file (a Hugo page bundle's
+            # index.md beside its pictures): that folder first, then the address alone.
+            beside = "" if re.match(r"[a-z][a-z0-9+.-]*:|/", src, re.I) else \
+                posixpath.normpath(posixpath.join(posixpath.dirname(self.file), src))
+            found = (self.images.find(beside) if beside and beside != src else None) or self.images.find(src)
         problem = unreadable(found) if found else ""
         if found is None or problem:
             where = problem or ("it is not in the book's images folder" if self.images else

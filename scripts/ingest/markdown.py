@@ -11,8 +11,12 @@ The HTML pandoc writes then goes the way of every structured source
 (html_content.py): footnotes become linked notes, images and embeds are left out
 and reported.  Generator markup is not Markdown: Liquid tags (`{% ... %}`,
 `{{ ... }}`) and Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are taken out and
-reported, a figure shortcode's caption becomes a caption, and the text between a
-paired shortcode's tags stays.
+reported; a picture shortcode (Hugo's `figure`, or any whose `src` is a picture file)
+becomes the post's picture, its caption rendered as Markdown, as Hugo does (a gallery's
+caption goes under its last picture); a quote shortcode is a quotation with its
+attribution; an escaped shortcode (`{{</* figure */>}}`) is the text the site prints; and
+the text between a paired shortcode's tags stays.  A post's translations (`index.es.md` beside `index.md`)
+are one post, and a footnote nothing refers to is reported.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from lxml import html as lxml_html
 
 from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
@@ -38,7 +43,7 @@ READER = "commonmark_x+sourcepos-smart"      # the author's own quotes and dashe
 FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")       # Jekyll: _posts/2021-03-04-title.md
 LIQUID = re.compile(r"\{%-?\s*(\w+)[^%]*?-?%\}|\{\{-?[^{}<>%]*?-?\}\}", re.S)
 SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w/-]+)(.*?)\s*[>%]\}\}", re.S)
-ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DRAFT_KEYS = ("draft",)
 TITLE_KEYS = ("title", "Title", "name")
@@ -51,16 +56,70 @@ NOT_POSTS = {"readme": "the repository's read-me", "license": "the licence file"
              "404": "the site's 'page not found' page", "_index": "a section's list page (Hugo, Zola)"}
 
 
+# Hugo's multilingual file names: `index.es.md`, `my-post.pt-br.md` is that post in one language.
+LANGUAGE_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<language>[a-z]{2}(?:[-_][a-z0-9]{2,8})?)$", re.I)
+# ISO 639-1, the two-letter language codes: `about.me.md` beside `about.md` is no translation.
+LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
+dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
+ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv
+mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm
+rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts
+tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
+
+
+def _base_and_language(name: str) -> tuple[str, str]:
+    """A file's folder and stem without a language suffix, and that suffix ("" for none):
+    "posts/a/index.es.md" -> ("posts/a/index", "es")."""
+    path = Path(name)
+    found = LANGUAGE_SUFFIX.match(path.stem)
+    if found and found.group("language")[:2].lower() in LANGUAGES:
+        return (path.parent / found.group("base")).as_posix(), found.group("language").lower()
+    return (path.parent / path.stem).as_posix(), ""
+
+
+def translations(names: set[str], book: Book) -> dict[str, tuple[str, str]]:
+    """The files that are another language's version of a post the book already has:
+    {file: (its language, the version kept)}.  Files are versions of one post when they share
+    a folder and a stem and differ by a language suffix (Hugo: index.md, index.es.md,
+    index.fr.md).  A suffix alone (`notes.on.md` with no `notes.md` beside it) is no language.
+    The version kept is the one in the language book.yaml gives, else the unsuffixed one (the
+    site's default language), else the one in the book's language, else the first by name."""
+    groups: dict[str, dict[str, str]] = {}
+    for name in sorted(names):
+        base, language = _base_and_language(name)
+        groups.setdefault(base, {})[language] = name
+    given = "" if "language" in book.defaulted else book.language.lower()
+    left: dict[str, tuple[str, str]] = {}
+    for versions in groups.values():
+        if len(versions) < 2 or set(versions) == {""}:
+            continue
+
+        def in_language(language: str) -> str | None:
+            return next((n for lang, n in versions.items() if lang and
+                         (lang == language or lang.split("-")[0].split("_")[0] == language.split("-")[0])), None)
+
+        kept = ((in_language(given) if given else None) or versions.get("")
+                or in_language(book.language.lower()) or versions[min(versions)])
+        for language, name in versions.items():
+            if name != kept:
+                left[name] = (language or "the site's default language", kept)
+    return left
+
+
 def not_a_post(name: str, names: set[str]) -> str:
     """Why a Markdown file of a site is not a post ("" when it is one).  An index.md beside
-    other posts is the folder's list page; alone in its folder it is a page bundle's post."""
+    other posts is the folder's list page; alone in its folder it is a page bundle's post
+    (its translations, index.es.md, are the same post, not others beside it)."""
     path = Path(name)
-    stem = path.stem.lower()
+    base, _ = _base_and_language(name)
+    stem = Path(base).name.lower()
     if stem in NOT_POSTS:
         return NOT_POSTS[stem]
     if stem == "index":
         folder = path.parent.as_posix()
-        siblings = [n for n in names if n != name and Path(n).parent.as_posix() == folder]
+        siblings = [n for n in names if n != name and Path(n).parent.as_posix() == folder
+                    and _base_and_language(n)[0] != base]
         if siblings:
             return "the folder's list page (an index beside its posts)"
     return ""
@@ -72,12 +131,19 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
     parsed = []
     names = {name for _, name in sources}
     profiles: dict[Path, dict[str, str]] = {}         # a post's folder -> its site's author names
+    other_languages = translations(names, book)
     for path, name in sources:
         reason = not_a_post(name, names)
-        if reason:
+        if reason or name in other_languages:
             titled = re.search(r"^title\s*[:=]\s*[\"']?(.+?)[\"']?\s*$", clean_text(read_text(path, "Markdown post", HINT))[:3000], re.M)
-            result.left_out.append(LeftOut(name, 1, "not-a-post", titled.group(1) if titled else name,
-                                           f"{name}: {reason}"))
+            title = titled.group(1) if titled else name
+            if reason:
+                result.left_out.append(LeftOut(name, 1, "not-a-post", title, f"{name}: {reason}"))
+            else:
+                language, kept = other_languages[name]
+                result.left_out.append(LeftOut(name, 1, "translation", title,
+                                               f"{name}: the post in another language ({language}); "
+                                               f"the book has it once, from {kept}"))
             continue
         post = _front(path, name, result)
         if post is not None:
@@ -87,7 +153,18 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
             post.author_names = profiles[path.parent]
             parsed.append(post)
     bodies = to_html([Document(p.body, name=p.name) for p in parsed])
-    for post, html in zip(parsed, bodies):
+    # Captions and standfirsts are Markdown too (`description: "[Computo](https://...) is a
+    # journal"`): one more batch, not one pandoc run each.
+    summaries = [(p, text) for p in parsed if isinstance(text := _first(p.meta, SUMMARY_KEYS), str) and text.strip()]
+    rendered = iter(inline_html([Document(c, name=p.name) for p in parsed for c in p.captions]
+                                + [Document(text, name=p.name) for p, text in summaries]))
+    marked = [[next(rendered) for _ in p.captions] for p in parsed]
+    for post, text in summaries:
+        post.summary = html_content.normalise_space(
+            lxml_html.fragment_fromstring(next(rendered) or " ", create_parent="div").text_content())
+    for post, html, captions in zip(parsed, bodies, marked):
+        for number, caption in enumerate(captions):
+            html = html.replace(CAPTION_MARK.format(number), caption)
         _article(post, html, taken, book, result)
     result.notices += handles_printed_as_names(parsed, result)
     return result
@@ -103,7 +180,7 @@ def handles_printed_as_names(parsed: list[_Parsed], result: Read) -> list[Notice
     printed = {article.source_file: article.authors for _, article in result.posts}
     posts_by: dict[str, list[str]] = {}
     for post in parsed:
-        for author in _people(_first(post.meta, ("author", "authors"))):
+        for author in _names(_first(post.meta, ("author", "authors"))):
             if HANDLE.fullmatch(author) and author not in post.author_names \
                     and author in printed.get(post.name, ()):
                 posts_by.setdefault(author, []).append(post.name)
@@ -122,6 +199,20 @@ def to_html(documents: list[Document]) -> list[str]:
     return convert_many(documents, reader=READER, writer="html", plain_code=True, unwrap_positions=True)
 
 
+def inline_html(documents: list[Document]) -> list[str]:
+    """Short Markdown texts (a shortcode's caption: Hugo renders it as Markdown) -> HTML,
+    one paragraph's worth each: its <p> taken off, so it sits inside a <figcaption>."""
+    if not documents:
+        return []
+    out = []
+    for html in convert_many(documents, reader="commonmark_x-smart", writer="html"):
+        html = html.strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        out.append(html)
+    return out
+
+
 class _Parsed:
     """A post's front matter and body, with the line the body starts on."""
 
@@ -130,6 +221,8 @@ class _Parsed:
         self.left_out: list[LeftOut] = []
         self.inline_notes: dict[int, int] = {}     # an inline note's definition line -> its line
         self.author_names: dict[str, str] = {}     # the site's author keys -> names (site_data.py)
+        self.captions: list[str] = []              # shortcode captions (Markdown), by CAPTION_MARK
+        self.summary = ""                          # the front matter's standfirst, as text
 
 
 def _front(path: Path, name: str, result: Read) -> _Parsed | None:
@@ -166,8 +259,13 @@ def _front(path: Path, name: str, result: Read) -> _Parsed | None:
     pieces = []
     for start, text, is_code in _code_and_text(parsed.body):
         if not is_code:
-            text = _generator_markup(text, name, body_line + start, parsed.left_out)
-        pieces.append(text)
+            text = _generator_markup(text, name, body_line + start, parsed.left_out, parsed.captions,
+                                     body_line)
+        else:
+            text = ESCAPED_SHORTCODE.sub(_unescaped, text)       # Hugo prints it so in code too
+        pieces.append((start, text, is_code))
+    parsed.left_out += unreferenced_notes(pieces, name, body_line)
+    pieces = [text for _, text, _ in pieces]
     # The whole body at once: a link and its definition may lie either side of a code block.
     body, parsed.inline_notes = _inline_notes(unlink_undefined_references("".join(pieces)), body_line)
     parsed.body = html_content.textile_notes(body)
@@ -237,6 +335,48 @@ def _code_and_text(body: str) -> list[tuple[int, str, bool]]:
             position = match.end()
         out.append((start + text.count("\n", 0, position), text[position:], False))
     return out
+
+
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
+NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def unreferenced_notes(pieces: list[tuple[int, str, bool]], name: str, first_line: int) -> list[LeftOut]:
+    """The footnote definitions no reference points to, each reported with its text: the
+    Markdown reader drops such a note (so does the site: Hugo, Jekyll and pandoc print only the
+    notes the text refers to), and without a report its words would leave the book silently.
+    A definition runs on over its indented (or lazily continued) lines; code is not looked in."""
+    definitions: list[tuple[str, int, str]] = []        # (label as written, line, text)
+    referenced: set[str] = set()
+    for start, text, is_code in pieces:
+        if is_code:
+            continue
+        lines = text.split("\n")
+        current: list[str] | None = None
+        for number, line in enumerate(lines):
+            found = NOTE_DEFINITION.match(line)
+            if found:
+                current = [found.group(2)]
+                definitions.append((found.group(1), first_line + start + number, ""))
+                rest = found.group(2)
+            else:
+                if current is not None and (line.startswith(("    ", "\t")) or
+                                            (line.strip() and current[-1].strip())):
+                    current.append(line.strip())
+                elif current is not None and not line.strip():
+                    current.append("")
+                else:
+                    current = None
+                rest = line
+            if current is not None and definitions:
+                label, line_number, _ = definitions[-1]
+                definitions[-1] = (label, line_number, " ".join(" ".join(current).split()))
+            for reference in NOTE_REFERENCE.finditer(rest):
+                referenced.add(_label(reference.group(1)))
+    return [LeftOut(name, line, "unreferenced-note", text or f"[^{label}]",
+                    f"the footnote [^{label}] is defined but the text never refers to it "
+                    "(the site does not print it either)")
+            for label, line, text in definitions if _label(label) not in referenced]
 
 
 def _inline_notes(body: str, first_line: int) -> tuple[str, dict[int, int]]:
@@ -359,14 +499,6 @@ def _date(meta: dict, name: str) -> str:
     return "-".join(match.groups()) if match else ""
 
 
-def _people(value) -> list[str]:
-    """A post's authors: a list, or one string ("Jane Doe"; several only when commas or
-    semicolons part them: a space is inside a name, unlike between Jekyll's tags)."""
-    if isinstance(value, str):
-        return [name.strip() for name in re.split(r"[,;]", value) if name.strip()]
-    return _terms(value)
-
-
 def _terms(value) -> list[str]:
     if value is None:
         return []
@@ -377,9 +509,49 @@ def _terms(value) -> list[str]:
     return [str(value)]
 
 
-def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut]) -> str:
-    """Hugo shortcodes and Liquid tags out, each reported; a figure's caption kept as a
-    caption.  Replacements keep the line count, so sourcepos lines stay the file's."""
+NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*")
+
+
+def _names(value) -> list[str]:
+    """The authors front matter names: a list, or one text.  A text is one name, spaces and
+    all ("Mara Averick"); only a comma, a semicolon, "&" or "and" parts several
+    ("Jo Doe, Ri Roe", "Jo Doe and Ri Roe").  (Tags differ: `tags: hugo blogdown` is two.)"""
+    if isinstance(value, str):
+        return [n for n in (" ".join(part.split()) for part in NAME_SEPARATOR.split(value)) if n]
+    return [" ".join(n.split()) for n in _terms(value)]
+
+
+# Hugo's escaped shortcode, `{{</* figure src="a.png" */>}}`: the site prints `{{< figure src="a.png" >}}`.
+ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
+# A shortcode whose `src` is a picture file shows that picture, whatever the theme calls it
+# (`figureforgallery`, `img`, `imgtxt`, `image`); Hugo's own `figure` does, whatever its src.
+PICTURE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|tiff?|bmp)$", re.I)
+CAPTION_MARK = "\ue000caption {}\ue001"     # where a caption's HTML goes, after pandoc
+# A theme's quotation shortcode, `{{< quote footer="Ann" cite="a talk" >}} ... {{< /quote >}}`:
+# the text between its tags is a quotation (someone else's words, not the post's), the
+# parameters naming who said it, its attribution.
+QUOTE_SHORTCODE = re.compile(r"\{\{([<%])\s*(quote|blockquote|pullquote)\b(?P<attributes>[^{}]*?)\s*[>%]\}\}"
+                             r"(?P<inner>.*?)\{\{[<%]\s*/\s*\2\s*[>%]\}\}", re.S | re.I)
+ATTRIBUTION_KEYS = ("author", "by", "name", "footer", "attribution", "source", "cite")
+# A gallery of pictures (`{{< gallery caption="..." >}} {{< figure >}}... {{< /gallery >}}`):
+# its caption is the caption of the set, printed under its last picture.
+GALLERY_SHORTCODE = re.compile(r"\{\{[<%]\s*(\w*gallery\w*)\b(?P<attributes>[^{}]*?)\s*[>%]\}\}"
+                               r"(?P<inner>.*?)(?=\{\{[<%]\s*/\s*\1\s*[>%]\}\})", re.S | re.I)
+ESCAPE_MARK = "\ue000escaped {}\ue001"
+
+
+def _unescaped(match: re.Match) -> str:
+    return "{{" + match.group(1) + match.group(2) + match.group(3) + "}}"
+
+
+def _generator_markup(body: str, name: str, first_line: int, left_out: list[LeftOut],
+                      captions: list[str] | None = None, body_line: int = 1) -> str:
+    """Hugo shortcodes and Liquid tags out, each reported; a picture shortcode becomes the
+    picture, with its caption.  Replacements keep the line count, so sourcepos lines stay the
+    file's.  `captions` collects the captions' Markdown, rendered later (CAPTION_MARK);
+    `body_line` is the file's line pandoc will call line 1."""
+    captions = [] if captions is None else captions
+    escaped: list[str] = []
 
     def line_at(position: int) -> int:
         return first_line + body.count("\n", 0, position)
@@ -391,11 +563,9 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
             return keep
         values = {a.group(1).lower(): next(v for v in a.groups()[1:] if v is not None)
                   for a in ATTRIBUTE.finditer(attributes)}
-        if kind == "figure" and (values.get("caption") or values.get("title")):
-            # A figure for the HTML walk, which reports the picture and keeps the caption.
-            caption = html_content.normalise_space(values.get("caption") or values.get("title"))
-            return f'<figure><img src="{_escape(values.get("src", ""))}"><figcaption>{_escape(caption)}' \
-                   f"</figcaption></figure>" + keep
+        source = values.get("src", "")
+        if kind == "figure" or PICTURE.search(source.split("?")[0]):
+            return figure_html(values, line_at(match.start())) + keep
         left_out.append(LeftOut(name, line_at(match.start()), "shortcode", match.group(0),
                                 f"the Hugo shortcode '{kind}' is the site's markup, not text"))
         return keep
@@ -412,12 +582,81 @@ def _generator_markup(body: str, name: str, first_line: int, left_out: list[Left
                                 "a kramdown attribute list (the site's styling), not text"))
         return "\n" * match.group(0).count("\n")
 
+    def figure_html(values: dict[str, str], line: int) -> str:
+        """A figure for the HTML walk, which makes it the book's figure (when the book has
+        the picture) or reports the picture, and keeps the caption.  It opens with an HTML
+        comment, so the HTML block it starts ends on its own line (CommonMark's kind 2) and
+        a paragraph written on the next line stays Markdown.  pandoc gives raw HTML no
+        position: the figure carries its line as pandoc would write it."""
+        # Hugo's figure prints title, then caption, then attribution: all three are its caption.
+        title = html_content.normalise_space(values.get("title", ""))
+        caption = html_content.normalise_space(values.get("caption", ""))
+        attribution = html_content.normalise_space(values.get("attr", ""))
+        if title and caption and not re.search(r"[.:!?]$", title):
+            title += "."
+        words = " ".join(part for part in (title, caption, attribution) if part)
+        of_gallery = html_content.normalise_space(values.get("gallery-caption", ""))
+        if of_gallery:
+            words = (words + (". " if words and not re.search(r"[.:!?]$", words) else " ") + of_gallery).strip()
+        marked = ""
+        if words:
+            marked = f"<figcaption>{CAPTION_MARK.format(len(captions))}</figcaption>"
+            captions.append(words)
+        alt = f' alt="{_escape(values["alt"])}"' if values.get("alt") else ""
+        at = line - body_line + 1
+        return f'<!-- shortcode --><figure data-pos="{at}:1-{at}:1"><img src="{_escape(values.get("src", ""))}"' \
+               f"{alt}>{marked}</figure>"
+
+    def quotation(match: re.Match) -> str:
+        """The inner lines as a Markdown block quote ("> " before each, so every line keeps
+        its number), its attribution on the closing tag's line, inside the quote."""
+        values = {a.group(1).lower(): next(v for v in a.groups()[1:] if v is not None)
+                  for a in ATTRIBUTE.finditer(match.group("attributes"))}
+        attribution = ", ".join(" ".join(values[k].split()) for k in ATTRIBUTION_KEYS if values.get(k, "").strip())
+        opening = match.group(0)[:match.start("inner") - match.start()]
+        closing = match.group(0)[match.end("inner") - match.start():]
+        lines = match.group("inner").split("\n")
+        if attribution:
+            lines[-1] += ("\n" * closing.count("\n")) + ("  " if lines[-1].strip() else "") + "— " + attribution
+            closing = ""
+        quoted = "\n".join(">" + (" " + line if line.strip() else "") for line in "\n".join(lines).split("\n"))
+        return "\n" * opening.count("\n") + quoted + "\n" * closing.count("\n")
+
+    def is_picture(match: re.Match) -> bool:
+        source = next((v for a in ATTRIBUTE.finditer(match.group(3)) if a.group(1).lower() == "src"
+                       for v in a.groups()[1:] if v is not None), "")
+        return not match.group(1) and (match.group(2).lower() == "figure" or bool(PICTURE.search(source.split("?")[0])))
+
+    def gallery(match: re.Match) -> str:
+        """The gallery's caption handed to its last picture (`gallery-caption`); its tags are
+        the theme's markup, and go with the other shortcodes' (the closing one, untouched here)."""
+        caption = next((next(v for v in a.groups()[1:] if v is not None) for a in ATTRIBUTE.finditer(match.group("attributes"))
+                        if a.group(1).lower() == "caption"), "")
+        pictures = [found for found in SHORTCODE.finditer(match.group("inner")) if is_picture(found)]
+        if not caption.strip() or not pictures:
+            return match.group(0)
+        inner, last = match.group("inner"), pictures[-1]
+        quote = "'" if '"' in caption else '"'
+        tag_end = last.start(3) + len(last.group(3))
+        inner = inner[:tag_end] + f" gallery-caption={quote}{caption}{quote}" + inner[tag_end:]
+        return "\n" * match.group(0)[:match.start("inner") - match.start()].count("\n") + inner
+
+    def hold(match: re.Match) -> str:                # held out of the passes below, then put back
+        escaped.append(_unescaped(match))
+        return ESCAPE_MARK.format(len(escaped) - 1) + "\n" * match.group(0).count("\n")
+
+    body = ESCAPED_SHORTCODE.sub(hold, body)
+    body = QUOTE_SHORTCODE.sub(quotation, body)
+    body = GALLERY_SHORTCODE.sub(gallery, body)
     body = KRAMDOWN.sub(kramdown, body)
     body = SHORTCODE.sub(shortcode, body)
     # Liquid's raw/endraw and comment blocks hold text or nothing; every other tag is markup.
     body = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",
                   lambda mt: liquid(mt), body, flags=re.S)
-    return LIQUID.sub(liquid, body)
+    body = LIQUID.sub(liquid, body)
+    for number, text in enumerate(escaped):
+        body = body.replace(ESCAPE_MARK.format(number) + "\n" * text.count("\n"), text)
+    return body
 
 
 # `[^1]` is a footnote (its definition missing or not), never a link.
@@ -494,10 +733,10 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
     title = html_content.normalise_space(str(title))
     date = _date(post.meta, name)
     # A key to the site's author profiles ("jdyson") is printed as the profile's name.
-    authors = [post.author_names.get(a, a) for a in _people(_first(post.meta, ("author", "authors")))]
+    authors = [post.author_names.get(a, a) for a in _names(_first(post.meta, ("author", "authors")))]
     blocks = [m.Block(kind=m.TITLE, text=title, source=m.SourceRef(name, post.title_line, post.title_line))]
-    summary = _first(post.meta, SUMMARY_KEYS)
-    if isinstance(summary, str) and summary.strip():
+    summary = post.summary
+    if summary:
         opening = " ".join(html_content.SENTINEL.sub("", b.text) for b in body.blocks[:3])
         key = re.sub(r"\W+", " ", summary.rstrip(".…[] ")).lower().strip()
         if key and key not in re.sub(r"\W+", " ", opening).lower():

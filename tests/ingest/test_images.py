@@ -93,3 +93,22 @@ def test_a_gallery_keeps_every_picture_and_puts_its_caption_under_the_last(uploa
                    '<figure><img src="/assets/img/diagram.png"></figure>'
                    '<figcaption>Two views.</figcaption></figure>', "post.xml", images=uploads)
     assert [(b.kind, b.text) for b in body.blocks] == [(m.FIGURE, ""), (m.FIGURE, "Two views.")]
+
+
+def test_a_relative_address_is_the_picture_beside_the_post(tmp_path):
+    """Hugo page bundles: every post is content/blog/<slug>/index.md with its pictures beside
+    it, so "histogram.png" names a different file in each.  Copied with the bundles' layout,
+    the picture found is the one beside the post; an address alone still finds a picture at
+    the top of the folder, and an absolute one is not moved."""
+    root = tmp_path / "pictures"
+    picture(root / "content" / "blog" / "a" / "histogram.png", form="PNG")
+    picture(root / "content" / "blog" / "b" / "histogram.png", form="PNG")
+    picture(root / "flat.png", form="PNG")
+    picture(root / "img" / "site.png", form="PNG")
+    folder = ImageFolder(root)
+    markup = ('<p><img src="histogram.png"> <img src="flat.png"> <img src="/img/site.png">'
+              ' <img src="../b/histogram.png"></p>')
+    body = convert(markup, "content/blog/a/index.md", images=folder)
+    assert [b.image for b in body.blocks if b.kind == m.FIGURE] == [
+        "content/blog/a/histogram.png", "flat.png", "img/site.png", "content/blog/b/histogram.png"]
+    assert convert('<p><img src="histogram.png"></p>', "post.xml", images=folder).left_out[0].what == "image"

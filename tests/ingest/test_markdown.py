@@ -239,6 +239,179 @@ def test_a_definition_whose_address_is_on_the_next_line_keeps_its_link():
         "An orphan here.\n\n[orphan]:\n\nText.\n")
 
 
+def test_a_posts_translations_are_one_post_in_the_books_language(tmp_path):
+    """Hugo's multilingual bundles: index.md (the site's default language) beside index.es.md;
+    the bundle is one post, not a list page with a Spanish post beside it.  book.yaml's
+    language picks the version; without it, the unsuffixed file (the site's default) is kept."""
+    files = {
+        "blog/a/index.md": "---\ntitle: In English\ndate: 2020-01-01\n---\nThe text.\n",
+        "blog/a/index.es.md": "---\ntitle: En español\ndate: 2020-01-01\n---\nEl texto.\n",
+        "blog/b/index.en.md": "---\ntitle: Only English, suffixed\ndate: 2020-02-01\n---\nB text.\n",
+        "blog/c/index.fr.md": "---\ntitle: En français\ndate: 2020-03-01\n---\nLe texte.\n",
+        "blog/c/index.pt-br.md": "---\ntitle: Em português\ndate: 2020-03-01\n---\nO texto.\n",
+        "blog/notes.on.md": "---\ntitle: A dotted name, no language\ndate: 2020-04-01\n---\nD text.\n",
+        "blog/about.md": "---\ntitle: About\ndate: 2020-05-01\n---\nE text.\n",
+        "blog/about.me.md": "---\ntitle: About me, not Montenegrin\ndate: 2020-05-02\n---\nF text.\n"}
+    result = posts(tmp_path, files)
+    assert [a.title for a in result.articles] == [
+        "In English", "Only English, suffixed", "En français", "A dotted name, no language", "About",
+        "About me, not Montenegrin"]
+    assert sorted((i.what, i.file) for i in result.left_out) == [
+        ("translation", "blog/a/index.es.md"), ("translation", "blog/c/index.pt-br.md")]
+    (spanish,) = [i for i in result.left_out if i.file == "blog/a/index.es.md"]
+    assert spanish.text == "En español" and "(es)" in spanish.reason and "blog/a/index.md" in spanish.reason
+
+
+def test_the_language_book_yaml_gives_picks_the_version(tmp_path):
+    from scripts.ingest.markdown import translations
+    book = a_book()
+    book.language = "pt-BR"
+    names = {"c/index.fr.md", "c/index.pt-br.md", "a/index.md", "a/index.es.md"}
+    assert translations(names, book) == {"c/index.fr.md": ("fr", "c/index.pt-br.md"),
+                                         "a/index.es.md": ("es", "a/index.md")}
+    book.defaulted = {"language": "English, the default"}      # not given: the site's default wins
+    book.language = "es"
+    assert translations(names, book)["a/index.es.md"] == ("es", "a/index.md")
+
+
+@pytest.mark.parametrize("author, names", [
+    ("Mara Averick", ["Mara Averick"]),                      # one name, spaces and all
+    ("Jo Doe, Ri Roe", ["Jo Doe", "Ri Roe"]),
+    ("Jo Doe and Ri Roe", ["Jo Doe", "Ri Roe"]),
+    ("Jo Doe & Ri Roe", ["Jo Doe", "Ri Roe"]),
+    (["Lucio Casalla  ", "Ann Anderson"], ["Lucio Casalla", "Ann Anderson"]),
+])
+def test_an_author_written_as_one_text_is_one_name(tmp_path, author, names):
+    import yaml
+    result = posts(tmp_path, {"p.md": f"---\ntitle: P\nauthor: {yaml.safe_dump(author, default_flow_style=True).strip()}\n---\nText.\n"})
+    assert result.articles[0].authors == names
+
+
+def test_a_footnote_nothing_refers_to_is_reported_with_its_text(tmp_path):
+    text = ("---\ntitle: P\n---\nOne claim.[^a] Two.\n\n```\n[^c]: in code, not a note\n```\n\n"
+            "[^a]: The note used.\n\n[^B]: Defined, never used,\nover two lines.\n\n"
+            "    And a second paragraph.\n\nBack to the text.\n")
+    result = posts(tmp_path, {"p.md": text})
+    assert [b.text for b in result.articles[0].blocks if b.kind == m.NOTE] == ["The note used."]
+    (unused,) = [i for i in result.left_out if i.what == "unreferenced-note"]
+    assert (unused.line, unused.text) == (12, "Defined, never used, over two lines. And a second paragraph.")
+    assert "[^B]" in unused.reason and "never refers" in unused.reason
+
+
+def with_pictures(tmp_path: Path, files: dict[str, str], pictures: list[str]):
+    """Posts read with a book whose images folder (book.yaml `images:`) holds these pictures."""
+    from PIL import Image
+    uploads = tmp_path / "uploads"
+    for picture in pictures:
+        (uploads / picture).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30), (120, 90, 60)).save(uploads / picture, "PNG")
+    folder = tmp_path / "sources"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    book = a_book()
+    book.images = uploads
+    return split_sources(sorted(p for p in folder.rglob("*") if p.is_file()), book,
+                         str(tmp_path / "book.yaml"), folder)
+
+
+HUGO_FIGURES = """---
+title: Figures
+---
+Opening words.
+
+{{< figure src="/img/harbour.png" alt="Boats at dawn" >}}
+Written straight under it, with [a link](https://example.org) and _emphasis_.
+
+{{<figure src = "missing.png" >}}
+
+{{< figure src="/img/harbour.png" title="The harbour" caption="Drawn by [Ann](https://example.org) in **1900**" attr="CC BY" >}}
+
+{{< figureforgallery src="/img/plot.png" caption="old plot" >}}
+
+{{< video src="clip.mp4" caption="Not a picture" >}}
+"""
+
+
+def test_a_figure_shortcode_is_a_picture_with_or_without_a_caption(tmp_path):
+    """Hugo's figure shortcode shows a picture whether or not it has a caption; so does any
+    shortcode whose src is a picture file (a theme's own `figureforgallery`, `img`).  The
+    caption is Markdown (Hugo renders it so); the paragraph written on the next line is
+    still Markdown, not raw HTML."""
+    result = with_pictures(tmp_path, {"posts/figures.md": HUGO_FIGURES}, ["img/harbour.png", "img/plot.png"])
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.image, b.alt, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [
+        (m.PARAGRAPH, "Opening words.", "", "", 4),
+        (m.FIGURE, "", "img/harbour.png", "Boats at dawn", 6),
+        (m.PARAGRAPH, "Written straight under it, with a link and emphasis.", "", "", 7),
+        (m.FIGURE, "The harbour. Drawn by Ann in 1900 CC BY", "img/harbour.png", "", 11),
+        (m.FIGURE, "old plot", "img/plot.png", "", 13)]
+    missing = [i for i in result.left_out if i.what == "image"]
+    assert [(i.line, i.text) for i in missing] == [(9, "missing.png")]
+    assert "picture" in missing[0].reason and "missing.png" in missing[0].reason
+    assert [(i.what, i.line) for i in result.left_out if i.what == "shortcode"] == [("shortcode", 15)]
+
+
+def test_a_figure_shortcode_without_the_picture_leaves_its_caption_and_reports_the_picture(tmp_path):
+    result = posts(tmp_path, {"posts/figures.md": HUGO_FIGURES})
+    (article,) = result.articles
+    assert [(b.kind, b.text) for b in article.blocks if b.kind == m.CAPTION] == [
+        (m.CAPTION, "The harbour. Drawn by Ann in 1900 CC BY"), (m.CAPTION, "old plot")]
+    assert sorted((i.line, i.what) for i in result.left_out) == [
+        (6, "image"), (9, "image"), (11, "image"), (13, "image"), (15, "shortcode")]
+    assert all("the book has no copy" in i.reason for i in result.left_out if i.what == "image")
+
+
+def test_an_escaped_shortcode_is_printed_as_the_site_prints_it(tmp_path):
+    """Hugo's `{{</* figure */>}}` is how a post shows shortcode syntax: the site prints
+    `{{< figure >}}`, in the text and in code alike; a real shortcode beside it is still markup."""
+    text = ('---\ntitle: Syntax\n---\nWrite\n\n{{</* figure src="a.png"\n  caption="A" */>}}\n\nthen\n\n'
+            '```\n{{%/* note */%}}\n```\n\n{{< figure src="a.png" caption="A" >}}\n\nThe end.\n')
+    result = posts(tmp_path, {"syntax.md": text})
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [(m.PARAGRAPH, "Write", 4), (m.PARAGRAPH, '{{< figure src="a.png" caption="A" >}}', 6),
+                    (m.PARAGRAPH, "then", 9), (m.CODE, "{{% note %}}", 11), (m.CAPTION, "A", 15),
+                    (m.PARAGRAPH, "The end.", 17)]
+    assert [(i.what, i.line) for i in result.left_out] == [("image", 15)]
+
+
+def test_a_standfirst_written_in_markdown_is_its_text(tmp_path):
+    text = ('---\ntitle: J\ndescription: "[Computo](https://computo.example) is __a__ _journal_."\n---\n'
+            "An opening that says something else.\n")
+    (article,) = posts(tmp_path, {"j.md": text}).articles
+    assert [b.text for b in article.blocks if b.kind == m.STANDFIRST] == ["Computo is a journal."]
+
+
+def test_a_quote_shortcode_is_a_quotation_with_its_attribution(tmp_path):
+    """A theme's `quote` shortcode holds someone else's words: the book sets them as a
+    quotation, with who said them (its footer, cite, author... parameters), not as the
+    post's own paragraph; every line keeps its number."""
+    text = ('---\ntitle: Q\n---\nBefore.\n\n{{< quote footer="Ann Lee" cite="[a talk](https://example.org)" >}}\n'
+            "Their *words*,\nover two lines.\n{{< /quote >}}\n\n{{% blockquote %}}Unsigned.{{% /blockquote %}}\n\nAfter.\n")
+    result = posts(tmp_path, {"q.md": text})
+    (article,) = result.articles
+    body = [(b.kind, b.text, b.source.first_line) for b in article.blocks if b.kind != m.TITLE]
+    assert body == [(m.PARAGRAPH, "Before.", 4),
+                    (m.QUOTE, "Their words, over two lines. — Ann Lee, a talk", 7),
+                    (m.QUOTE, "Unsigned.", 11), (m.PARAGRAPH, "After.", 13)]
+    assert result.left_out == []
+
+
+def test_a_gallerys_caption_goes_under_its_last_picture(tmp_path):
+    text = ('---\ntitle: G\n---\n{{< gallery caption="Figure 1: two scans.">}}\n'
+            '{{< figureforgallery src="/img/a.png" caption="bullet 1" >}}\n'
+            '{{< figureforgallery src="/img/b.png" >}}\n{{< /gallery >}}\n\n'
+            '{{< gallery caption="No pictures inside" >}}text{{< /gallery >}}\n')
+    result = with_pictures(tmp_path, {"g.md": text}, ["img/a.png", "img/b.png"])
+    (article,) = result.articles
+    assert [(b.kind, b.text, b.image) for b in article.blocks if b.kind != m.TITLE] == [
+        (m.FIGURE, "bullet 1", "img/a.png"), (m.FIGURE, "Figure 1: two scans.", "img/b.png"),
+        (m.PARAGRAPH, "text", "")]
+    assert [(i.what, i.line, i.text[:20]) for i in result.left_out] == [("shortcode", 9, '{{< gallery caption=')]
+
+
 def test_what_to_check_is_in_the_split_report(tmp_path):
     from scripts.text.normalise import split_report
     result = posts(tmp_path, {"_posts/2023-01-02-a.md": "---\ntitle: A\nauthor: parkr\n---\nText.\n"})

@@ -49,7 +49,8 @@ def expected(blog: str) -> dict:
 
 def as_read(title: str) -> str:
     """A title as the book prints it, for comparing with the source's."""
-    for plain, typographic in (("'", "‘’"), ('"', "“”"), ("...", "…")):
+    # " - " between words is set as an en dash ("Computo – A Journal", ropensci-hugo).
+    for plain, typographic in (("'", "‘’"), ('"', "“”"), ("...", "…"), (" - ", (" – ",))):
         for character in typographic:
             title = title.replace(character, plain)
     return "".join(c for c in title if c not in "\u202a\u202b\u202c\u202d\u202e" and not "\x80" <= c <= "\x9f")
