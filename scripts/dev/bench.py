@@ -153,8 +153,11 @@ def run_measured(command: list[str], log: Path, timeout: float) -> tuple[int, fl
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         start = time.perf_counter()
+        # The stage's own time limit (scripts/core/limits.py, 30 minutes unless told) is
+        # this run's: a 1,000-post PDF on a loaded machine may need more, and is measured.
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+                                        "ANTHOLOGY_TIME_LIMIT": f"{timeout:g}"})
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
