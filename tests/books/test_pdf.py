@@ -637,3 +637,25 @@ def test_index_anchors_do_not_change_a_single_line_break(tmp_path):
                     checked += 1
                     assert words[anchor] in texts[page], f"{anchor} ({words[anchor]}) is not on page {page + 1}"
     assert checked == len(words) > 20
+
+
+@needs_poppler
+def test_heads_and_folios_in_several_documents_print_the_same_pages(tmp_path, monkeypatch):
+    """A long blog's heads and folios are laid out in documents of FURNITURE_PARTS parts each
+    (one document of 5,000 pages held 1.2 GB): cut after every part, the book shows the same
+    text, heads and folios on every page as with one document."""
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    whole = pdf.typeset(book, chapters)
+    monkeypatch.setattr(pdf, "FURNITURE_PARTS", 1)
+    cut = pdf.typeset(book, chapters)
+    parts = len(chapters) + len([p for p in cut.sequence if getattr(p, "name", "") in
+                                 ("about-pieces", "sources", "contributors", "bibliography")])
+    assert len(whole.furniture) == 1 and len(cut.furniture) == parts
+    texts = []
+    for layout, name in ((whole, "whole"), (cut, "cut")):
+        path = tmp_path / f"{name}.pdf"
+        pdf.write_pdfs(layout, book, path, tmp_path / f"{name}-screen.pdf")
+        pages = len(PdfReader(path).pages)
+        texts.append([page_text(path, n) for n in range(1, pages + 1)])
+    assert texts[0] == texts[1]

@@ -255,3 +255,30 @@ def test_the_stage_is_told_each_part_laid_out_and_the_pages_so_far(tmp_path):
     assert {total for _, total, _ in told} == {layout.parts}
     pages = [p for _, _, p in told]
     assert pages == sorted(pages) and 0 < pages[-1] <= layout.page_count
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"                      # a zombie has ended; only its parent has not reaped it
+
+
+def test_the_layout_workers_die_with_the_stage():
+    """Regression: a PDF stage stopped by its time limit left its workers laying out, holding
+    the build folder's lock (the next build waited for them) and a gigabyte of memory."""
+    import subprocess
+    import sys
+    import time
+    script = ("import os, time\nfrom scripts.books.pdf.parts import new_pool\n"
+              "pool = new_pool(1)\nprint(pool.submit(os.getpid).result(), flush=True)\ntime.sleep(120)\n")
+    stage = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    worker = int(stage.stdout.readline())
+    assert _alive(worker)
+    stage.kill()
+    stage.wait()
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker)

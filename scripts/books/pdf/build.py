@@ -71,6 +71,9 @@ from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 
 TEMPLATES = resources.TEMPLATES / "print"
+# The most parts one document of heads and folios covers (a blog's parts run to some 3 to 15
+# pages, so some 100 to 400 pages a document): see typeset().
+FURNITURE_PARTS = 24
 
 # ---------------------------------------------------------------- chapters
 
@@ -456,7 +459,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
              zip(chapters, [job(c.id, part_chapters=[c], alone=True) for c in chapters])]
     tasks += [Task(s.id, constant(job(s.id, part_sections=[s], alone=True)), priority=1)
               for s in back_matter if s.id != "index"]
-    tasks.append(Task("furniture-0", furniture_job(0, len(known)), needs=tuple(known), priority=2))
+    # The heads and folios in documents of at most FURNITURE_PARTS parts each: WeasyPrint
+    # holds a document's every page, so one document for a 5,000-page blog would hold some
+    # 1.2 GB; the ranges follow the parts, so they are known before any page is.
+    ranges = [(first, min(first + FURNITURE_PARTS, len(known))) for first in range(0, len(known), FURNITURE_PARTS)]
+    if has_index:
+        ranges.append((len(known), len(names)))
+    for first, last in ranges[:len(ranges) - has_index]:
+        tasks.append(Task(f"furniture-{first}", furniture_job(first, last), needs=tuple(names[:last]), priority=2))
     # The contents need the folio of every section; only the index's own length is not
     # needed, unless a section follows it.
     tasks.append(Task("front", front_job, needs=tuple(known if len(after_index) <= 1 else names), priority=2))
@@ -473,7 +483,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
     laid = lay_out_plan(tasks, cache, on_laid=laid_so_far)
     front = laid["front"]
-    furniture = [laid["furniture-0"]] + ([laid[f"furniture-{len(known)}"]] if has_index else [])
+    furniture = [laid[f"furniture-{first}"] for first, _ in ranges]
     # (the index's job is made, and its locators computed, whether or not its layout was cached)
     page_of, index_html = printed_index["page_of"], printed_index["html"]
 
@@ -482,9 +492,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     # Where each furniture document lies (a page index in the body matter), and a check that
     # it has as many pages as the parts it covers: print.css's furniture rules and the
     # parts' page breaks must agree page for page.
-    covers = [(0, recto_starts([laid[n].pages for n in known])[1])]
-    if has_index:
-        covers.append((starts[len(known)], main_pages - starts[len(known)]))
+    covers = [(starts[first], recto_starts([part.pages for part in main[first:last]])[1]) for first, last in ranges]
     for document, (first, pages) in zip(furniture, covers):
         if document.pages != pages:
             raise RuntimeError(f"the heads and folios from body page {first + 1} cover {document.pages} "

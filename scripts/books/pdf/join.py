@@ -19,16 +19,14 @@ The output is byte-reproducible: same parts, same bytes.
 
 from __future__ import annotations
 
-import concurrent.futures
 import io
-import multiprocessing
 import warnings
 from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
-from scripts.books.pdf.parts import CROSS_PART, LaidOutPart
+from scripts.books.pdf.parts import CROSS_PART, LaidOutPart, new_pool, stop_pool
 from scripts.core.printing import EDGES, PrinterProfile
 
 BLANK = None                 # an item of the page sequence: a blank verso
@@ -274,11 +272,16 @@ def join_both(sequence: list[LaidOutPart | None], furniture: list[tuple[LaidOutP
     if workers < 2:
         return (join(sequence, "print", furniture, first_body_page, printer=printer),
                 join(sequence, "screen", furniture, first_body_page))
-    with concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = new_pool(1)
+    try:
         printed = pool.submit(join, sequence, "print", furniture, first_body_page, printer=printer)
         screen = join(sequence, "screen", furniture, first_body_page)
         return printed.result(), screen
+    except BaseException:
+        stop_pool(pool)
+        raise
+    finally:
+        pool.shutdown()
 
 
 def _resolve_links(out: Pdf, destinations: dict) -> list[str]:

@@ -246,6 +246,36 @@ class PartCache:
 
 # ---------------------------------------------------------------- many parts
 
+def die_with_parent() -> None:
+    """A worker's first act (Linux): be killed when the stage's process ends, however it ends
+    (its time limit, a SIGKILL, a crash), so no worker lays out on alone, holding the build
+    folder's lock and its memory.  Elsewhere the pool's own shutdown is all there is."""
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def new_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """A pool of `workers` forked processes that die with this one.  Fork: the workers start
+    with the modules already imported; the parent lays nothing out, so no font or layout
+    state is shared."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
+
+
+def stop_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End a pool's workers now, not when their parts are done: the stage is failing (its
+    time limit, an error in a part), and waiting would only delay the message."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def worker_count(jobs: int) -> int:
     """One worker per core the process may use, never more than there are parts."""
     try:
@@ -304,10 +334,7 @@ def lay_out_plan(tasks: list[Task], cache: PartCache,
                     tell(laid)
                 else:
                     if pool is None:
-                        # fork: the workers start with the modules already imported; the
-                        # parent lays nothing out, so no font or layout state is shared.
-                        pool = concurrent.futures.ProcessPoolExecutor(
-                            max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+                        pool = new_pool(workers)
                     running[pool.submit(lay_out, job)] = task.name
                 started = True
                 break                 # what was just laid out may make a better task ready
@@ -322,6 +349,11 @@ def lay_out_plan(tasks: list[Task], cache: PartCache,
                 laid[name] = future.result()
                 cache.put(laid[name])
                 tell(laid)
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
