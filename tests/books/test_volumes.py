@@ -351,3 +351,19 @@ def test_volumes_by_pages_stay_under_the_cap_and_a_chapter_too_long_is_an_error(
             volumes.run(by_year)
     finally:
         by_year.book_yaml.write_text(DEMO_YAML + "volumes:\n  by: year\n  epub: per-volume\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_edit_to_one_volume_s_chapter_lays_out_nothing_of_the_other_volume(by_year):
+    """chapters.yaml gives a chapter of volume 1 a credit line: volume 1's front and back
+    matter change, volume 2 is read whole from its cache."""
+    decisions = by_year.chapter_decisions
+    text = decisions.read_text(encoding="utf-8")
+    entry = "  ties-that-bind-kazakhstan-china-are:\n    date: 2021-12\n"
+    assert entry in text
+    decisions.write_text(text.replace(entry, entry + "    credit: Reprinted by kind permission.\n"),
+                         encoding="utf-8")
+    assert run_stages(by_year.book, by_year.build, *_build_stages(by_year)) == 0
+    first, second = (_report(by_year, v["number"]) for v in _manifest(by_year)["volumes"])
+    assert "ties-that-bind-kazakhstan-china-are" in [c["slug"] for c in first["chapters"]]
+    assert first["parts_laid_out"] > 0 and second["parts_laid_out"] == 0
