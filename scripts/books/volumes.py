@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,7 +44,7 @@ from scripts.books.pdf.build import (
     typeset,
     write_pdfs,
 )
-from scripts.books.pdf.parts import PartCache, PartJob, LaidOutPart
+from scripts.books.pdf.parts import LaidOutPart, PartCache, PartJob
 from scripts.content.chapters import Chapter
 from scripts.core.atomic import write_bytes, write_text
 from scripts.core.book import IDENTIFIER_NAMESPACE, Book, Volumes, book_for, year_range
@@ -187,6 +188,11 @@ class Typesetter:
             spans.append(after - here if here is not None and after is not None and after > here else 2)
         return spans
 
+    def whole_front_pages(self) -> int:
+        """The whole book's front matter pages: a first guess at a volume's (its contents are shorter)."""
+        report = self.paths.reports / "pdf.json"
+        return json.loads(report.read_text(encoding="utf-8")).get("front_matter_pages", 0) if report.exists() else 0
+
     def prune(self) -> None:
         for cache in self.caches.values():
             cache.prune()
@@ -213,7 +219,7 @@ def _plan_by_pages(setter: Typesetter, cap: int) -> list[Volume]:
     # (front and back matter) are guessed from the volume before, then measured.
     spans = setter.whole_book_spans()
     planned: list[Volume] = []
-    start, overhead = 0, 0
+    start, overhead = 0, setter.whole_front_pages()
     while start < len(chapters):
         end = fit_by_pages(spans, start, overhead, cap)
         while True:
@@ -274,6 +280,10 @@ def write_volume(setter: Typesetter, volume: Volume, epub: bool) -> dict:
         write_bytes(own.epub, result.epub)
         write_report(result, own.reports, own.epub)
         files["epub"] = own.epub.name
+    else:
+        # an EPUB of an earlier build with `epub: per-volume` is not this volume's any more
+        for stale in (own.epub, own.reports / "epub.json"):
+            stale.unlink(missing_ok=True)
     report = {
         "number": volume.number, "title": printed.title, "subtitle": printed.subtitle,
         "identifier": volume.book.identifier, "folder": str(own.build),
@@ -310,7 +320,6 @@ def run(paths: BookPaths) -> str:
     made = {paths.volume(v.number).build.name for v in volumes}
     for stale in sorted(paths.volumes.iterdir()) if paths.volumes.is_dir() else ():
         if stale.is_dir() and stale.name.isdigit() and stale.name not in made:
-            import shutil
             shutil.rmtree(stale)
     maximum = book.printer.maximum_pages
     over = [r["number"] for r in reports if maximum is not None and r["print_pages"] > maximum]

@@ -326,7 +326,6 @@ def test_volumes_lay_out_no_chapter_again_and_a_rebuild_lays_out_nothing(by_year
 
 @pytest.mark.slow
 def test_volumes_by_pages_stay_under_the_cap_and_a_chapter_too_long_is_an_error(by_year, tmp_path):
-    import shutil
     # the same book and build, cut by a cap of 60 pages (the stage alone: its inputs are built)
     yaml_text = DEMO_YAML + "volumes:\n  by: pages\n  pages: 60\n"
     by_year.book_yaml.write_text(yaml_text, encoding="utf-8")
@@ -357,6 +356,8 @@ def test_volumes_by_pages_stay_under_the_cap_and_a_chapter_too_long_is_an_error(
 def test_an_edit_to_one_volume_s_chapter_lays_out_nothing_of_the_other_volume(by_year):
     """chapters.yaml gives a chapter of volume 1 a credit line: volume 1's front and back
     matter change, volume 2 is read whole from its cache."""
+    # (the cut by pages above left the volumes' caches holding its volumes: back to the years')
+    assert run_stages(by_year.book, by_year.build, "volumes") == 0
     decisions = by_year.chapter_decisions
     text = decisions.read_text(encoding="utf-8")
     entry = "  ties-that-bind-kazakhstan-china-are:\n    date: 2021-12\n"
