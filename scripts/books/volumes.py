@@ -18,6 +18,9 @@ chapters.
 How the book is cut:
 - `by: year` (`years: N`): one volume per N calendar years, counted from the first chapter's
   year; a chapter with no date stays with the chapter before it (the first with the next).
+- `by: category`: one volume per category (a chapter's first, as its source lists them; the
+  split stage records them in build/model/split-extra.json), in the order the categories
+  first come in the book; a chapter with none stays with the chapter before it.
 - `by: pages` (`pages: N`): as many chapters, in book order, as keep the volume's print
   master at N pages or fewer, front and back matter included.  The chapters' pages come from
   their laid-out parts; each volume is laid out and, if its index or bibliography push it
@@ -75,6 +78,20 @@ def by_year(chapters: list[Chapter], years: int = 1) -> list[list[Chapter]]:
     return [groups[key] for key in sorted(groups)]
 
 
+def by_category(chapters: list[Chapter], categories: dict[str, list[str]]) -> list[tuple[str, list[Chapter]]]:
+    """A volume for each category, named by the category: a chapter goes by its first category
+    (the first its source lists: WordPress marks none as the main one), a
+    chapter with none with the chapter before it (the first with the next that has one).  The
+    volumes come in the order their first chapters have in the book, each in book order."""
+    named = [(categories.get(c.slug) or [""])[0] for c in chapters]
+    last = next((name for name in named if name), "")
+    groups: dict[str, list[Chapter]] = {}
+    for chapter, name in zip(chapters, named):
+        last = name or last
+        groups.setdefault(last, []).append(chapter)
+    return list(groups.items())
+
+
 def fit_by_pages(spans: list[int], start: int, overhead: int, cap: int) -> int:
     """The end of the longest run of chapters from `start` whose pages (`spans`, each with
     its blank verso) and the volume's other pages (`overhead`) stay within `cap`; at least one."""
@@ -95,14 +112,14 @@ class Volume:
     layout: Layout | None = None
 
 
-def volume_book(book: Book, number: int, chapters: list[Chapter]) -> Book:
-    """The volume as a book: "<title>, Volume N", its chapters' years as its subtitle (after
-    the book's own, when it has one), its own identifier derived from the book's, and no ISBN
-    (an ISBN names one edition of one book: each volume needs its own)."""
+def volume_book(book: Book, number: int, chapters: list[Chapter], name: str = "") -> Book:
+    """The volume as a book: "<title>, Volume N", its `name` (a category) or its chapters'
+    years as its subtitle (after the book's own, when it has one), its own identifier derived
+    from the book's, and no ISBN (an ISBN names one edition of one book: each volume needs its own)."""
     from scripts.core.book import YEARS
     # A subtitle that prints `{years}` says them already (the volume's, when it is printed).
     years = "" if YEARS in book.subtitle else year_range(c.date for c in chapters)
-    subtitle = ", ".join(part for part in (book.subtitle, years) if part)
+    subtitle = ", ".join(part for part in (book.subtitle, name or years) if part)
     identifier = f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{book.identifier}|volume {number}')}"
     return replace(book, title=f"{book.title}, Volume {number}", subtitle=subtitle,
                    identifier=identifier, isbn=Isbns())
@@ -188,6 +205,17 @@ class Typesetter:
             spans.append(after - here if here is not None and after is not None and after > here else 2)
         return spans
 
+    def categories(self) -> dict[str, list[str]]:
+        """Each chapter's categories, as the split stage found them in the sources."""
+        extra = self.paths.split_extra
+        found = json.loads(extra.read_text(encoding="utf-8")).get("categories", {}) if extra.exists() else {}
+        if not any(found.get(c.slug) for c in self.chapters):
+            raise UserError("book.yaml says 'volumes: by: category', but no chapter has a category",
+                            file=str(self.paths.book_yaml),
+                            hint="categories come from a WordPress export or the posts' front matter "
+                                 "('categories:'); cut the book 'by: year' or 'by: pages' instead")
+        return found
+
     def whole_front_pages(self) -> int:
         """The whole book's front matter pages: a first guess at a volume's (its contents are shorter)."""
         report = self.paths.reports / "pdf.json"
@@ -206,10 +234,14 @@ def plan(setter: Typesetter, volumes: Volumes) -> list[Volume]:
     if volumes.by == "year":
         planned = [Volume(n, group, volume_book(book, n, group))
                    for n, group in enumerate(by_year(chapters, volumes.years), 1)]
-        for volume in planned:
-            setter.lay_out(volume)
-        return planned
-    return _plan_by_pages(setter, volumes.pages)
+    elif volumes.by == "category":
+        planned = [Volume(n, group, volume_book(book, n, group, name))
+                   for n, (name, group) in enumerate(by_category(chapters, setter.categories()), 1)]
+    else:
+        return _plan_by_pages(setter, volumes.pages)
+    for volume in planned:
+        setter.lay_out(volume)
+    return planned
 
 
 def _plan_by_pages(setter: Typesetter, cap: int) -> list[Volume]:

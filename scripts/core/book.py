@@ -63,11 +63,11 @@ PAPER_STOCKS = {"white": 0.002252, "cream": 0.0025}
 PAPER_HINT = ("write white or cream (the stock the interior is printed on), or the thickness of one "
               "page your printer gives, e.g. '0.0572 mm' or '0.00225 in'")
 VOLUME_KEYS = ("by", "years", "pages", "epub")
-VOLUME_SPLITS = ("year", "pages")
+VOLUME_SPLITS = ("year", "category", "pages")
 VOLUME_EPUBS = ("one", "per-volume")
-VOLUMES_HINT = ("write 'volumes:' and under it 'by: year' (with 'years: N' for N years a volume) or "
-                "'by: pages' with 'pages: N' (the most pages a volume may have), and 'epub: one' (the "
-                "default) or 'epub: per-volume'")
+VOLUMES_HINT = ("write 'volumes:' and under it 'by: year' (with 'years: N' for N years a volume), "
+                "'by: category', or 'by: pages' with 'pages: N' (the most pages a volume may have), "
+                "and 'epub: one' (the default) or 'epub: per-volume'")
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
 SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
                "(lists) and from, to (dates, YYYY-MM-DD)")
@@ -90,7 +90,7 @@ class Selection:
 @dataclass(frozen=True)
 class Volumes:
     """book.yaml `volumes:`: how the print book is cut into volumes, each a complete book."""
-    by: str                           # "year" (the chapters' years of first publication) or "pages"
+    by: str                           # "year" (the chapters' years of first publication), "category", "pages"
     years: int = 1                    # by year: how many years one volume holds
     pages: int = 0                    # by pages: the most pages a volume's print master may have
     epub: str = "one"                 # "one" EPUB of the whole book, or one "per-volume"
@@ -256,15 +256,17 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
 
 
 def _volumes(check: Validator, given: Field | None, printer: PrinterProfile) -> Volumes | None:
-    """`volumes: {by: year}` (`years: 3` for three years a volume), `{by: pages, pages: 600}`;
+    """`volumes: {by: year}` (`years: 3` for three years a volume), `{by: category}`,
+    `{by: pages, pages: 600}`;
     `epub: per-volume` for one EPUB per volume.  A volume's page cap must be one the printer
     prints (its profile's page maximum: KDP's 828)."""
     if given is None:
         return None
     parts = check.mapping(given.value, "'volumes'", VOLUME_KEYS, required=("by",), hint=VOLUMES_HINT)
     by = check.choice(parts["by"].value, "'volumes: by'", VOLUME_SPLITS,
-                      hint="write year (a volume for each year, or 'years: N' years) or pages "
-                           "(volumes of at most 'pages: N' pages)")
+                      hint="write year (a volume for each year, or 'years: N' years), category (a "
+                           "volume for each of the blog's categories) or pages (volumes of at most "
+                           "'pages: N' pages)")
     epub = (check.choice(parts["epub"].value, "'volumes: epub'", VOLUME_EPUBS,
                          hint="write one (one EPUB of the whole book, the default) or per-volume")
             if "epub" in parts else "one")
@@ -276,6 +278,8 @@ def _volumes(check: Validator, given: Field | None, printer: PrinterProfile) -> 
         years = (check.integer(parts["years"].value, "'volumes: years'", minimum=1)
                  if "years" in parts else 1)
         return Volumes("year", years=years, epub=epub)
+    if by == "category":
+        return Volumes("category", epub=epub)
     if "pages" not in parts:
         raise check.fail("'volumes: by: pages' needs the most pages a volume may have", given.value,
                          hint="add 'pages: 600' (or another count) under 'volumes:'")

@@ -36,6 +36,7 @@ def book_with(tmp_path: Path, volumes_yaml: str, extra: str = "") -> Path:
     ("  by: year\n", volumes.Volumes("year")),
     ("  by: year\n  years: 3\n  epub: per-volume\n", volumes.Volumes("year", years=3, epub="per-volume")),
     ("  by: pages\n  pages: 600\n", volumes.Volumes("pages", pages=600)),
+    ("  by: category\n  epub: one\n", volumes.Volumes("category")),
 ])
 def test_volumes_key_is_read(tmp_path, written, expected):
     assert load_book(book_with(tmp_path, written)).volumes == expected
@@ -47,7 +48,7 @@ def test_without_the_key_the_book_is_one_book():
 
 @pytest.mark.parametrize("written, extra, message", [
     ("  by: yaer\n", "", "unknown 'volumes: by' 'yaer'"),
-    ("  by: category\n", "", "unknown 'volumes: by' 'category'"),
+    ("  by: categories\n", "", "did you mean 'category'?"),
     ("  by: year\n  yeras: 2\n", "", "unknown key 'yeras' in 'volumes'"),
     ("  by: pages\n", "", "needs the most pages a volume may have"),
     ("  by: pages\n  pages: 900\n", "", "more than Amazon KDP Print prints in one book (828 pages)"),
@@ -368,3 +369,74 @@ def test_an_edit_to_one_volume_s_chapter_lays_out_nothing_of_the_other_volume(by
     first, second = (_report(by_year, v["number"]) for v in _manifest(by_year)["volumes"])
     assert "ties-that-bind-kazakhstan-china-are" in [c["slug"] for c in first["chapters"]]
     assert first["parts_laid_out"] > 0 and second["parts_laid_out"] == 0
+
+
+def test_by_category_one_volume_a_category_in_the_order_they_first_come():
+    pieces = [Piece(n, "") for n in range(1, 7)]
+    for piece, slug in zip(pieces, "abcdef"):
+        piece.slug = slug
+    categories = {"b": ["Essays", "Analysis"], "c": ["Analysis"], "d": ["Essays"], "f": ["Reviews"]}
+    groups = volumes.by_category(pieces, categories)
+    # a: none, with the next that has one (Essays); e: none, with the one before (Essays)
+    assert [(name, [p.slug for p in group]) for name, group in groups] == \
+        [("Essays", ["a", "b", "d", "e"]), ("Analysis", ["c"]), ("Reviews", ["f"])]
+
+
+CATEGORIES = ("Essays", "Analysis", "Reviews")
+
+
+@pytest.fixture(scope="module")
+def by_category(tmp_path_factory):
+    """A small WordPress blog (the synthetic export, 15 posts) whose posts are filed under three
+    categories in turn, the second post of each three under two: cut by category."""
+    from scripts.dev.synth import read_corpus
+    from scripts.dev.synth_wxr import write_export
+    folder = tmp_path_factory.mktemp("categories")
+    book = folder / "book"
+    write_export(15, 3, read_corpus(sorted((ROOT / "manuscript" / "sources").glob("*.txt"))), book)
+    export = book / "sources" / "export.xml"
+    text, number = export.read_text(encoding="utf-8"), iter(range(10_000))
+
+    def filed(match: re.Match) -> str:
+        n = next(number)
+        first = CATEGORIES[n % 3]
+        second = f'<category domain="category" nicename="more"><![CDATA[{CATEGORIES[(n + 1) % 3]}]]></category>' \
+            if n % 3 == 1 else ""
+        return f'<category domain="category" nicename="{first.lower()}"><![CDATA[{first}]]></category>{second}'
+    text = re.sub(r'<category domain="category" nicename="analysis"><!\[CDATA\[Analysis\]\]></category>', filed, text)
+    export.write_text(text, encoding="utf-8")
+    with (book / "book.yaml").open("a", encoding="utf-8") as out:
+        out.write("volumes:\n  by: category\n  epub: per-volume\n")
+    paths = BookPaths.of(book, folder / "build")
+    assert run_stages(book, paths.build, *[s for s in _build_stages(paths) if s != "reports"]) == 0
+    return paths
+
+
+@pytest.mark.slow
+def test_by_category_gives_a_volume_for_each_category_named_by_it(by_category):
+    extra = json.loads(by_category.split_extra.read_text(encoding="utf-8"))["categories"]
+    chapters = _whole_chapters(by_category)
+    manifest = _manifest(by_category)
+    assert manifest["by"] == "category"
+    first_of = {c.slug: extra[c.slug][0] for c in chapters}
+    order = list(dict.fromkeys(first_of[c.slug] for c in chapters))
+    assert sorted(order) == sorted(CATEGORIES)
+    assert [v["subtitle"] for v in manifest["volumes"]] == order
+    for volume, name in zip(manifest["volumes"], order):
+        assert volume["chapters"] == [c.slug for c in chapters if first_of[c.slug] == name]
+        assert volume["title"].endswith(f", Volume {volume['number']}")
+        pages = _pages(by_category.volume(volume["number"]).screen_pdf)
+        assert name in pages["iii"]                  # the title page names the category
+    from scripts.books.epub.check import FAILING_LEVELS, epubcheck_messages
+    epub = by_category.volume(1).epub
+    assert [m for m in epubcheck_messages(epub) if m["level"] in FAILING_LEVELS] == []
+
+
+def test_by_category_without_categories_says_where_they_come_from(tmp_path):
+    # the demo book's text scrapes give no categories
+    book = demo_book_copy(tmp_path / "book", book_yaml=DEMO_YAML + "volumes:\n  by: category\n")
+    paths = BookPaths.of(book, tmp_path / "build")
+    assert run_stages(book, paths.build, "split", "normalise", "dedupe", "notes", "articles", "html") == 0
+    setter = volumes.Typesetter(paths, load_book(paths.book_yaml), _whole_chapters(paths), None, None)
+    with pytest.raises(UserError, match="no chapter has a category"):
+        setter.categories()
