@@ -157,20 +157,21 @@ class Typesetter:
     the back matter's people, the index, the caches."""
     paths: BookPaths
     book: Book
-    chapters: list[Chapter]
-    memo: Memo
-    bibliography_memo: Memo
+    chapters: list[Chapter] | None       # None: loaded here, with the index's marks (as the pdf stage's)
+    memo: Memo | None
+    bibliography_memo: Memo | None
 
     def __post_init__(self):
         self.people = load_people(self.paths.contributors)
-        self.index_functions = terms = None
+        self.index_functions = self.terms = None
         if self.paths.index_terms.exists():
-            from scripts.index.match import remembering
             functions = load_index_functions()
-            self.index_functions = replace(functions, mark_occurrences=remembering(self.memo),
-                                           load_terms=functools.partial(functions.load_terms, memo=self.memo))
-            terms = self.index_functions.load_terms(self.paths.index_terms)
-        self.terms = terms
+            self.index_functions = (functions if self.memo is None else
+                                    replace(functions, load_terms=functools.partial(functions.load_terms,
+                                                                                    memo=self.memo)))
+            self.terms = self.index_functions.load_terms(self.paths.index_terms)
+        if self.chapters is None:
+            self.chapters = load_chapters(self.paths.articles, self.terms)
         # The chapters' documents are the whole book's: the years its subtitle prints are all of them.
         self.whole = book_as_printed(self.book, self.chapters)
         # one cache a volume, kept across the tries of a cut by pages (pruned at the end)
@@ -341,7 +342,7 @@ def run(paths: BookPaths) -> str:
     if book.volumes is None:
         write_text(paths.volumes_manifest, json.dumps({"by": None, "volumes": []}, indent=1) + "\n")
         return f"one book (book.yaml has no 'volumes:') -> {paths.volumes_manifest}"
-    setter = Typesetter(paths, book, load_chapters(paths.articles),
+    setter = Typesetter(paths, book, None,
                         Memo.in_build(paths.build, "volumes", code_version()),
                         Memo.in_build(paths.build, "volumes-bibliography", code_version()))
     volumes = plan(setter, book.volumes)
