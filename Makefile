@@ -69,7 +69,7 @@ test-system:  ## the same for what the tests need (poppler, Chromium, DAISY Ace)
 # ---------------------------------------------------------------- the stages
 
 # Generated rules: one per stage (split, normalise, dedupe, notes, articles, html,
-# bibliography, index, epub, pdf; index-candidates, check-epub, check-a11y, check-print, release, cover).
+# bibliography, index, epub, pdf, publish, volumes (when book.yaml asks); index-candidates, check-epub, check-a11y, check-print, release, cover).
 # `clean` and `help` need no rules, and must not build the virtualenv to get them; `new`
 # makes the book folder the rules would be generated from.
 ifeq ($(filter clean help new,$(MAKECMDGOALS)),)

@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_rules(paths, args.out)
     elif args.command == "build":
         for stage in BUILD_STAGES:
-            run_stage(stage, paths)
+            if stage.wanted(paths):
+                run_stage(stage, paths)
     else:
         run_stage(BY_NAME[args.command], paths)
     return 0

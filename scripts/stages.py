@@ -36,6 +36,8 @@ class Stage:
     resources: tuple[Path, ...] = ()              # templates, styles, fonts: files or folders
     builds: bool = True                           # part of `make` (False: a check or a helper)
     settings: tuple[tuple[str, str], ...] = ()    # environment variables it reads: (NAME=VALUE, what)
+    # Whether `make` builds it for this book (a build stage only some books ask for: the volumes).
+    wanted: Callable[[BookPaths], bool] = lambda p: True
 
     def run(self, paths: BookPaths) -> str:
         from importlib import import_module
@@ -81,6 +83,27 @@ def _cover_art(paths: BookPaths) -> list[Path]:
         return []                 # the stage that reads book.yaml reports what is wrong with it
     # Make cannot name a file with a space in it: such a picture is read, but not watched.
     return [art.path] if art is not None and not any(c in str(art.path) for c in " #:$%") else []
+
+
+def _volumes_wanted(paths: BookPaths) -> bool:
+    """Whether book.yaml asks for volumes (a book.yaml Make cannot read yet: no; the stage
+    that reads book.yaml reports what is wrong with it)."""
+    from scripts.core.book import load_book
+    from scripts.core.errors import UserError
+    try:
+        return paths.book_yaml.exists() and load_book(paths.book_yaml).volumes is not None
+    except UserError:
+        return False
+
+
+def _volumes_inputs(paths: BookPaths) -> list[Path]:
+    """The whole book's chapters, back matter and PDF (its parts are the volumes' chapters, and
+    its report their pages): only for a book that asks for volumes; another's reads book.yaml."""
+    if not _volumes_wanted(paths):
+        return [paths.book_yaml]
+    return [paths.book_yaml, paths.articles_stamp, paths.chapters_html, paths.contributors,
+            paths.bibliography_json, paths.bibliography_citations, paths.staged_print_pdf,
+            paths.reports / "pdf.json"]
 
 
 def _reports_written(paths: BookPaths, builds: bool) -> list[Path]:
@@ -160,6 +183,16 @@ STAGES: tuple[Stage, ...] = (
           "scripts.books.publish", "run",
           inputs=lambda p: [p.staged_epub, p.staged_print_pdf, p.staged_screen_pdf],
           outputs=lambda p: [p.books_manifest, p.epub, p.print_pdf, p.screen_pdf]),
+    Stage("volumes", "print a long book as volumes (book.yaml 'volumes:'), each a complete book in "
+          "build/volumes/NN/, its chapters the pdf stage's parts",
+          "scripts.books.volumes", "run",
+          inputs=_volumes_inputs,
+          optional=lambda p: [p.index_terms, p.split_extra] if _volumes_wanted(p) else [],
+          outputs=lambda p: [p.volumes_manifest],
+          resources=(_T / "print", _T / "epub", _T / "pandoc", _T / "index.html.j2", _S / "print.css",
+                     _S / "epub.css", _S / "printing", resources.FONTS),
+          settings=(("ANTHOLOGY_PDF_WORKERS=N", "lay the parts out in N processes (one per core by default)"),),
+          wanted=_volumes_wanted),
     # Not part of `make`: checks and helpers an editor runs by name.
     Stage("index-candidates", "suggest index headwords the index may be missing",
           "scripts.index.candidates", "run",

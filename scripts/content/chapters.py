@@ -240,6 +240,12 @@ def _number(path: Path) -> int:
     return int(path.name.split("-", 1)[0]) if path.name[:2].isdigit() else 0
 
 
+def in_chapter_order(paths) -> list[Path]:
+    """The articles by their chapter number: 99-… before 100-… (the names alone sort 100-…
+    between 10-… and 11-…, which put a book of a hundred chapters or more out of order)."""
+    return sorted(paths, key=lambda p: (_number(p), p.name))
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -264,7 +270,7 @@ def load_chapters(directory: Path = Path("build/articles"), terms: IndexTerms | 
     """Every article as a chapter: from the HTML stage's file when it was made from
     exactly these articles (compared by content) and, given the index's `terms`, with
     these terms' marks; else converted (and marked) now."""
-    paths = sorted(directory.glob("[0-9]*.md"))
+    paths = in_chapter_order(directory.glob("[0-9]*.md"))
     if not paths:
         raise UserError("no articles to build the book from", file=str(directory),
                         hint="run 'make' to build the articles first")
@@ -334,7 +340,7 @@ def write_cache(directory: Path, memo: Memo | None = None, terms: IndexTerms | N
     """Convert every article once, for the index, EPUB and PDF stages to share (with a memo,
     only the articles that changed since it last saw them), and mark the index's `terms`
     in them once."""
-    paths = sorted(directory.glob("[0-9]*.md"))
+    paths = in_chapter_order(directory.glob("[0-9]*.md"))
     texts = [_read(p) for p in paths]
     chapters = load_chapters_from(paths, texts, memo)
     if terms is not None:

@@ -41,6 +41,8 @@ OPTIONAL = DEFAULTED + ("subtitle", "description", "subjects", "sources", "chapt
 OPTIONAL += ("isbn", "series", "contributors", "cover", "fonts")
 # The print edition's page and the printer it goes to (scripts/core/printing.py).
 OPTIONAL += ("trim", "printer")
+# A long book printed as several volumes (scripts/books/volumes.py; docs/volumes.md).
+OPTIONAL += ("volumes",)
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c0b8e-6a49-4d8e-9a51-3c0f6c7b2a10")   # this toolchain's own
 AUTHOR_KEYS = ("name", "file_as")
 CHAPTER_ORDERS = ("chronological", "archive")
@@ -60,6 +62,12 @@ YEARS = "{years}"
 PAPER_STOCKS = {"white": 0.002252, "cream": 0.0025}
 PAPER_HINT = ("write white or cream (the stock the interior is printed on), or the thickness of one "
               "page your printer gives, e.g. '0.0572 mm' or '0.00225 in'")
+VOLUME_KEYS = ("by", "years", "pages", "epub")
+VOLUME_SPLITS = ("year", "category", "pages")
+VOLUME_EPUBS = ("one", "per-volume")
+VOLUMES_HINT = ("write 'volumes:' and under it 'by: year' (with 'years: N' for N years a volume), "
+                "'by: category', or 'by: pages' with 'pages: N' (the most pages a volume may have), "
+                "and 'epub: one' (the default) or 'epub: per-volume'")
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
 SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
                "(lists) and from, to (dates, YYYY-MM-DD)")
@@ -77,6 +85,15 @@ class Selection:
     until: dt.date | None = None
     posts: list[str] = field(default_factory=list)
     leave_out: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """book.yaml `volumes:`: how the print book is cut into volumes, each a complete book."""
+    by: str                           # "year" (the chapters' years of first publication), "category", "pages"
+    years: int = 1                    # by year: how many years one volume holds
+    pages: int = 0                    # by pages: the most pages a volume's print master may have
+    epub: str = "one"                 # "one" EPUB of the whole book, or one "per-volume"
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,7 @@ class Book:
     fonts: FontChoice = field(default_factory=FontChoice)
     trim: Trim = field(default_factory=Trim.default)
     printer: PrinterProfile = field(default_factory=lambda: load_profile(DEFAULT_PRINTER))
+    volumes: Volumes | None = None    # None: one book, as without the key
 
     @property
     def lang_short(self) -> str:
@@ -233,7 +251,50 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
         fonts=read_fonts(check, value_of("fonts")),
         printer=printer,
         trim=trim,
+        volumes=_volumes(check, fields.get("volumes"), printer),
     )
+
+
+def _volumes(check: Validator, given: Field | None, printer: PrinterProfile) -> Volumes | None:
+    """`volumes: {by: year}` (`years: 3` for three years a volume), `{by: category}`,
+    `{by: pages, pages: 600}`;
+    `epub: per-volume` for one EPUB per volume.  A volume's page cap must be one the printer
+    prints (its profile's page maximum: KDP's 828)."""
+    if given is None:
+        return None
+    parts = check.mapping(given.value, "'volumes'", VOLUME_KEYS, required=("by",), hint=VOLUMES_HINT)
+    by = check.choice(parts["by"].value, "'volumes: by'", VOLUME_SPLITS,
+                      hint="write year (a volume for each year, or 'years: N' years), category (a "
+                           "volume for each of the blog's categories) or pages (volumes of at most "
+                           "'pages: N' pages)")
+    epub = (check.choice(parts["epub"].value, "'volumes: epub'", VOLUME_EPUBS,
+                         hint="write one (one EPUB of the whole book, the default) or per-volume")
+            if "epub" in parts else "one")
+    for key, belongs in (("years", "year"), ("pages", "pages")):
+        if key in parts and by != belongs:
+            raise check.fail(f"'volumes: {key}' goes with 'by: {belongs}', not 'by: {by}'", parts[key].key,
+                             hint=f"remove the '{key}:' line, or write 'by: {belongs}'")
+    if by == "year":
+        years = (check.integer(parts["years"].value, "'volumes: years'", minimum=1)
+                 if "years" in parts else 1)
+        return Volumes("year", years=years, epub=epub)
+    if by == "category":
+        return Volumes("category", epub=epub)
+    if "pages" not in parts:
+        raise check.fail("'volumes: by: pages' needs the most pages a volume may have", given.value,
+                         hint="add 'pages: 600' (or another count) under 'volumes:'")
+    node = parts["pages"].value
+    pages = check.integer(node, "'volumes: pages'", minimum=1)
+    floor = max(printer.minimum_pages or 0, 24)
+    if pages < floor:
+        raise check.fail(f"'volumes: pages' is {pages}: a volume needs room for its front and back "
+                         f"matter and a chapter (at least {floor} pages)", node,
+                         hint=f"write a count of {floor} or more")
+    if printer.maximum_pages is not None and pages > printer.maximum_pages:
+        raise check.fail(f"'volumes: pages' is {pages}, more than {printer.name} prints in one "
+                         f"book ({printer.maximum_pages} pages)", node,
+                         hint=f"write {printer.maximum_pages} or fewer")
+    return Volumes("pages", pages=pages, epub=epub)
 
 
 def _paper(check: Validator, given: Field | None) -> Paper:

@@ -197,6 +197,22 @@ class BookPaths:
         """The PDF stage's cache: each part's layout under the hash of what it depends on."""
         return self.build / "pdf-parts"
 
+    # A book printed in volumes (book.yaml `volumes:`; scripts/books/volumes.py).
+    @property
+    def volumes(self) -> Path:
+        return self.build / "volumes"
+
+    @property
+    def volumes_manifest(self) -> Path:
+        """What the volumes stage made: each volume's chapters, title, pages and files."""
+        return self.volumes / "volumes.json"
+
+    def volume(self, number: int) -> BookPaths:
+        """One volume's outputs, as a book of their own: build/volumes/NN/anthology.pdf,
+        anthology-screen.pdf, anthology.epub, bibliography.html, reports/, pdf-parts/.
+        The volume is made from this book's chapters, so its own inputs are never read."""
+        return BookPaths(self.book, self.volumes / f"{number:02d}")
+
     @property
     def dist(self) -> Path:
         """Where `make release` puts each edition's folder (<slug>-<date>/) and its .zip."""

@@ -51,6 +51,9 @@ class SplitResult:
     left_out: list[LeftOut] = field(default_factory=list)   # what the structured adapters left out
     language: str = ""          # the site's language, when a structured source gives it
     notices: list[Notice] = field(default_factory=list)     # taken as given, for the editor to check
+    # each article's categories, when its source gives them (WordPress, Markdown front
+    # matter): by slug, for book.yaml's `volumes: {by: category}`
+    categories: dict[str, list[str]] = field(default_factory=dict)
 
     def post_dates(self) -> PostDates:
         """What book.yaml may leave to the sources: the posts' dates, the site's language."""
@@ -75,6 +78,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
     merged, chrome, left_out, notices = [], [], [], []
     language = ""
     selected: list[tuple[Post, m.Article]] = []
+    categories: dict[str, list[str]] = {}
     for fmt, names in _runs_of_one_format(order, by_name):
         with working_on(_named(names)):
             if fmt == formats.TEXT:
@@ -92,6 +96,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
                 left_out += read.left_out
                 notices += read.notices
                 selected += read.posts
+                categories.update({a.slug: list(post.categories) for post, a in read.posts if post.categories})
                 posts, not_selected = select.apply(read.posts, book.select)
                 left_out += not_selected
                 if book.chapter_order == "chronological":
@@ -116,7 +121,8 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
         articles.sort(key=lambda a: a.date)        # every post is dated: one timeline across sources
     if isinstance(book.chapter_order, list):
         articles = _explicit_order(articles, book.chapter_order, book_file)
-    return SplitResult(articles, merged, chrome, left_out, language, notices)
+    kept = {a.slug: categories[a.slug] for a in articles if a.slug in categories}
+    return SplitResult(articles, merged, chrome, left_out, language, notices, kept)
 
 
 def _no_posts_error(paths: list[Path], sources_dir: Path | None, selected: list,
@@ -280,11 +286,13 @@ def _split(paths: BookPaths) -> str:
     m.save_articles(paths.split_model, result.articles)
     posts = result.post_dates()
     resolved = load_book(paths.book_yaml, posts)
-    write_text(paths.split_extra, json.dumps({"merged": result.merged, "chrome": result.chrome,
-                                              "left_out": [item.to_dict() for item in result.left_out],
-                                              "notices": [item.to_dict() for item in result.notices],
-                                              "book": {**posts.to_dict(), "defaulted": resolved.defaulted}},
-                                             ensure_ascii=False, indent=1) + "\n")
+    extra = {"merged": result.merged, "chrome": result.chrome,
+             "left_out": [item.to_dict() for item in result.left_out],
+             "notices": [item.to_dict() for item in result.notices],
+             "book": {**posts.to_dict(), "defaulted": resolved.defaulted}}
+    if result.categories:            # (a book whose sources give none keeps the file it had)
+        extra["categories"] = result.categories
+    write_text(paths.split_extra, json.dumps(extra, ensure_ascii=False, indent=1) + "\n")
     return (f"{len(result.articles)} articles from {len(sources)} sources"
             + (f", {len(result.merged)} repeated posts merged" if result.merged else "")
             + (f", {len(result.left_out)} items left out" if result.left_out else "")

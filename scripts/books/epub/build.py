@@ -330,14 +330,16 @@ def nav_page(env: Environment, book: Book, pages: list[Page]) -> Page:
 
 def build(articles_dir: Path, book_path: Path | Book, *, bibliography: Path | None = None,
           contributors: Path | None = None, index_terms: Path | None = None,
-          memo: Memo | None = None) -> BuildResult:
+          memo: Memo | None = None, only: set[str] | None = None) -> BuildResult:
     """`book_path`: the book.yaml, or the book already read (with its defaults resolved).
-    `memo`: where the index terms and the font subsets of earlier builds are remembered."""
+    `memo`: where the index terms and the font subsets of earlier builds are remembered.
+    `only`: the slugs of the chapters to take (a volume's), all of them when None."""
     book = book_path if isinstance(book_path, Book) else load_book(book_path)
     env = environment()
     dropped: list[Dropped] = []
     index_hook = IndexHook.load(index_terms, memo)
-    articles = load_articles(articles_dir, index_hook.terms if index_hook else None)
+    articles = [a for a in load_articles(articles_dir, index_hook.terms if index_hook else None)
+                if only is None or a.slug in only]
     book = book_as_printed(book, articles)           # {years}: the chapters' years
 
     chapters = []

@@ -367,11 +367,14 @@ def _book_ids(book: Book) -> tuple[bytes, str]:
 def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] | None = None,
             bibliography: str = "", index_functions: IndexFunctions | None = None,
             index_terms=None, cache: PartCache | None = None, memo: Memo | None = None,
-            on_progress: Callable[[int, int, int], None] | None = None) -> Layout:
+            on_progress: Callable[[int, int, int], None] | None = None,
+            chapters_as: Book | None = None) -> Layout:
     """Lay the book out in parts: the chapters and back matter (in parallel), then the
     index from their pages, then the front matter and the heads and folios.  `memo`: where
     each fragment's hyphenation is remembered (only what changed is hyphenated again).
-    `on_progress` is told (parts laid out, parts in all, pages so far) as each part is laid out."""
+    `on_progress` is told (parts laid out, parts in all, pages so far) as each part is laid out.
+    `chapters_as`: the book whose documents the chapters are laid out as (a volume's are the
+    whole book's, with its years filled in, so they are the whole book's cached parts)."""
     contributors = contributors or []
     hyphenate = hyphenation.remembering(memo) if memo is not None else hyphenate_html
     cache = cache or PartCache(None)
@@ -407,10 +410,14 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     back_matter = back_matter_sections(contributors, bibliography=bool(bibliography),
                                        index=index_functions is not None, chapters=chapters)
 
+    chapter_ids = {c.id for c in chapters} if chapters_as is not None else set()
+
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
-        html = render_part_html(book, chapters, back_matter, contributors=contributors,
+        as_book = chapters_as if name in chapter_ids else book
+        html = render_part_html(as_book, chapters, back_matter, contributors=contributors,
                                 bibliography=bibliography, **part)
-        return PartJob(name, point_links_out(html), identifier, document_id, page, kind=kind,
+        ids = _book_ids(as_book) if name in chapter_ids else (identifier, document_id)
+        return PartJob(name, point_links_out(html), *ids, page, kind=kind,
                        text_anchors=text_anchors.get(name, ()))
 
     # The plan: every chapter and back-matter section laid out on its own; the index as soon
