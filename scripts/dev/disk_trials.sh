@@ -5,6 +5,7 @@
 #
 #   make disk-trials                       the default sizes (fractions of a clean build's size)
 #   bash scripts/dev/disk_trials.sh [SIZE_KB ...]
+#   bash scripts/dev/disk_trials.sh read-only      the read-only trial alone
 #
 # Root only: the build folder of a copy of the demo book is a small tmpfs.  For each size
 # the build runs until the disk is full; the checks are: make fails, stderr has exactly
@@ -93,12 +94,21 @@ reference="$(fingerprint)"
 full_kb=$(du -sk "$book/build" | cut -f1)
 echo "a clean build: ${full_kb} kB in the build folder ($(( $(date +%s) - start )) s)"
 
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = read-only ]; then
+    sizes=()                        # the read-only trial alone
+elif [ $# -gt 0 ]; then
     sizes=("$@")
 else
-    # From the text stages to the caches written last: fractions of the finished folder.
-    sizes=()
-    for percent in 1 4 10 20 30 45 60 75 90 98; do sizes+=($(( full_kb * percent / 100 + 4 ))); done
+    # 16 kB: not even build/.make/rules.mk fits.  Then fractions (in tenths of a percent) of
+    # the finished folder, chosen for the demo book so the disk fills in each stage: split
+    # has filled 2% of it when it ends, normalise 7%, dedupe 12%, notes 15%, articles 19%,
+    # html 24% (its pandoc cache), bibliography 25%, index 30%, epub 39% (its cache, then
+    # the staged EPUB), pdf 78% (its cache, build/pdf-parts/, the two staged PDFs), publish
+    # 99% (a copy of the books in build/generations/), the reports 100%.
+    sizes=(16)
+    for permille in 10 45 90 140 175 215 245 275 340 380 450 520 600 680 750 820 880 940 980 990 1000 1010; do
+        sizes+=($(( full_kb * permille / 1000 + 4 )))
+    done
 fi
 
 bad=0 trials=0 fitted=0
@@ -128,11 +138,14 @@ for size in "${sizes[@]}"; do
     if [ -n "$problems" ]; then
         bad=$((bad + 1))
         echo "$problems" | sed 's/^/    WRONG: /'
-        grep -A3 'Traceback' "$work/err" | head -4 | sed 's/^/    | /'
+        grep -q Traceback "$work/err" && tail -2 "$work/err" | sed 's/^/    | /'
     fi
 done
 
-# Read-only: an edit to a source, then make with the build folder read-only.
+# Read-only: a finished build with room (the last size may have held only just the build,
+# not a rebuild beside it), an edit to a source, then make with the build folder read-only.
+mount -o "remount,size=1048576k" "$book/build"
+mk >/dev/null 2>"$work/again.err" || { echo "error: the build before the read-only trial failed" >&2; exit 1; }
 edited_source="$(ls "$book"/sources/*.txt | head -1)"
 cp "$edited_source" "$work/pristine.txt"
 edit_line=$(awk '{ print length, NR }' "$work/pristine.txt" | sort -rn | head -1 | cut -d' ' -f2)
@@ -158,7 +171,7 @@ problems=$(echo "$problems" | sed '/^$/d')
 if [ -n "$problems" ]; then
     bad=$((bad + 1))
     echo "$problems" | sed 's/^/    WRONG: /'
-    grep -A3 'Traceback' "$work/err" | head -4 | sed 's/^/    | /'
+    grep -q Traceback "$work/err" && tail -2 "$work/err" | sed 's/^/    | /'
 fi
 
 echo "$bad of $trials disk trials went wrong ($fitted sizes fitted the whole build; $(( $(date +%s) - start )) s)"
