@@ -37,7 +37,7 @@ ifneq ($(words $(BOOK) $(BUILD)),2)
 $(error the book folder '$(BOOK)' (or the build folder) has a space in its path, which make cannot handle: rename it, or run .venv/bin/anthology build --book "DIR", which can)
 endif
 
-.PHONY: all books setup check-system test-system clean test check fuzz help bench fresh-check kill-trials new
+.PHONY: all books setup check-system test-system clean test check fuzz help bench fresh-check kill-trials disk-trials new
 
 all: books  ## the books and every report (the default)
 
@@ -138,6 +138,13 @@ KILL_SECONDS ?= 5
 KILL_MODE ?= clean
 kill-trials: | $(STAMP)  ## interrupted builds: 20 SIGKILLs, each followed by make
 	@bash scripts/dev/kill_trials.sh $(KILL_TRIALS) $(KILL_TARGET) $(KILL_SECONDS) $(KILL_MODE)
+
+# A full disk and a read-only build folder (root: the build folder is a small tmpfs): one
+# clear error each time, then the clean build's bytes once there is room.  DISK_SIZES (kB,
+# separated by spaces) instead of the default fractions of a clean build's size.
+DISK_SIZES ?=
+disk-trials: | $(STAMP)  ## a full disk and a read-only build folder: one clear error, then a clean build's bytes
+	@VENV=$(VENV) bash scripts/dev/disk_trials.sh $(DISK_SIZES)
 
 # ---------------------------------------------------------------- benchmark
 # Not part of `make` or `make test`: it takes minutes and measures, it does not build.

@@ -29,9 +29,12 @@ need() {  # need <description> <debian packages> <check command...>
 }
 has_library() { ldconfig -p | grep -q "$1"; }
 # The files scripts/books/fonts.py FACES reads; the packages are Debian bookworm's.
+# (SYSTEM_FONTS: where they are looked for, /usr/share/fonts; tests/dev/test_install_system.py
+# points it at a folder of its own.)
+fonts="${SYSTEM_FONTS:-/usr/share/fonts}"
 need_fonts() {
-    need "Gentium Plus and Gentium Book Plus (book.yaml fonts:)" fonts-sil-gentiumplus test -f /usr/share/fonts/truetype/gentiumplus/GentiumPlus-Regular.ttf
-    need "EB Garamond (book.yaml fonts:)" fonts-ebgaramond test -f /usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf
+    need "Gentium Plus and Gentium Book Plus (book.yaml fonts:)" fonts-sil-gentiumplus test -f "$fonts/truetype/gentiumplus/GentiumPlus-Regular.ttf"
+    need "EB Garamond (book.yaml fonts:)" fonts-ebgaramond test -f "$fonts/opentype/ebgaramond/EBGaramond12-Regular.otf"
 }
 
 case "$purpose" in

@@ -24,7 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.core.atomic import file_mode
+from scripts.core.atomic import cannot_write, file_mode, writing
 from scripts.core.errors import UserError
 from scripts.core.paths import BookPaths
 
@@ -75,10 +75,43 @@ def _replace_link(link: Path, target: str) -> None:
     if link.is_symlink() and os.readlink(link) == target:
         return
     temporary = link.with_name(f".{link.name}.link-tmp")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    os.symlink(target, temporary)
-    os.replace(temporary, link)
+    with writing(link):
+        try:
+            if temporary.is_symlink() or temporary.exists():
+                temporary.unlink()
+            os.symlink(target, temporary)
+            os.replace(temporary, link)
+        except OSError:
+            if temporary.is_symlink():
+                temporary.unlink()
+            raise
+
+
+def _make_generation(paths: BookPaths, generation: str, folder: Path,
+                     entries: list[tuple[Book, str, int]]) -> None:
+    """build/generations/<id>/: the books and their manifest, made in a temporary folder
+    renamed into place.  A write that fails (a full disk, a read-only folder) removes the
+    temporary folder and says which file it could not write."""
+    building = paths.generations / f".{generation}.tmp"
+    target = folder                          # what the message names: the file as it will be
+    try:
+        if building.exists():
+            shutil.rmtree(building)          # a publish killed half-way
+        building.mkdir(parents=True)
+        for book, _, _ in entries:
+            target = folder / book.published.name
+            shutil.copyfile(book.staged, building / book.published.name)
+        target = folder / paths.books_manifest.name
+        (building / paths.books_manifest.name).write_text(manifest(generation, entries), encoding="utf-8")
+        for file in building.iterdir():
+            os.chmod(file, file_mode())
+        target = folder
+        if folder.exists():
+            shutil.rmtree(folder)            # not the current one: left by an interrupted publish
+        os.rename(building, folder)
+    except OSError as error:
+        shutil.rmtree(building, ignore_errors=True)
+        raise cannot_write(target, error) from None
 
 
 def current_generation(paths: BookPaths) -> str | None:
@@ -102,24 +135,14 @@ def publish(paths: BookPaths) -> tuple[str, bool]:
     names = [book.published.name for book in staged] + [paths.books_manifest.name]
     fresh = current_generation(paths) != generation or not all((folder / n).is_file() for n in names)
     if fresh:
-        building = paths.generations / f".{generation}.tmp"
-        if building.exists():
-            shutil.rmtree(building)          # a publish killed half-way
-        building.mkdir(parents=True)
-        for book, _, _ in entries:
-            shutil.copyfile(book.staged, building / book.published.name)
-        (building / paths.books_manifest.name).write_text(manifest(generation, entries), encoding="utf-8")
-        for file in building.iterdir():
-            os.chmod(file, file_mode())
-        if folder.exists():
-            shutil.rmtree(folder)            # not the current one: left by an interrupted publish
-        os.rename(building, folder)
+        _make_generation(paths, generation, folder, entries)
         _replace_link(paths.published, f"{paths.generations.name}/{generation}")
     else:
         # The same books again (an input touched, the outputs identical): the published
         # files get this build's time, so Make sees them up to date.
         for file in folder.iterdir():
-            os.utime(file)
+            with writing(file):
+                os.utime(file)
     for link in [book.published for book in staged] + [paths.books_manifest]:
         _replace_link(link, f"{paths.published.name}/{link.name}")
     for old in paths.generations.iterdir():

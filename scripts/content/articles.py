@@ -20,7 +20,7 @@ from pathlib import Path
 from scripts.core.paths import BookPaths
 from scripts.core import model as m
 from scripts.content import pandoc_ast as ast
-from scripts.core.atomic import write_text
+from scripts.core.atomic import write_text, writing
 from scripts.core.book import Book, book_for
 from scripts.content import editorial
 from scripts.content import pictures as pictures_folder
@@ -175,7 +175,8 @@ def copy_pictures(articles: list[m.Article], book: Book, images_dir: Path) -> di
     used = {Path(src).name for src in pictures.values()}
     for stale in (images_dir.glob("*") if images_dir.is_dir() else ()):
         if stale.name not in used:
-            stale.unlink()
+            with writing(stale):
+                stale.unlink()
     return pictures
 
 
@@ -190,7 +191,8 @@ def write_articles(articles: list[m.Article], book: Book, out_dir: Path,
         write_text(path, text)
         written.append(path)
     for stale in set(out_dir.glob("*.md")) - set(written):
-        stale.unlink()
+        with writing(stale):
+            stale.unlink()
     return written
 
 
@@ -205,7 +207,8 @@ def run(paths: BookPaths) -> str:
     memo.prune()
     pieces = [editorial.resolve(a, book, decisions) for a in articles]
     write_text(paths.reports / "chapters.md", editorial.report(pieces, book, decisions))
-    paths.articles_stamp.touch()
+    with writing(paths.articles_stamp):
+        paths.articles_stamp.touch()
     undated = sum(1 for p in pieces if not p.date)
     return (f"{len(written)} chapters in {paths.articles}/"
             + (f"; {undated} without a date (see {paths.reports}/chapters.md)" if undated else ""))

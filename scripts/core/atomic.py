@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.core.errors import cannot_write
+
 
 def file_mode() -> int:
     """The mode an ordinary new file gets (0644 under the usual umask 022): mkstemp makes
@@ -25,7 +27,7 @@ def write_bytes(path: Path | str, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise _cannot_write(path, error) from None
+        raise cannot_write(path, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -35,16 +37,19 @@ def write_bytes(path: Path | str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         if isinstance(error, OSError):
-            raise _cannot_write(path, error) from None
+            raise cannot_write(path, error) from None
         raise
 
 
-def _cannot_write(path: Path, error: OSError):
-    """A full disk or a read-only folder is the machine's state, not a bug: say so."""
-    from scripts.core.errors import UserError
-    return UserError(f"cannot write this file: {error.strerror or error}", file=str(path),
-                     hint="check that the build folder is writable and the disk has room, "
-                          "then run make again (nothing half-written was left)")
+@contextmanager
+def writing(path: Path | str) -> Iterator[None]:
+    """For what changes the build folder other than `write_bytes` (a link replaced, a file
+    removed, a time set, a folder made): an OSError becomes the UserError write_bytes gives,
+    naming `path` (the file the editor would look for, not a temporary name)."""
+    try:
+        yield
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
 def write_text(path: Path | str, text: str) -> None:
@@ -56,8 +61,11 @@ def build_lock(build: Path) -> Iterator[None]:
     """One stage at a time in a build folder.  Two `make` runs in one tree each run
     their stages under this lock, so they never write one file at once; every write
     is atomic, so neither ever reads the other's half-written file."""
-    build.mkdir(parents=True, exist_ok=True)
-    with open(build / ".lock", "a") as handle:
+    lock = build / ".lock"
+    with writing(lock):
+        build.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a")
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import sys
 from collections.abc import Callable
@@ -44,6 +45,13 @@ def cli(main: Callable[..., int | None]) -> Callable[..., int]:
         except UserError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except OSError as error:
+            # A full disk or a read-only folder met by a write that did not go through
+            # scripts/core/atomic.py (a library's own): still the machine's state, not a bug.
+            if error.errno not in MACHINE_STATE:
+                raise
+            print(f"error: {machine_state(error)}", file=sys.stderr)
+            return 2
         except CheckFailed as failed:
             print(f"failed: {failed}", file=sys.stderr)
             return 1
@@ -52,6 +60,23 @@ def cli(main: Callable[..., int | None]) -> Callable[..., int]:
             return 130
 
     return run
+
+
+# The errors of a write that are the machine's state (a full disk, a quota, a read-only
+# folder), which a user fixes, rather than a bug of the toolchain.
+MACHINE_STATE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def cannot_write(path, error: OSError) -> UserError:
+    """A full disk or a read-only folder is the machine's state, not a bug: say so."""
+    return UserError(f"cannot write this file: {error.strerror or error}", file=str(path),
+                     hint="check that the build folder is writable and the disk has room, "
+                          "then run make again (nothing half-written was left)")
+
+
+def machine_state(error: OSError) -> UserError:
+    """The UserError for an OSError of MACHINE_STATE: the file it names, what is wrong."""
+    return cannot_write(error.filename or "the build folder", error)
 
 
 # How many values a YAML file may stand for once its aliases (*name) are expanded: far
