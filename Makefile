@@ -37,7 +37,7 @@ ifneq ($(words $(BOOK) $(BUILD)),2)
 $(error the book folder '$(BOOK)' (or the build folder) has a space in its path, which make cannot handle: rename it, or run .venv/bin/anthology build --book "DIR", which can)
 endif
 
-.PHONY: all books setup check-system test-system clean test check fuzz help bench fresh-check kill-trials disk-trials new
+.PHONY: all books setup check-system check-fonts test-system clean test check fuzz help bench fresh-check kill-trials disk-trials new
 
 all: books  ## the books and every report (the default)
 
@@ -61,6 +61,10 @@ check-system:  ## check (as root on Debian: install) what the build needs from t
 	@command -v python3 >/dev/null || { echo "error: python3 is missing: install Python 3.11 or newer (apt-get install python3 python3-venv)."; exit 1; }
 	@python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python 3.11 or newer with its venv module is needed: install it (apt-get install python3 python3-venv)."; exit 1; }
 	@bash scripts/install_system.sh build
+
+# The faces book.yaml may choose, which the fast lane's font tests read, the same way.
+check-fonts:  ## install (as root on Debian) the faces book.yaml may choose, for the fast lane
+	@bash scripts/install_system.sh fonts
 
 # What the tests need beyond the build (poppler, Chromium and DAISY Ace), the same way.
 test-system:  ## the same for what the tests need (poppler, Chromium, DAISY Ace)
@@ -116,7 +120,7 @@ test: $(STAMP) | test-system  ## the whole test suite
 	@$(PYTEST) tests
 
 # The fast lane: everything but the end-to-end tests that build and judge whole books.
-check: $(STAMP)  ## the fast lane: the suite without the tests that build whole books
+check: $(STAMP) | check-fonts  ## the fast lane: the suite without the tests that build whole books
 	@$(PYTEST) -m "not slow" tests
 
 # The property-based tests (tests/fuzz/) at length: thousands of generated inputs per property

@@ -103,8 +103,9 @@ def test_root_with_apt_installs_exactly_what_is_missing(tmp_path):
 
 
 def test_the_faces_are_their_files(tmp_path):
+    # Missing faces are said, but do not stop `make check`: its font tests skip, saying why.
     result, _ = run(tmp_path, "fonts", (FONTS[0],))
-    assert result.returncode == 1
+    assert result.returncode == 0
     assert result.stderr.splitlines() == [
         "missing: EB Garamond (book.yaml fonts:)",
         "error: install them first: sudo apt-get install fonts-ebgaramond",
