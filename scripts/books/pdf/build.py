@@ -53,7 +53,6 @@ from scripts.books.pdf.parts import (
     PartCache,
     PartJob,
     Task,
-    constant,
     lay_out_plan,
     worker_count,
     point_links_out,
@@ -393,14 +392,31 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
             marked.append(replace(chapter, body=body))
             occurrences.extend(found)
         chapters = marked
-    # Break points go in after the index has found its words (see hyphenation.py).
+    # Break points go in after the index has found its words (see hyphenation.py), each
+    # chapter's when its part is handed to a worker: the first parts are laid out while the
+    # others are hyphenated.
     language = book.language
-    chapters = [replace(c, body=hyphenate(c.body, language),
-                        subtitle=hyphenate(c.subtitle, language),
-                        headnote=hyphenate(c.headnote, language)) for c in chapters]
-    bibliography = hyphenate(bibliography, language)
-    contributors = [replace(p, bio=[hyphenate_text(paragraph, language) for paragraph in p.bio])
-                    for p in contributors]
+    hyphenated: dict[str, Chapter] = {}
+
+    def with_break_points(chapter: Chapter) -> Chapter:
+        if chapter.id not in hyphenated:
+            hyphenated[chapter.id] = replace(chapter, body=hyphenate(chapter.body, language),
+                                             subtitle=hyphenate(chapter.subtitle, language),
+                                             headnote=hyphenate(chapter.headnote, language))
+        return hyphenated[chapter.id]
+
+    def every_chapter() -> list[Chapter]:
+        return [with_break_points(c) for c in chapters]
+
+    back_matter_text: dict[str, object] = {}
+
+    def with_break_points_back() -> tuple[str, list[Person]]:
+        """The bibliography and the people's bios, hyphenated when a part first prints them."""
+        if not back_matter_text:
+            back_matter_text["bibliography"] = hyphenate(bibliography, language)
+            back_matter_text["people"] = [replace(p, bio=[hyphenate_text(paragraph, language) for paragraph in p.bio])
+                                          for p in contributors]
+        return back_matter_text["bibliography"], back_matter_text["people"]
     if not chapters:
         raise UserError("the book has no chapters to lay out", hint="check book.yaml's sources")
 
@@ -414,8 +430,17 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
         as_book = chapters_as if name in chapter_ids else book
-        html = render_part_html(as_book, chapters, back_matter, contributors=contributors,
-                                bibliography=bibliography, **part)
+        # A chapter's part prints only that chapter (the others give the book's years and
+        # sources, which hyphenation does not touch); every other part may print them all.
+        own = part.get("part_chapters")
+        if own:
+            listed, printed_bibliography, people = chapters, bibliography, contributors
+            part["part_chapters"] = [with_break_points(c) for c in own]
+        else:
+            listed = every_chapter()
+            printed_bibliography, people = with_break_points_back()
+        html = render_part_html(as_book, listed, back_matter, contributors=people,
+                                bibliography=printed_bibliography, **part)
         ids = _book_ids(as_book) if name in chapter_ids else (identifier, document_id)
         return PartJob(name, point_links_out(html), *ids, page, kind=kind,
                        text_anchors=text_anchors.get(name, ()))
@@ -462,10 +487,15 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
             return PartJob(f"furniture-{first}", html, identifier, document_id, page, kind=FURNITURE)
         return make
 
-    tasks = [Task(c.id, constant(text), priority=2, size=len(text.html)) for c, text in
-             zip(chapters, [job(c.id, part_chapters=[c], alone=True) for c in chapters])]
-    tasks += [Task(s.id, constant(job(s.id, part_sections=[s], alone=True)), priority=1)
-              for s in back_matter if s.id != "index"]
+    # Each part's HTML is made when the part is handed to a worker, so the first chapters are
+    # being laid out while the others' HTML is made; the longest chapters go first.
+    def part_job(chapter: Chapter | None = None, section=None):
+        if chapter is not None:
+            return lambda laid: job(chapter.id, part_chapters=[chapter], alone=True)
+        return lambda laid: job(section.id, part_sections=[section], alone=True)
+
+    tasks = [Task(c.id, part_job(chapter=c), priority=2, size=len(c.body)) for c in chapters]
+    tasks += [Task(s.id, part_job(section=s), priority=1) for s in back_matter if s.id != "index"]
     # The heads and folios in documents of at most FURNITURE_PARTS parts each: WeasyPrint
     # holds a document's every page, so one document for a 5,000-page blog would hold some
     # 1.2 GB; the ranges follow the parts, so they are known before any page is.
@@ -473,7 +503,9 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     if has_index:
         ranges.append((len(known), len(names)))
     for first, last in ranges[:len(ranges) - has_index]:
-        tasks.append(Task(f"furniture-{first}", furniture_job(first, last), needs=tuple(names[:last]), priority=2))
+        # (sized by its parts, so it goes before the front matter when both are ready: it is the longer)
+        tasks.append(Task(f"furniture-{first}", furniture_job(first, last), needs=tuple(names[:last]), priority=2,
+                          size=last - first))
     # The contents need the folio of every section; only the index's own length is not
     # needed, unless a section follows it.
     tasks.append(Task("front", front_job, needs=tuple(known if len(after_index) <= 1 else names), priority=2))
@@ -524,9 +556,10 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     placed = [(document, first_body_page + first) for document, (first, _) in zip(furniture, covers)]
 
     def whole_html() -> str:
-        return render_part_html(book, chapters, back_matter, contributors=contributors,
-                                bibliography=bibliography, index_html=index_html,
-                                front=True, part_chapters=chapters, part_sections=back_matter)
+        printed_bibliography, people = with_break_points_back()
+        return render_part_html(book, every_chapter(), back_matter, contributors=people,
+                                bibliography=printed_bibliography, index_html=index_html,
+                                front=True, part_chapters=every_chapter(), part_sections=back_matter)
 
     return Layout(sequence, placed, labels, first_body_page, anchors, index_functions is not None,
                   printed, parts=len(all_parts),
