@@ -659,3 +659,35 @@ def test_heads_and_folios_in_several_documents_print_the_same_pages(tmp_path, mo
         pages = len(PdfReader(path).pages)
         texts.append([page_text(path, n) for n in range(1, pages + 1)])
     assert texts[0] == texts[1]
+
+
+@needs_poppler
+@pytest.mark.parametrize("numbers, folio", [((98, 99, 147), "613"), ((998, 999, 1047), "5586")])
+def test_three_and_four_digit_chapter_numbers_and_folios_keep_their_columns(tmp_path, numbers, folio):
+    """A blog of hundreds of posts: "147Time pushed the region" ran the chapter number into its
+    title in the contents, whose number column held two digits."""
+    from dataclasses import replace
+
+    from scripts.books.pdf.page import page_setup
+    from scripts.books.pdf.parts import FRONT, PartJob, lay_out
+
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = [replace(c, number=n) for c, n in zip(pdf.load_chapters(FIXTURES), numbers)]
+    folios = {c.id: folio for c in chapters}
+    html = pdf.render_part_html(book, chapters, [], contributors=[], front=True, folios=folios, alone=True)
+    part = lay_out(PartJob("front", html, b"0" * 40, "xmp.did:test", page_setup(book.trim, book.printer), kind=FRONT))
+    path = tmp_path / "front.pdf"
+    path.write_bytes(part.tagged)
+    contents = next(n for n in range(1, part.pages + 1) if "Contents" in page_text(path, n))
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(contents), "-l", str(contents), str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(m[1]), float(m[2]), float(m[3]), m[4]) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
+    for number, chapter in zip(numbers, chapters):
+        start = next(i for i, w in enumerate(words) if w[3] == str(number))
+        title = words[start + 1]
+        assert title[0] - words[start][2] >= 3, (number, words[start], title)     # a gap, not "147Time"
+        assert chapter.title_text.split()[0].startswith(title[3])
+    folio_boxes = [w for w in words if w[3] == folio]
+    assert len(folio_boxes) == len(chapters)
+    assert max(w[2] for w in folio_boxes) - min(w[2] for w in folio_boxes) < 0.5
