@@ -34,7 +34,8 @@ from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
 from scripts.ingest import html_content, site_data
-from scripts.ingest.front_matter import FILE_DATE, date_of, first_of, is_draft, names_of, read_meta, terms_of
+from scripts.ingest.front_matter import (DATE_KEYS, DRAFT_KEYS, FILE_DATE, date_of, first_of, is_draft, names_of,
+                                        read_meta, terms_of)
 from scripts.ingest.generator_markup import CAPTION_MARK, ESCAPED_SHORTCODE, code_and_text, generator_markup, unescaped
 from scripts.ingest.images import folder_for
 from scripts.ingest.common import (LeftOut, Notice, Post, Read, clean_text, number_blocks, read_text,
@@ -450,3 +451,22 @@ def _article(post: _Parsed, html: str, taken: set[str], book: Book, result: Read
                      authors=authors, categories=terms_of(post.meta.get("categories") or post.meta.get("category")),
                      tags=terms_of(post.meta.get("tags") or post.meta.get("tag")), line=1)
     result.posts.append((post_info, article))
+    result.left_out += unprinted_front_matter(post)
+
+
+# The front matter the book reads (title, date, authors, standfirst, selection, slug, draft);
+# any other key is the theme's business: a layout, a picture, an alias...
+READ_KEYS = frozenset(TITLE_KEYS + DATE_KEYS + SUMMARY_KEYS + DRAFT_KEYS
+                      + ("author", "authors", "categories", "category", "tags", "tag", "slug"))
+PROSE_WORDS = 8
+
+
+def unprinted_front_matter(post: _Parsed) -> list[LeftOut]:
+    """Text the post's front matter holds under a key the book does not read (a theme's
+    `preface:`, `note:`, `disclaimer:`): reported, since the site prints it and the book does
+    not.  A value is text when it is a string of PROSE_WORDS words or more."""
+    return [LeftOut(post.name, 1, "front-matter", value,
+                    f"the front matter's '{key}:' holds text the site's theme prints and the book does not: "
+                    "copy it into the post if the book should print it")
+            for key, value in post.meta.items()
+            if key not in READ_KEYS and isinstance(value, str) and len(value.split()) >= PROSE_WORDS]

@@ -418,3 +418,14 @@ def test_what_to_check_is_in_the_split_report(tmp_path):
     data, text = split_report(result.articles, {"notices": [n.to_dict() for n in result.notices]})
     assert data["to_check"][0]["file"] == "_posts/2023-01-02-a.md"
     assert "To check" in text and "“parkr”" in text and "_data/authors.yml" in text
+
+
+def test_text_in_a_front_matter_key_the_book_does_not_read_is_reported(tmp_path):
+    # rOpenSci's theme prints `preface:` above the post; a layout or a picture is not text.
+    result = posts(tmp_path, {"_posts/2023-01-02-a.md":
+                              "---\ntitle: A\npreface: This work was funded by a fellowship of the society, thanks to them.\n"
+                              "layout: post\nfeature_image: /img/a.png\ndescription: The standfirst, read as one.\n"
+                              "---\nText.\n"})
+    reported = [(i.what, i.text[:21]) for i in result.left_out]
+    assert reported == [("front-matter", "This work was funded ")]
+    assert "'preface:'" in result.left_out[0].reason
