@@ -502,7 +502,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     ranges = [(first, min(first + FURNITURE_PARTS, len(known))) for first in range(0, len(known), FURNITURE_PARTS)]
     if has_index:
         ranges.append((len(known), len(names)))
-    for first, last in ranges[:len(ranges) - has_index]:
+    for first, last in ranges:
         # (sized by its parts, so it goes before the front matter when both are ready: it is the longer)
         tasks.append(Task(f"furniture-{first}", furniture_job(first, last), needs=tuple(names[:last]), priority=2,
                           size=last - first))
@@ -511,8 +511,6 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     tasks.append(Task("front", front_job, needs=tuple(known if len(after_index) <= 1 else names), priority=2))
     if has_index:
         tasks.append(Task("index", index_job, needs=tuple(c.id for c in chapters), priority=3))
-        tasks.append(Task(f"furniture-{len(known)}", furniture_job(len(known), len(names)),
-                          needs=tuple(names), priority=2))
 
     def laid_so_far(laid: dict[str, LaidOutPart]) -> None:
         if on_progress is not None:
