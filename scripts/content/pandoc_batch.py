@@ -8,6 +8,11 @@ Given a memo (`pandoc_memo`), it sends only the documents it has not converted
 before: what pandoc returned for each document is remembered under the hash of the
 document, the conversion's options and template, the batch script and pandoc's
 version, so after an edit to one chapter only that chapter goes through pandoc.
+
+A conversion depends on nothing else, so one memo folder can serve many builds: with
+ANTHOLOGY_PANDOC_CACHE set to a folder, every stage's conversions are remembered there
+instead of in the build folder (the test suite does this, in build/test-cache/: dozens of
+test books convert the same demo chapters), and nothing is pruned from it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from scripts.core.errors import UserError
 from scripts.core.memo import Memo, code_version
 
 SCRIPT = Path(__file__).resolve().with_name("pandoc_batch.lua")
+SHARED_CACHE = "ANTHOLOGY_PANDOC_CACHE"       # a folder of conversions several builds share
 
 
 @dataclass
@@ -86,9 +92,13 @@ def _convert_all(documents: list[Document], reader: str, writer: str, template: 
 
 
 def pandoc_memo(build: Path, name: str) -> Memo:
-    """The memo of one stage's conversions (build/cache/<name>/): keyed by pandoc's version and
-    the batch script too, so a new pandoc converts everything again."""
-    return Memo.in_build(build, name, code_version(SCRIPT) + _pandoc_version())
+    """The memo of one stage's conversions (build/cache/<name>/, or <ANTHOLOGY_PANDOC_CACHE>/<name>/):
+    keyed by pandoc's version and the batch script too, so a new pandoc converts everything again."""
+    version = code_version(SCRIPT) + _pandoc_version()
+    shared = os.environ.get(SHARED_CACHE)
+    if shared:
+        return Memo(Path(shared) / name, version, shared=True)
+    return Memo.in_build(build, name, version)
 
 
 def _pandoc_version() -> str:

@@ -65,11 +65,14 @@ def code_version(*resources: Path) -> str:
 
 class Memo:
     """build/cache/<name>/<key>.pickle.  `folder` None remembers nothing (every value is
-    computed), as a build without a build folder needs."""
+    computed), as a build without a build folder needs.  `shared`: the folder serves other
+    builds too (scripts/content/pandoc_batch.py's ANTHOLOGY_PANDOC_CACHE), so this run's
+    `prune` must not drop what they use."""
 
-    def __init__(self, folder: Path | None, version: str):
+    def __init__(self, folder: Path | None, version: str, *, shared: bool = False):
         self.folder = folder
         self.version = version
+        self.shared = shared
         self.used: set[str] = set()
         self.computed = 0             # how many values this run had to compute (for tests, reports)
         self.reused = 0
@@ -115,8 +118,8 @@ class Memo:
         return value
 
     def prune(self) -> int:
-        """Drop the entries this run did not use; return how many."""
-        if self.folder is None or not self.folder.is_dir():
+        """Drop the entries this run did not use; return how many (none from a shared folder)."""
+        if self.folder is None or self.shared or not self.folder.is_dir():
             return 0
         # (and what a killed build left of a write: atomic.py's temporary files)
         stale = [p for p in self.folder.iterdir()

@@ -32,6 +32,7 @@ from lxml import html as lxml_html
 from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 from scripts.ingest import html_content
 from scripts.ingest.images import folder_for
 from scripts.ingest.common import LeftOut, Post, Read, clean_text, number_blocks, slugify
@@ -69,7 +70,8 @@ MONTHS = {name: n for n, names in enumerate((("january", "jan"), ("february", "f
           for name in names}
 
 
-def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
+def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book,
+             conversions: Memo | None = None) -> Read:
     result = Read()
     for path, name in sources:
         _read_page(path, name, taken, book, result)

@@ -33,6 +33,7 @@ from scripts.content.pandoc_batch import Document, convert_many
 from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 from scripts.ingest import html_content, site_data
 from scripts.ingest.front_matter import (DATE_KEYS, DRAFT_KEYS, FILE_DATE, date_of, first_of, is_draft, names_of,
                                         read_meta, terms_of)
@@ -122,8 +123,10 @@ def not_a_post(name: str, names: set[str]) -> str:
     return ""
 
 
-def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
-    """Every post of the run, its body converted in one pandoc batch."""
+def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book,
+             conversions: Memo | None = None) -> Read:
+    """Every post of the run, its body converted in one pandoc batch (what `conversions`
+    remembers is not converted again: after an edit to one post only that post is)."""
     result = Read()
     parsed = []
     names = {name for _, name in sources}
@@ -149,12 +152,12 @@ def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Re
                 profiles[path.parent] = site_data.author_names(path, top)
             post.author_names = profiles[path.parent]
             parsed.append(post)
-    bodies = to_html([Document(p.body, name=p.name) for p in parsed])
+    bodies = to_html([Document(p.body, name=p.name) for p in parsed], conversions)
     # Captions and standfirsts are Markdown too (`description: "[Computo](https://...) is a
     # journal"`): one more batch, not one pandoc run each.
     summaries = [(p, text) for p in parsed if isinstance(text := first_of(p.meta, SUMMARY_KEYS), str) and text.strip()]
     rendered = iter(inline_html([Document(c, name=p.name) for p in parsed for c in p.captions]
-                                + [Document(text, name=p.name) for p, text in summaries]))
+                                + [Document(text, name=p.name) for p, text in summaries], conversions))
     marked = [[next(rendered) for _ in p.captions] for p in parsed]
     for post, text in summaries:
         post.summary = html_content.normalise_space(
@@ -189,20 +192,21 @@ def handles_printed_as_names(parsed: list[_Parsed], result: Read) -> list[Notice
             for handle, names in posts_by.items()]
 
 
-def to_html(documents: list[Document]) -> list[str]:
+def to_html(documents: list[Document], conversions: Memo | None = None) -> list[str]:
     """Markdown -> HTML whose blocks carry their source lines (`sourcepos`), in one pandoc
     batch: the spans `sourcepos` also wraps around every inline are dropped in pandoc (they
     would cut raw inline HTML apart), and code comes out as plain text."""
-    return convert_many(documents, reader=READER, writer="html", plain_code=True, unwrap_positions=True)
+    return convert_many(documents, reader=READER, writer="html", plain_code=True, unwrap_positions=True,
+                        memo=conversions)
 
 
-def inline_html(documents: list[Document]) -> list[str]:
+def inline_html(documents: list[Document], conversions: Memo | None = None) -> list[str]:
     """Short Markdown texts (a shortcode's caption: Hugo renders it as Markdown) -> HTML,
     one paragraph's worth each: its <p> taken off, so it sits inside a <figcaption>."""
     if not documents:
         return []
     out = []
-    for html in convert_many(documents, reader="commonmark_x-smart", writer="html"):
+    for html in convert_many(documents, reader="commonmark_x-smart", writer="html", memo=conversions):
         html = html.strip()
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from scripts.core.book import Book
+from scripts.core.memo import Memo
 from scripts.ingest.common import LeftOut, Read
 
 DATA_FOLDERS = ("data", "_data")                  # Hugo, Jekyll
@@ -30,7 +31,8 @@ def is_site_data(name: str) -> bool:
     return path.suffix.lower() in DATA_SUFFIXES and any(part in DATA_FOLDERS for part in path.parts[:-1])
 
 
-def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
+def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book,
+             conversions: Memo | None = None) -> Read:
     """No posts: each data file reported as read for its profiles, not as text."""
     result = Read()
     for _, name in sources:

@@ -31,6 +31,7 @@ from lxml import etree
 from scripts.core import model as m
 from scripts.core.book import Book
 from scripts.core.errors import UserError
+from scripts.core.memo import Memo
 from scripts.ingest import html_content
 from scripts.ingest.images import ImageFolder, folder_for
 from scripts.ingest.common import LeftOut, Post, Read, Site, clean_text, number_blocks, read_text, slugify
@@ -76,7 +77,8 @@ PARAGRAPH_TAGS = re.compile(r"</?p>")         # compiled once: _auto_embeds runs
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
 
 
-def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book) -> Read:
+def read_all(sources: list[tuple[Path, str]], taken: set[str], book: Book,
+             conversions: Memo | None = None) -> Read:
     """Every export in turn (each file is checked on its own: an export with no
     published post is an error even beside a good one)."""
     result = Read()

@@ -29,6 +29,7 @@ from scripts.core.atomic import write_text
 from scripts.core.book import Book, PostDates, load_book
 from scripts.core.errors import UserError
 from scripts.core.limits import working_on
+from scripts.core.memo import Memo
 from scripts.core.config import did_you_mean
 from scripts.ingest import formats, select
 from scripts.ingest.common import LeftOut, Notice, Post, refuse_long_paragraphs
@@ -63,11 +64,13 @@ class SplitResult:
 
 
 def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
-                  sources_dir: Path | None = None, decisions: SplitDecisions | None = None) -> SplitResult:
+                  sources_dir: Path | None = None, decisions: SplitDecisions | None = None,
+                  conversions: Memo | None = None) -> SplitResult:
     """Read every source with its format's adapter, merge posts found twice, and put the
     articles in book order.  `book_file` is the book.yaml the errors name; a source is
     named by its path under `sources_dir` (by its file name when none is given);
-    `decisions` are the editor's split.yaml, for the text scrapes."""
+    `decisions` are the editor's split.yaml, for the text scrapes; `conversions` remembers
+    the adapters' pandoc conversions between builds."""
     decisions = SplitDecisions() if decisions is None else decisions
     sources_label = f"{Path(book_file).parent / 'sources'}/"
     by_name = {_source_name(p, sources_dir): p for p in paths}
@@ -91,7 +94,7 @@ def split_sources(paths: list[Path], book: Book, book_file: str = "book.yaml",
                 if book.chapter_order == "chronological":
                     posts.reverse()            # archive pages list the newest post first
             else:
-                read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book)
+                read = formats.reader(fmt).read_all([(by_name[n], n) for n in names], taken, book, conversions)
                 language = language or read.site.language
                 left_out += read.left_out
                 notices += read.notices
@@ -281,8 +284,16 @@ def run(paths: BookPaths) -> str:
 def _split(paths: BookPaths) -> str:
     book = load_book(paths.book_yaml)
     sources = source_files(paths)
+    conversions = None
+    # Markdown posts (.md, or .html with front matter) go through pandoc; a book of text
+    # scrapes or exports never loads it.
+    if any(formats.EXTENSIONS.get(p.suffix.lower()) in (formats.MARKDOWN, formats.HTML) for p in sources):
+        from scripts.content.pandoc_batch import pandoc_memo
+        conversions = pandoc_memo(paths.build, "split")
     result = split_sources(sources, book, str(paths.book_yaml), paths.sources_dir,
-                           load_split_decisions(paths.split_decisions))
+                           load_split_decisions(paths.split_decisions), conversions)
+    if conversions is not None:
+        conversions.prune()
     m.save_articles(paths.split_model, result.articles)
     posts = result.post_dates()
     resolved = load_book(paths.book_yaml, posts)

@@ -76,3 +76,11 @@ def test_the_code_version_follows_the_files_it_is_given(tmp_path):
     template.write_text("two", encoding="utf-8")
     assert code_version.__wrapped__(template) != before
     assert code_version.__wrapped__(tmp_path) == code_version.__wrapped__(template)   # a folder: its files
+
+
+def test_a_shared_folder_is_never_pruned_by_one_build(tmp_path):
+    """ANTHOLOGY_PANDOC_CACHE: one folder serves several builds; what one did not use, another may."""
+    Memo(tmp_path, "v1", shared=True).remember(("another build's",), lambda: 1)
+    memo = Memo(tmp_path, "v1", shared=True)
+    memo.remember(("this build's",), lambda: 2)
+    assert memo.prune() == 0 and len(list(tmp_path.iterdir())) == 2

@@ -429,3 +429,26 @@ def test_text_in_a_front_matter_key_the_book_does_not_read_is_reported(tmp_path)
     reported = [(i.what, i.text[:21]) for i in result.left_out]
     assert reported == [("front-matter", "This work was funded ")]
     assert "'preface:'" in result.left_out[0].reason
+
+
+def test_after_an_edit_to_one_post_only_that_post_goes_through_pandoc_again(tmp_path, own_memos):
+    from scripts.cli import main
+    book = tmp_path / "book"
+    (book / "sources").mkdir(parents=True)
+    (book / "book.yaml").write_text('title: "T"\nauthor: "Jane Writer"\n', encoding="utf-8")
+    for n in range(3):
+        (book / "sources" / f"2021-0{n + 1}-01-post-{n}.md").write_text(
+            f"---\ntitle: Post {n}\n---\n\nThe body of post {n}.\n", encoding="utf-8")
+    build = tmp_path / "build"
+    memo = build / "cache" / "split"
+
+    def split() -> set[str]:
+        assert main(["split", "--book", str(book), "--build", str(build)]) == 0
+        return {p.name for p in memo.iterdir()}
+    before = split()
+    assert len(before) == 3                         # one conversion a post
+    edited = book / "sources" / "2021-02-01-post-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    after = split()
+    assert len(after - before) == 1 and len(after) == 3     # the edited one made, its old one pruned
+    assert "A new paragraph." in (build / "model" / "split.json").read_text(encoding="utf-8")
