@@ -25,6 +25,30 @@ SEED_JANUARY = "000_375b4828d7d8f646.txt"      # "Archive for January, 2022"
 SEED_TAGGED = "002_90ad01e3225f3153.txt"       # "Posts Tagged 'Central Asia'"
 
 
+# Pandoc's conversions are a function of the document, the options and pandoc alone
+# (scripts/content/pandoc_batch.py), and dozens of test books convert the same demo
+# chapters and corpus posts: every test, and every run of the suite, shares one memo of
+# them here.  A test of what a build itself remembers takes the `own_memos` fixture.
+TEST_CACHE = ROOT / "build" / "test-cache"
+TEST_CACHE_MAX_FILES = 20_000       # (a few MB a run's worth; past this, started afresh)
+
+
+def pytest_configure(config):
+    from scripts.content.pandoc_batch import SHARED_CACHE
+    folder = Path(os.environ.setdefault(SHARED_CACHE, str(TEST_CACHE / "pandoc")))
+    if "PYTEST_XDIST_WORKER" not in os.environ and folder.is_dir() \
+            and sum(1 for _ in folder.rglob("*")) > TEST_CACHE_MAX_FILES:
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def own_memos(monkeypatch):
+    """The build's memos in its own build folder (build/cache/), as a user's build keeps them."""
+    from scripts.content.pandoc_batch import SHARED_CACHE
+    monkeypatch.delenv(SHARED_CACHE, raising=False)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A skipped test is a check that did not happen: the run fails unless the user
     says ALLOW_SKIPS=1 (`make test` installs what the checks need where it can)."""

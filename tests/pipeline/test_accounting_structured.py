@@ -151,18 +151,18 @@ MARKDOWN_POSTS = {
 }
 
 
-def markdown_words(folder: Path) -> Counter:
+def markdown_words(folder: Path, build: Path) -> Counter:
     """What a reader of the site sees: the title and the text pandoc renders, generator
     markup aside (its tags are the site's templates, not the post's words)."""
-    import pypandoc
-    total: Counter = Counter()
+    titles, bodies = [], []
     for path in sorted(folder.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         fence = text.split("\n", 1)[0]
         front, _, body = text[len(fence) + 1:].partition(f"\n{fence}\n")
-        title = re.search(r"title\s*[:=]\s*\"?(.+?)\"?\s*$", front, re.M).group(1)
-        body = re.sub(r"\{%.*?%\}|\{\{<.*?>\}\}", " ", body, flags=re.S)
-        plain = pypandoc.convert_text(body, "plain", format="commonmark_x")
+        titles.append(re.search(r"title\s*[:=]\s*\"?(.+?)\"?\s*$", front, re.M).group(1))
+        bodies.append(re.sub(r"\{%.*?%\}|\{\{<.*?>\}\}", " ", body, flags=re.S))
+    total: Counter = Counter()
+    for title, plain in zip(titles, as_plain(bodies, build)):
         # pandoc's plain text numbers the notes "[1]": the book's own note marks, not words
         total += words(title) + words(re.sub(r"\[\d+\]", " ", plain))
     # the shortcode's caption is the post's text too
@@ -178,7 +178,7 @@ def test_every_word_of_markdown_posts_is_in_the_book_or_a_report(tmp_path):
         (posts / name).write_text(text, encoding="utf-8")
     build = tmp_path / "build"
     run_text_stages(book, build)
-    missing = markdown_words(posts) - accounted_words(build)
+    missing = markdown_words(posts, build) - accounted_words(build)
     assert not missing, f"words that went nowhere: {missing.most_common(10)}"
 
 
@@ -207,12 +207,11 @@ ESCAPED_TAG = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
 SHOWN = re.compile(r"""\b(?:caption|title|attr)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def hugo_post_words(path: Path) -> Counter:
+def hugo_post_words(path: Path, build: Path) -> Counter:
     """What a reader of a Hugo site sees of one post, read without the adapter: the title,
     the body as pandoc renders it, a shortcode's caption, title and attribution (the rest
     of a tag is the theme's markup), an escaped shortcode as the text it prints, and every
     footnote, the unreferenced ones too (the site drops them: the book must report them)."""
-    import pypandoc
     import yaml as yaml_reader
     text = path.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
@@ -222,11 +221,17 @@ def hugo_post_words(path: Path) -> Counter:
     body = SHORTCODE_TAG.sub(" ", body)
     body = re.sub(r"(?m)^ {0,3}\[\^[^\]\s]+\]:", "", body)        # a definition: a paragraph of its own
     body = re.sub(r"\[\^[^\]\s]+\]", " ", body)                   # a reference: the book's own mark
-    plain = pypandoc.convert_text(body, "plain", format="commonmark_x")
+    plain, *values = as_plain([body, *shown], build)
     plain = re.sub(r"(?m)^\s*\d+[.)]\s", " ", plain)      # a numbered item's number: the book numbers it
-    for value in shown:
-        total += words(pypandoc.convert_text(value, "plain", format="commonmark_x"))
-    return total + words(plain)
+    return sum((words(value) for value in values), total) + words(plain)
+
+
+def as_plain(texts: list[str], build: Path) -> list[str]:
+    """pandoc's plain text of each Markdown text, in one pandoc run (and remembered with the
+    suite's other conversions, tests/conftest.py)."""
+    from scripts.content.pandoc_batch import Document, convert_many, pandoc_memo
+    return convert_many([Document(text) for text in texts], reader="commonmark_x", writer="plain",
+                        memo=pandoc_memo(build, "ground-truth"))
 
 
 def test_every_word_of_a_real_hugo_blog_is_in_the_book_or_a_report(tmp_path):
@@ -240,6 +245,6 @@ def test_every_word_of_a_real_hugo_blog_is_in_the_book_or_a_report(tmp_path):
     build = tmp_path / "build"
     run_text_stages(book, build)
     posts = [post["file"] for post in yaml_reader.safe_load((corpus / "expected.yaml").read_text(encoding="utf-8"))["posts"]]
-    seen = sum((hugo_post_words(corpus / name) for name in posts), Counter())
+    seen = sum((hugo_post_words(corpus / name, build) for name in posts), Counter())
     missing = seen - accounted_words(build)
     assert not missing, f"words that went nowhere: {missing.most_common(10)}"

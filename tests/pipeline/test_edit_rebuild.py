@@ -44,7 +44,7 @@ def build_outputs(build: Path) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_an_edit_redoes_one_chapter_and_gives_a_clean_builds_bytes(tmp_path):
+def test_an_edit_redoes_one_chapter_and_gives_a_clean_builds_bytes(tmp_path, own_memos):
     book = demo_book_copy(tmp_path / "book", editor_files=EDITOR_FILES)
     build = tmp_path / "build"
     stages = [stage.name for stage in BUILD_STAGES]
