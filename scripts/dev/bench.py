@@ -156,8 +156,7 @@ def run_measured(command: list[str], log: Path, timeout: float) -> tuple[int, fl
         # The stage's own time limit (scripts/core/limits.py, 30 minutes unless told) is
         # this run's: a 1,000-post PDF on a loaded machine may need more, and is measured.
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
-                                        "ANTHOLOGY_TIME_LIMIT": f"{timeout:g}"})
+                                   env={**os.environ, "ANTHOLOGY_TIME_LIMIT": f"{timeout:g}"})
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
