@@ -10,9 +10,10 @@ document, the conversion's options and template, the batch script and pandoc's
 version, so after an edit to one chapter only that chapter goes through pandoc.
 
 A conversion depends on nothing else, so one memo folder can serve many builds: with
-ANTHOLOGY_PANDOC_CACHE set to a folder, every stage's conversions are remembered there
-instead of in the build folder (the test suite does this, in build/test-cache/: dozens of
-test books convert the same demo chapters), and nothing is pruned from it.
+ANTHOLOGY_PANDOC_CACHE set to a folder, every conversion is remembered there, instead of
+in the build folder, and so are those of a build that has none.  Nothing is pruned from
+it.  The test suite does this (build/test-cache/): dozens of test books convert the same
+demo chapters.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def convert_many(documents: list[Document], *, reader: str, writer: str, templat
     a memo, only the documents it does not hold go to pandoc.  `plain_code`: code blocks
     without syntax highlighting; `unwrap_positions`: the spans `sourcepos` wraps around
     each inline dropped (see pandoc_batch.lua)."""
-    memo = memo or Memo(None, "")
+    memo = memo or _shared_memo("conversions") or Memo(None, "")
     options = (reader, writer, template or "", str(section_divs)) + (("plain-code",) if plain_code else ()) \
         + (("unwrap-positions",) if unwrap_positions else ())
     keys = [memo.key(*options, d.id_prefix, d.text) for d in documents]
@@ -94,11 +95,18 @@ def _convert_all(documents: list[Document], reader: str, writer: str, template: 
 def pandoc_memo(build: Path, name: str) -> Memo:
     """The memo of one stage's conversions (build/cache/<name>/, or <ANTHOLOGY_PANDOC_CACHE>/<name>/):
     keyed by pandoc's version and the batch script too, so a new pandoc converts everything again."""
-    version = code_version(SCRIPT) + _pandoc_version()
+    return _shared_memo(name) or Memo.in_build(build, name, _version())
+
+
+def _shared_memo(name: str) -> Memo | None:
+    """<ANTHOLOGY_PANDOC_CACHE>/<name>/ when that is set: it holds the conversions of builds
+    without a build folder too."""
     shared = os.environ.get(SHARED_CACHE)
-    if shared:
-        return Memo(Path(shared) / name, version, shared=True)
-    return Memo.in_build(build, name, version)
+    return Memo(Path(shared) / name, _version(), shared=True) if shared else None
+
+
+def _version() -> str:
+    return code_version(SCRIPT) + _pandoc_version()
 
 
 def _pandoc_version() -> str:
