@@ -12,6 +12,7 @@ this command is what it calls, and what a user can run by hand.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,7 +52,10 @@ def stage_epilog(stage: Stage) -> str:
     return "\n".join(lines)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(*, epilogs: bool = True) -> argparse.ArgumentParser:
+    """The command line.  `epilogs`: each stage's --help lists what it reads and writes,
+    which takes looking at the book's sources; a run that asks for no help skips it (a
+    build starts a dozen of these processes)."""
     common = _paths_options()
     top = argparse.ArgumentParser(
         prog="anthology", description="Turn a writer's blog posts into an EPUB and a print-ready PDF.")
@@ -59,7 +63,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("build", parents=[common], help="run every build stage in order")
     for stage in STAGES:
         commands.add_parser(stage.name, parents=[common], help=stage.help, description=stage.help,
-                            epilog=stage_epilog(stage), formatter_class=argparse.RawDescriptionHelpFormatter)
+                            epilog=stage_epilog(stage) if epilogs else None,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     rules = commands.add_parser("make-rules", parents=[common],
                                 help="write the Make rules generated from the stage table")
     rules.add_argument("--out", type=Path, required=True, help="the makefile to write")
@@ -75,12 +80,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_stage(stage: Stage, paths: BookPaths) -> None:
-    missing = [path for path in stage.inputs(paths) if not path.exists()]
+    inputs = stage.inputs(paths)
+    missing = [path for path in inputs if not path.exists()]
     if missing:
         raise UserError(f"the {stage.name} stage needs {missing[0]}, which does not exist",
                         file=str(missing[0]),
                         hint="run 'make' (it runs the stages before this one), or check book.yaml's sources")
-    inputs = stage.inputs(paths)
     named = ", ".join(str(path) for path in inputs[:3]) + (f" and {len(inputs) - 3} more" if len(inputs) > 3 else "")
     # The lock first: waiting for another build's stage is not this stage's time.
     with build_lock(paths.build), time_limit(stage.name, named), stage_line(stage.name) as line:
@@ -89,7 +94,9 @@ def run_stage(stage: Stage, paths: BookPaths) -> None:
 
 @cli
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    asks_for_help = any(a == "-h" or (len(a) > 3 and "--help".startswith(a)) for a in arguments)   # (or "--hel")
+    args = parser(epilogs=asks_for_help).parse_args(arguments)
     if args.command == "new":
         from scripts.ingest.starter import new_book
         with stage_line("new") as line:
