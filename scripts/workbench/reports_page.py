@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 from scripts.core import paths as resources
 from scripts.core.atomic import write_text
+from scripts.core.memo import Memo
 from scripts.core.paths import BookPaths
 
 STAGE = "reports"                               # this stage, in the table
@@ -305,17 +306,29 @@ def summarise(stage: str, reports: list[Path], paths: BookPaths) -> str:
 
 # ---------------------------------------------------------------- Markdown to HTML
 
-def render_markdown(text: str, where: str) -> str:
-    """A Markdown report as an HTML fragment: pandoc with raw HTML off (the report quotes
-    scraped text, which stays text), then the books' allow-list sanitiser."""
-    import pypandoc
+MARKDOWN_READER = "markdown-raw_html-raw_attribute-raw_tex"
+
+
+def render_markdown(text: str, where: str, memo: Memo | None = None) -> str:
+    """A Markdown report as an HTML fragment (see render_all)."""
+    return render_all([(text, where)], memo)[0]
+
+
+def render_all(reports: list[tuple[str, str]], memo: Memo | None = None) -> list[str]:
+    """Markdown reports (text, name) as HTML fragments: pandoc with raw HTML off (a report
+    quotes scraped text, which stays text), then the books' allow-list sanitiser.  One
+    pandoc run for them all, and none for a report the memo has seen unchanged."""
     from lxml import html as lxml_html
+    from scripts.content.pandoc_batch import Document, convert_many
     from scripts.content.sanitise import sanitise
-    fragment = pypandoc.convert_text(text, "html", format="markdown-raw_html-raw_attribute-raw_tex",
-                                     extra_args=["--wrap=none"])
-    wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
-    sanitise(wrapper, where)
-    return "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
+    fragments = convert_many([Document(text, name=where) for text, where in reports],
+                             reader=MARKDOWN_READER, writer="html", memo=memo)
+    out = []
+    for fragment, (_, where) in zip(fragments, reports):
+        wrapper = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
+        sanitise(wrapper, where)
+        out.append("".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper))
+    return out
 
 
 # ---------------------------------------------------------------- the stage
@@ -342,26 +355,28 @@ def _environment():
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def build_page(paths: BookPaths) -> tuple[str, dict[str, str], list[StageRow], list[Decision]]:
-    """The index page and the rendered Markdown reports (file name -> page)."""
+def build_page(paths: BookPaths, memo: Memo | None = None) -> tuple[str, dict[str, str], list[StageRow], list[Decision]]:
+    """The index page and the rendered Markdown reports (file name -> page); `memo`: the
+    reports' conversions by pandoc in earlier builds."""
     from markupsafe import Markup
     environment = _environment()
     style = Markup(STYLESHEET.read_text(encoding="utf-8"))        # our stylesheet, not data
-    rendered: dict[str, str] = {}
     rows = []
+    markdown: list[tuple[str, str]] = []           # (report's name, rendered page's name)
     for stage, help_text, reports in report_outputs(paths):
         links = []
         for report in (p for p in reports if p.exists()):
             name = report.relative_to(paths.reports).as_posix()
             if report.suffix == ".md":
-                page = f"{report.stem}.html"
-                rendered[page] = environment.get_template("rendered.html.j2").render(
-                    title=name, source=f"../{name}", style=style,
-                    body=Markup(render_markdown(_text(report), name)))
-                links.append(ReportLink(name, f"{RENDERED}/{page}", "page"))
+                markdown.append((name, f"{report.stem}.html"))
+                links.append(ReportLink(name, f"{RENDERED}/{markdown[-1][1]}", "page"))
             else:
                 links.append(ReportLink(name, name, "page" if report.suffix == ".html" else "data"))
         rows.append(StageRow(stage, help_text, summarise(stage, reports, paths), links))
+    bodies = render_all([(_text(paths.reports / name), name) for name, _ in markdown], memo)
+    rendered = {page: environment.get_template("rendered.html.j2").render(
+                    title=name, source=f"../{name}", style=style, body=Markup(body))
+                for (name, page), body in zip(markdown, bodies)}
     chapters = {row["article"]: row["chapter"]
                 for row in (_json(paths.reports / "dedupe.json") or {}).get("articles", [])}
     places = Places.of(paths, chapters)
@@ -376,7 +391,10 @@ def build_page(paths: BookPaths) -> tuple[str, dict[str, str], list[StageRow], l
 
 def run(paths: BookPaths) -> str:
     """The reports stage: every report the build wrote -> build/reports/index.html."""
-    page, rendered, rows, decisions = build_page(paths)
+    from scripts.content.pandoc_batch import pandoc_memo
+    memo = pandoc_memo(paths.build, "reports")
+    page, rendered, rows, decisions = build_page(paths, memo)
+    memo.prune()
     folder = paths.reports / RENDERED
     for name, html in rendered.items():
         write_text(folder / name, html)
