@@ -518,7 +518,7 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
             pages = sum(part.pages for name, part in laid.items() if not name.startswith("furniture-"))
             on_progress(len(laid), len(tasks), pages)
 
-    laid = lay_out_plan(tasks, cache, on_laid=laid_so_far)
+    laid = lay_out_plan(tasks, cache, on_laid=laid_so_far, page_css=page.css)
     front = laid["front"]
     furniture = [laid[f"furniture-{first}"] for first, _ in ranges]
     # (the index's job is made, and its locators computed, whether or not its layout was cached)

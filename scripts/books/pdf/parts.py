@@ -303,17 +303,32 @@ def constant(job: PartJob) -> Callable[[dict], PartJob]:
     return lambda laid: job
 
 
+def warm_up(page_css: str) -> None:
+    """A worker's first minutes' worth, before its first part: WeasyPrint imported, the
+    fonts and stylesheets read (`_engine`)."""
+    _engine(page_css)
+
+
 def lay_out_plan(tasks: list[Task], cache: PartCache,
-                 on_laid: Callable[[dict[str, LaidOutPart]], None] | None = None) -> dict[str, LaidOutPart]:
+                 on_laid: Callable[[dict[str, LaidOutPart]], None] | None = None,
+                 page_css: str | None = None) -> dict[str, LaidOutPart]:
     """Lay out every task, each as soon as what it needs is laid out, the parts not in the
     cache in a pool of worker processes; return the laid-out parts by name.  `on_laid` is
-    told the parts laid out so far each time one more is (the stage's progress)."""
+    told the parts laid out so far each time one more is (the stage's progress).
+    `page_css`: the parts' page CSS, given when some part may need laying out: the workers
+    start at once and import WeasyPrint while the parts are looked up and prepared here
+    (after a one-paragraph edit, that is most of the wait for the one part laid out)."""
     laid: dict[str, LaidOutPart] = {}
     tell = on_laid or (lambda laid: None)
     waiting = {task.name: task for task in tasks}
     workers = worker_count(len(tasks))
     running: dict[concurrent.futures.Future, str] = {}
     pool = None
+    submitted = False                 # a part, not only the warm-up
+    if page_css is not None and workers > 1:
+        pool = new_pool(workers)
+        for _ in range(workers):
+            pool.submit(warm_up, page_css)
     try:
         while waiting or running:
             ready = sorted((t for t in waiting.values() if all(n in laid for n in t.needs)),
@@ -336,6 +351,7 @@ def lay_out_plan(tasks: list[Task], cache: PartCache,
                     if pool is None:
                         pool = new_pool(workers)
                     running[pool.submit(lay_out, job)] = task.name
+                    submitted = True
                 started = True
                 break                 # what was just laid out may make a better task ready
             if started:
@@ -356,5 +372,8 @@ def lay_out_plan(tasks: list[Task], cache: PartCache,
         raise
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            if submitted:
+                pool.shutdown(cancel_futures=True)
+            else:
+                stop_pool(pool)       # every part was in the cache: the warm-up is not waited for
     return laid
