@@ -67,6 +67,30 @@ def test_the_two_copies_joined_side_by_side_are_the_bytes_of_joining_them_in_tur
     assert (alone[0].pages, alone[1].pages) == (6, 5)
 
 
+def test_the_join_holds_one_part_open_at_a_time(two_parts, monkeypatch):
+    """A part is let go once copied (qpdf's objects of a 300-post book's parts, all held at
+    once, doubled the join's memory); the book is still whole, its links and tree included."""
+    import sys
+    from scripts.books.pdf import join as joining
+    first, second, furniture = two_parts
+    opened: list[pikepdf.Pdf] = []
+    held = []
+
+    def counting_open(data):
+        # When one more part opens, how many of the parts before it (the first is the book
+        # itself) does the join still hold?  A part let go has two references: this list's
+        # and getrefcount's own argument.
+        held.append(sum(sys.getrefcount(opened[i]) > 2 for i in range(1, len(opened))))
+        opened.append(pikepdf.Pdf.open(io.BytesIO(data)))
+        return opened[-1]
+    monkeypatch.setattr(joining, "_open", counting_open)
+    sequence = [first, BLANK, second, second, second]
+    book = join(sequence, "screen", furniture, 0)
+    assert len(opened) == 5 and max(held) <= 1, held       # at most the part just before
+    monkeypatch.undo()
+    assert book.data == join(sequence, "screen", furniture, 0).data and book.unresolved_links == []
+
+
 def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):
     first, second, furniture = two_parts
     assert (first.pages, second.pages) == (3, 1)
