@@ -470,9 +470,12 @@ def synth_run(size: int, seed: int, work: Path, timeout: float, fmt: str = "text
 
 
 def fresh(root: Path) -> None:
-    """Remove the previous run's outputs (not the generated sources) so nothing stale is counted."""
+    """Remove the previous run's outputs (not the generated sources) so nothing stale is counted:
+    the memos and the PDF's parts too, or a second run in the same folder measures a build
+    that lays nothing out."""
     import shutil
-    for name in ("model", "reports", "articles", "html", "logs", "bare"):
+    for name in ("model", "reports", "articles", "html", "logs", "bare", "cache", "pdf-parts",
+                 "staging", "published", "generations", "volumes", ".make"):
         shutil.rmtree(root / name, ignore_errors=True)
     for pattern in ("*.epub", "*.pdf", "*.json", "*.prof"):
         for path in root.glob(pattern):

@@ -29,3 +29,15 @@ def test_a_text_stage_that_failed_leaves_the_total_marked_incomplete():
     (wxr,) = [c for c in budgets([{"label": "wxr-1000", "posts": 1000, "stages": stages}])
               if "(WXR)" in c["budget"] and c["budget"].startswith("split")]
     assert wxr["verdict"].startswith("within so far (incomplete: split")
+
+
+def test_a_second_run_in_the_same_folder_starts_from_no_cache(tmp_path):
+    """The bench measures clean stages: the memos and the PDF's laid-out parts of the run
+    before go (they made a second seeds run lay out none of its 22 parts), the sources stay."""
+    from scripts.dev.bench import fresh
+    for folder in ("cache/html", "pdf-parts", "model", "sources"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "entry").write_text("x", encoding="utf-8")
+    (tmp_path / "synth.json").write_text("{}", encoding="utf-8")
+    fresh(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources", "synth.json"]
