@@ -691,3 +691,25 @@ def test_three_and_four_digit_chapter_numbers_and_folios_keep_their_columns(tmp_
     folio_boxes = [w for w in words if w[3] == folio]
     assert len(folio_boxes) == len(chapters)
     assert max(w[2] for w in folio_boxes) - min(w[2] for w in folio_boxes) < 0.5
+
+
+def test_a_long_bibliography_is_laid_out_among_the_chapters_not_after_them(monkeypatch):
+    """The parts go to the workers longest first, the back matter's sections among the
+    chapters: a 300-post book's 66-page bibliography, laid out after every chapter, had one
+    worker laying it out alone for 16 s while the other waited."""
+    book = load_book(ROOT / "manuscript" / "book.yaml")
+    chapters = pdf.load_chapters(FIXTURES)
+    bibliography = "".join(f"<p>Writer, A. ({year}). A long title of a report, number {year}.</p>"
+                           for year in range(3000))
+    planned = {}
+
+    def plan(tasks, cache, on_laid=None, page_css=None):
+        planned["tasks"] = tasks
+        raise RuntimeError("planned")
+    monkeypatch.setattr(pdf, "lay_out_plan", plan)
+    with pytest.raises(RuntimeError, match="planned"):
+        pdf.typeset(book, chapters, bibliography=bibliography)
+    from scripts.books.pdf.parts import first_to_go
+    first_ready = sorted((t for t in planned["tasks"] if not t.needs), key=first_to_go)
+    assert first_ready[0].name == "bibliography"
+    assert {t.priority for t in first_ready} == {2}          # chapters and sections alike

@@ -53,6 +53,7 @@ from scripts.books.pdf.parts import (
     PartCache,
     PartJob,
     Task,
+    constant,
     lay_out_plan,
     worker_count,
     point_links_out,
@@ -406,7 +407,12 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         return hyphenated[chapter.id]
 
     def every_chapter() -> list[Chapter]:
-        return [with_break_points(c) for c in chapters]
+        """The chapters as a part that lists them has them (the contents, "About these
+        pieces", the sources): a body is printed only in its chapter's own part, so here
+        only what is listed gets its break points, and no part waits for every body's."""
+        return [hyphenated.get(c.id) or replace(c, subtitle=hyphenate(c.subtitle, language),
+                                                headnote=hyphenate(c.headnote, language))
+                for c in chapters]
 
     back_matter_text: dict[str, object] = {}
 
@@ -489,13 +495,16 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
 
     # Each part's HTML is made when the part is handed to a worker, so the first chapters are
     # being laid out while the others' HTML is made; the longest chapters go first.
-    def part_job(chapter: Chapter | None = None, section=None):
-        if chapter is not None:
-            return lambda laid: job(chapter.id, part_chapters=[chapter], alone=True)
-        return lambda laid: job(section.id, part_sections=[section], alone=True)
+    def part_job(chapter: Chapter):
+        return lambda laid: job(chapter.id, part_chapters=[chapter], alone=True)
 
     tasks = [Task(c.id, part_job(chapter=c), priority=2, size=len(c.body)) for c in chapters]
-    tasks += [Task(s.id, part_job(section=s), priority=1) for s in back_matter if s.id != "index"]
+    # The back matter's sections among the chapters, longest first, so no worker is left
+    # with a long one at the end: a 300-post book's bibliography (66 pages, 16 s) was laid
+    # out last, alone, while the other worker waited.  Their HTML is made now, for its size.
+    for section in (s for s in back_matter if s.id != "index"):
+        section_job = job(section.id, part_sections=[section], alone=True)
+        tasks.append(Task(section.id, constant(section_job), priority=2, size=len(section_job.html)))
     # The heads and folios in documents of at most FURNITURE_PARTS parts each: WeasyPrint
     # holds a document's every page, so one document for a 5,000-page blog would hold some
     # 1.2 GB; the ranges follow the parts, so they are known before any page is.

@@ -299,6 +299,11 @@ class Task:
     size: int = 0                     # then the largest: no worker is left with a long one at the end
 
 
+def first_to_go(task: Task) -> tuple:
+    """The order ready tasks go to the workers in: the highest priority, then the largest."""
+    return (-task.priority, -task.size, task.name)
+
+
 def constant(job: PartJob) -> Callable[[dict], PartJob]:
     return lambda laid: job
 
@@ -331,8 +336,7 @@ def lay_out_plan(tasks: list[Task], cache: PartCache,
             pool.submit(warm_up, page_css)
     try:
         while waiting or running:
-            ready = sorted((t for t in waiting.values() if all(n in laid for n in t.needs)),
-                           key=lambda t: (-t.priority, -t.size, t.name))
+            ready = sorted((t for t in waiting.values() if all(n in laid for n in t.needs)), key=first_to_go)
             started = False
             for task in ready:
                 if len(running) >= workers:
