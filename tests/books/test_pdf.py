@@ -694,9 +694,10 @@ def test_three_and_four_digit_chapter_numbers_and_folios_keep_their_columns(tmp_
 
 
 def test_a_long_bibliography_is_laid_out_among_the_chapters_not_after_them(monkeypatch):
-    """The parts go to the workers longest first, the back matter's sections among the
-    chapters: a 300-post book's 66-page bibliography, laid out after every chapter, had one
-    worker laying it out alone for 16 s while the other waited."""
+    """In a book without an index, the parts go to the workers longest first, the back
+    matter's sections among the chapters: a 300-post book's 66-page bibliography, laid out
+    after every chapter, had one worker laying it out alone for 16 s while the other waited.
+    (With an index they follow the chapters, to be laid out beside it.)"""
     book = load_book(ROOT / "manuscript" / "book.yaml")
     chapters = pdf.load_chapters(FIXTURES)
     bibliography = "".join(f"<p>Writer, A. ({year}). A long title of a report, number {year}.</p>"

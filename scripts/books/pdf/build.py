@@ -499,12 +499,15 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
         return lambda laid: job(chapter.id, part_chapters=[chapter], alone=True)
 
     tasks = [Task(c.id, part_job(chapter=c), priority=2, size=len(c.body)) for c in chapters]
-    # The back matter's sections among the chapters, longest first, so no worker is left
-    # with a long one at the end: a 300-post book's bibliography (66 pages, 16 s) was laid
-    # out last, alone, while the other worker waited.  Their HTML is made now, for its size.
+    # The back matter's sections: with an index, after the chapters, to be laid out while
+    # the index is (it can start only once every chapter is: the seeds' index takes 2.5 s).
+    # Without one, among the chapters, longest first, so no worker is left with a long one
+    # at the end: a 300-post book's bibliography (66 pages, 16 s) was laid out last, alone,
+    # while the other worker waited.  Their HTML is made now, for its size.
     for section in (s for s in back_matter if s.id != "index"):
         section_job = job(section.id, part_sections=[section], alone=True)
-        tasks.append(Task(section.id, constant(section_job), priority=2, size=len(section_job.html)))
+        tasks.append(Task(section.id, constant(section_job), priority=1 if has_index else 2,
+                          size=len(section_job.html)))
     # The heads and folios in documents of at most FURNITURE_PARTS parts each: WeasyPrint
     # holds a document's every page, so one document for a 5,000-page blog would hold some
     # 1.2 GB; the ranges follow the parts, so they are known before any page is.
