@@ -202,10 +202,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("check-epub", "EPUBCheck on the EPUB: any fatal error, error or warning fails",
           "scripts.books.epub.check", "run_epubcheck",
           inputs=lambda p: [p.epub], outputs=_reports("epubcheck.json"), builds=False),
-    Stage("check-print", "preflight the print PDF against the book's printer profile (boxes, page count, "
-          "fonts, safe zone, colour): any failure fails",
+    Stage("check-print", "preflight the print PDF, and each volume's, against the book's printer profile "
+          "(boxes, page count, fonts, safe zone, colour): any failure fails",
           "scripts.books.pdf.preflight", "run",
-          inputs=lambda p: [p.print_pdf, p.book_yaml], optional=lambda p: [p.split_extra],
+          inputs=lambda p: [p.print_pdf, p.book_yaml] + ([p.volumes_manifest] if _volumes_wanted(p) else []),
+          optional=lambda p: [p.split_extra],
           outputs=_reports("preflight.json"), resources=(_S / "printing",), builds=False),
     Stage("check-a11y", "DAISY Ace on the EPUB: any accessibility violation fails",
           "scripts.books.epub.check", "run_ace",

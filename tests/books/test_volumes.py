@@ -440,3 +440,27 @@ def test_by_category_without_categories_says_where_they_come_from(tmp_path):
     setter = volumes.Typesetter(paths, load_book(paths.book_yaml), _whole_chapters(paths), None, None)
     with pytest.raises(UserError, match="no chapter has a category"):
         setter.categories()
+
+
+@pytest.mark.slow
+def test_check_print_preflights_every_volume_and_names_the_one_that_fails(by_year, tmp_path, capsys):
+    """`make check-print` of a book in volumes checks each volume's print master against the
+    printer's profile too (a volume is a book sent to the printer); one that fails fails the
+    check, named with its page."""
+    import shutil
+    import pikepdf
+    book, build = by_year.book, tmp_path / "build"
+    shutil.copytree(by_year.build, build)
+    assert run_stages(book, build, "check-print") == 0
+    report = json.loads((build / "reports" / "preflight.json").read_text(encoding="utf-8"))
+    assert [v["number"] for v in report["volumes"]] == [v["number"] for v in _manifest(by_year)["volumes"]]
+    assert all(v["failures"] == [] and v["pages"] > 0 for v in report["volumes"])
+    # The second volume's first page made a size the printer does not print.
+    second = BookPaths.of(book, build).volume(2).print_pdf
+    with pikepdf.open(second, allow_overwriting_input=True) as damaged:
+        damaged.pages[0].obj.MediaBox = pikepdf.Array([0, 0, 500, 500])
+        damaged.save(second)
+    capsys.readouterr()
+    assert run_stages(book, build, "check-print") != 0
+    err = capsys.readouterr().err
+    assert str(second) in err and str(BookPaths.of(book, build).print_pdf) + ":" not in err

@@ -401,22 +401,48 @@ def report_lines(findings: list[Finding]) -> list[str]:
 # ---------------------------------------------------------------- the stage
 
 def run(paths) -> str:
-    """The check-print stage: the print PDF against the book's printer profile."""
+    """The check-print stage: the print PDF against the book's printer profile, and each
+    volume's too when book.yaml prints the book in volumes (docs/volumes.md)."""
     from scripts.core.book import book_for
     book = book_for(paths)
     findings, found = preflight(paths.print_pdf, book.trim, book.printer)
     lines = report_lines(findings)
     report = {"printer": book.printer.key, "profile": book.printer.file, "trim": book.trim.describe(), **found,
               "failures": lines, "findings": [asdict(f) for f in findings]}
+    failing = [(paths.print_pdf, lines)] if findings else []
+    if book.volumes is not None:
+        report["volumes"] = []
+        for number, pdf_path in _volume_masters(paths):
+            their_findings, their_found = preflight(pdf_path, book.trim, book.printer)
+            their_lines = report_lines(their_findings)
+            report["volumes"].append({"number": number, "file": str(pdf_path), **their_found,
+                                      "failures": their_lines, "findings": [asdict(f) for f in their_findings]})
+            if their_findings:
+                failing.append((pdf_path, their_lines))
     write_text(paths.reports / "preflight.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     summary = (f"{found['pages']} pages of {book.trim.describe()}, recto {found['page_size'].get('recto')}, "
                f"verso {found['page_size'].get('verso')}, against {book.printer.key} ({book.printer.file})")
-    if findings:
-        for line in lines:
-            print(f"{paths.print_pdf}: {line}", file=sys.stderr)
-        raise CheckFailed(f"the print PDF fails {book.printer.key}'s profile ({len(lines)} failures): {summary} "
-                          f"(the list: {paths.reports / 'preflight.json'})")
+    volumes = report.get("volumes", [])
+    if volumes:
+        summary += f"; {len(volumes)} volumes ({', '.join(str(v['pages']) for v in volumes)} pages)"
+    if failing:
+        for pdf_path, their_lines in failing:
+            for line in their_lines:
+                print(f"{pdf_path}: {line}", file=sys.stderr)
+        count = sum(len(their_lines) for _, their_lines in failing)
+        which = ", ".join(str(pdf_path) for pdf_path, _ in failing)
+        raise CheckFailed(f"{which} fail{'s' if len(failing) == 1 else ''} {book.printer.key}'s profile "
+                          f"({count} failures): {summary} (the list: {paths.reports / 'preflight.json'})")
     return f"meets the profile: {summary}"
+
+
+def _volume_masters(paths) -> list[tuple[int, Path]]:
+    """Each volume's print master, as the volumes stage listed them."""
+    if not paths.volumes_manifest.exists():
+        raise UserError("book.yaml prints the book in volumes, and they are not made yet",
+                        file=str(paths.volumes_manifest), hint="run 'make' (or 'make volumes') first")
+    manifest = json.loads(paths.volumes_manifest.read_text(encoding="utf-8"))
+    return [(v["number"], paths.volume(v["number"]).print_pdf) for v in manifest["volumes"]]
 
 
 if __name__ == "__main__":
