@@ -129,6 +129,11 @@ def _untag(page: pikepdf.Page) -> None:
             del page.obj[key]
 
 
+def _untag_all(source: Pdf) -> None:
+    for page in source.pages:
+        _untag(page)
+
+
 def _fit_bleed(page: pikepdf.Page, recto: bool, printer: PrinterProfile) -> None:
     """A print page with bleed only on the edges the printer wants it on.  WeasyPrint lays
     every page out with the bleed all round; KDP and IngramSpark want none at the spine, so
@@ -183,6 +188,10 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
             out.pages.append(_blank_like(out, model))
             continue
         start = 0 if number == 0 else len(out.pages)
+        if not tagged and number:
+            # Untagged in the part, before its pages are copied: the print master never
+            # holds the links (a bibliography's 10,000 of them) only to drop them.
+            _untag_all(source)
         if number:
             # Named destinations, outline and structure tree are carried below, by us:
             # pikepdf's warning that extend() does not carry them is answered there.
@@ -192,9 +201,6 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
         for name, page, rest in _destinations(source):
             destinations.setdefault(name, (page + start, rest))
         outline.extend(_build_outline(_outline(source), start))
-        if not tagged and number:
-            for page in out.pages[start:start + len(source.pages)]:
-                _untag(page)
         if struct_root is None:
             continue
         # The part's tree, renumbered after the keys the parts before it used.
@@ -217,6 +223,7 @@ def join(sequence: list[LaidOutPart | None], variant: str, furniture: list[tuple
                 for annotation in page.obj.get("/Annots", Array()):
                     if "/StructParent" in annotation:
                         annotation.StructParent = int(annotation.StructParent) + offset
+    source = None                     # (the last part, let go before the book is written)
     if printer is not None:
         while len(out.pages) < printer.pages_for(len(out.pages)):
             out.pages.append(_blank_like(out, model))
