@@ -99,6 +99,9 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.Fre
     return y
 
 
+SMALLEST_SUN = 140            # px: the sun's radius when the type leaves little room
+
+
 def draw_cover(book: Book) -> Image.Image:
     image = Image.new("RGB", (WIDTH, HEIGHT), INK)
     draw = ImageDraw.Draw(image)
@@ -110,17 +113,23 @@ def draw_cover(book: Book) -> Image.Image:
     author_top = MARGIN + 40
     rule_y = author_top + _line_step(author_font, 1.0) + 70
     title_top = rule_y + 110
-    title_font, title_lines = _fit(draw, book.title, "Bold", 190, 96, text_width, 4)
-    title_bottom = title_top + len(title_lines) * _line_step(title_font, 1.08)
-    sub_font, sub_lines = _fit(draw, book.subtitle, "Italic", 76, 48, text_width - 80, 4) \
-        if book.subtitle else (None, [])
-    sub_top = title_bottom + 50
-    text_bottom = sub_top + (len(sub_lines) * _line_step(sub_font, 1.2) if sub_font else 0)
+    lowest_horizon = HEIGHT - 520
+    # The title as large as leaves room above the horizon for the smallest sun: a long title
+    # and subtitle ("…, Volume 2" and its years) are set smaller rather than run into it.
+    for largest in range(190, 95, -10):
+        title_font, title_lines = _fit(draw, book.title, "Bold", largest, 96, text_width, 4)
+        title_bottom = title_top + len(title_lines) * _line_step(title_font, 1.08)
+        sub_font, sub_lines = _fit(draw, book.subtitle, "Italic", min(76, largest // 2), 48, text_width - 80, 4) \
+            if book.subtitle else (None, [])
+        sub_top = title_bottom + 50
+        text_bottom = sub_top + (len(sub_lines) * _line_step(sub_font, 1.2) if sub_font else 0)
+        # (its disc, that is: the bands round it are dim enough to lie under the last line)
+        if lowest_horizon - SMALLEST_SUN - 30 >= text_bottom:
+            break
 
     # The horizon: a low sun in concentric bands behind a rule, below the type.
     # The sun shrinks when a long title leaves little room, so it never runs under the type.
-    lowest_horizon = HEIGHT - 520
-    sun = max(140, min(300, lowest_horizon - text_bottom - 60 - 210))
+    sun = max(SMALLEST_SUN, min(300, lowest_horizon - text_bottom - 60 - 210))
     horizon = min(max(text_bottom + 60 + sun + 210, int(HEIGHT * 0.66)), lowest_horizon)
     centre = (WIDTH // 2, horizon)
     for radius, colour in ((sun + 210, INK_LIGHT), (sun + 100, OCHRE_DIM), (sun, OCHRE)):

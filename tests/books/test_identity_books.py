@@ -203,3 +203,22 @@ def test_the_demo_books_print_copyright_page_prints_no_identifier():
 @pytest.mark.slow
 def test_epubcheck_finds_nothing_in_the_identity_book(built):
     assert epubcheck_messages(built["path"]) == []
+
+
+@pytest.mark.parametrize("title, subtitle", [
+    ("Between Beijing and Moscow, Volume 2", "Writings on China, Central Asia and Security, 2022"),
+    ("The Collected Columns and Essays of a Long Career, Volume 12",
+     "Writings on China, Central Asia, Russia, the Gulf and Security in Every Season, 2014–2016"),
+])
+def test_a_long_title_is_set_smaller_rather_than_run_into_the_sun(title, subtitle):
+    """A volume's title ("…, Volume 2") and its years make the type longer: the typographic
+    cover sets it smaller, so no letter lies on the sun's disc (its ochre, below the type)."""
+    from dataclasses import replace as with_
+    from scripts.books.cover import OCHRE, PAPER, WIDTH, draw_cover
+    image = draw_cover(with_(load_book(ROOT / "manuscript" / "book.yaml"), title=title, subtitle=subtitle))
+    pixels = image.load()
+    text_rows = [y for y in range(image.height) if any(pixels[x, y] == PAPER for x in range(0, WIDTH, 3))]
+    centre = [pixels[WIDTH // 2, y] == OCHRE for y in range(image.height)]
+    # the disc: the first run of 100 ochre rows down the middle (the author's rule is a few rows)
+    disc_top = next(y for y in range(image.height) if all(centre[y:y + 100]))
+    assert max(text_rows) < disc_top
