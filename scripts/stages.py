@@ -214,7 +214,8 @@ STAGES: tuple[Stage, ...] = (
           builds=False),
     Stage("release", "gather the checked books and what serves them into build/dist/<slug>-<date>/ and its .zip",
           "scripts.release.build", "run",
-          inputs=lambda p: [p.epub, p.print_pdf, p.screen_pdf, p.book_yaml],
+          inputs=lambda p: [p.epub, p.print_pdf, p.screen_pdf, p.book_yaml]
+          + ([p.volumes_manifest] if _volumes_wanted(p) else []),
           optional=lambda p: [p.split_extra, *_cover_art(p)],
           outputs=lambda p: [p.dist, p.reports / "release-checks.json"],
           resources=(_T / "release", _S / "release.css", _S / "print-cover.css", _S / "printing", resources.FONTS),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from scripts.books.backmatter import printed_book_for
 from scripts.books.cover import print_front
+from scripts.books.volume_files import MadeVolume, made_volumes
 from scripts.books.epub.package import build_time
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
@@ -38,6 +39,8 @@ from scripts.release.files import (COVER, EPUB, FEED, KEPUB, MANIFEST, PAGE, PRI
 
 # The download page lists these, in this order; the feed offers the editions a reader opens.
 DOWNLOADS = [EPUB, KEPUB, SCREEN_PDF, PRINT_PDF, PRINT_COVER, COVER]
+# and after them each volume's, of a book printed in volumes (no Kobo edition of a volume)
+VOLUME_DOWNLOADS = [EPUB, SCREEN_PDF, PRINT_PDF, PRINT_COVER, COVER]
 READING = [EPUB, KEPUB, SCREEN_PDF]
 
 
@@ -181,6 +184,21 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
     }
 
 
+def volume_release(volume: MadeVolume, put) -> dict:
+    """A volume's covers, put in the release beside its books; what the manifest says of it."""
+    own, number = volume.paths, volume.number
+    pages = {"print": page_count(own.print_pdf), "screen": page_count(own.screen_pdf)}
+    store_cover = serve.store_cover(volume.book)
+    cover = put(COVER.of_volume(number), store_cover)
+    front, front_type = print_front(volume.book, store_cover)
+    sheet = printcover.layout(volume.book, *printcover.interior_trim(own.print_pdf), pages["print"],
+                              printcover.image_size(front))
+    put(PRINT_COVER.of_volume(number), printcover.print_cover_pdf(volume.book, sheet, front, front_type))
+    return {"number": number, "title": volume.book.title, "subtitle": volume.book.subtitle,
+            "identifier": volume.book.identifier, "pages": pages, "cover": cover,
+            "print_cover": sheet.to_dict()}
+
+
 def run(paths: BookPaths) -> str:
     # The book as printed: `{years}` is the chapters' years on the page, feed and covers too.
     book = printed_book_for(paths)
@@ -209,8 +227,19 @@ def run(paths: BookPaths) -> str:
         put(PRINT_PDF, paths.print_pdf.read_bytes())
         put(SCREEN_PDF, paths.screen_pdf.read_bytes())
         pages = {"print": page_count(paths.print_pdf), "screen": page_count(paths.screen_pdf)}
+        # A book printed in volumes ships each volume too: its two PDFs (and its EPUB with
+        # `epub: per-volume`, judged with the book's), then below its covers.
+        volumes = made_volumes(paths, book)
+        volume_epubs = []
+        for volume in volumes:
+            own = volume.paths
+            if own.epub.exists():
+                volume_epubs.append(put(EPUB.of_volume(volume.number), add_page_list(
+                    own.epub.read_bytes(), printed_pages(own.print_pdf), print_edition(volume.book)).epub))
+            put(SCREEN_PDF.of_volume(volume.number), own.screen_pdf.read_bytes())
+            put(PRINT_PDF.of_volume(volume.number), own.print_pdf.read_bytes())
 
-        verdict = judge(staging, [epub, kobo], [epub], paths.reports / "checks")
+        verdict = judge(staging, [epub, kobo, *volume_epubs], [epub, *volume_epubs], paths.reports / "checks")
         write_text(report, json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1) + "\n")
         refused = refusal(verdict, report)
         if refused:
@@ -222,12 +251,17 @@ def run(paths: BookPaths) -> str:
         sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
                                   printcover.image_size(front))
         put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, front, front_type))
-        put(PAGE, serve.download_page(book, serve.listed(files, kinds, DOWNLOADS), files[cover],
+        shipped = [volume_release(volume, put) for volume in volumes]
+        downloads = DOWNLOADS + [kind.of_volume(v.number) for v in volumes for kind in VOLUME_DOWNLOADS]
+        put(PAGE, serve.download_page(book, serve.listed(files, kinds, downloads), files[cover],
                                       MANIFEST.name))
+        # (the feed's entry is the whole book: a volume is another book, with its own identifier)
         put(FEED, serve.catalog(book, serve.listed(files, kinds, READING)))
 
-        put(MANIFEST, (json.dumps(manifest(book, name, files, kinds, pages, verdict, sheet, paged),
-                                  ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        described = manifest(book, name, files, kinds, pages, verdict, sheet, paged)
+        if shipped:
+            described["volumes"] = shipped
+        put(MANIFEST, (json.dumps(described, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         put(SUMS, sha256sums(files).encode("utf-8"))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -6,7 +6,7 @@ three always describe the same files the same way.  `name` is what follows the b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,17 @@ class Kind:
 
     def file_name(self, slug: str) -> str:
         return self.name.format(slug=slug)
+
+    def of_volume(self, number: int) -> Kind:
+        """The same file for volume `number` of a book printed in volumes (book.yaml
+        `volumes:`): "{slug}-volume-2-print.pdf", "cover-volume-2.jpg"."""
+        tag = f"volume-{number}"
+        if "{slug}" in self.name:
+            name = self.name.replace("{slug}", "{slug}-" + tag, 1)
+        else:
+            stem, dot, extension = self.name.partition(".")
+            name = f"{stem}-{tag}{dot}{extension}"
+        return replace(self, key=f"{self.key}-{tag}", name=name, format=f"Volume {number}: {self.format}")
 
 
 EPUB = Kind("epub", "{slug}.epub", "application/epub+zip", "EPUB 3, with the print edition's page numbers",

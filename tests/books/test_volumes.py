@@ -464,3 +464,43 @@ def test_check_print_preflights_every_volume_and_names_the_one_that_fails(by_yea
     assert run_stages(book, build, "check-print") != 0
     err = capsys.readouterr().err
     assert str(second) in err and str(BookPaths.of(book, build).print_pdf) + ":" not in err
+
+
+@pytest.mark.slow
+def test_the_release_ships_each_volume_with_its_covers_checked_and_listed(by_year, tmp_path):
+    """`make release` of a book in volumes: beside the whole book, each volume's EPUB (judged by
+    EPUBCheck and Ace with the book's), screen and print PDFs, store cover and print cover,
+    whose spine is as wide as that volume's pages make it; all in SHA256SUMS, on the download
+    page and in the manifest."""
+    import shutil
+    import subprocess
+    from scripts.release.printcover import spine_width
+    book, build = tmp_path / "book", tmp_path / "build"
+    shutil.copytree(by_year.book, book)
+    shutil.copytree(by_year.build, build)
+    # A book of its own (the demo's identifier is refused outside the demo book).
+    text = (book / "book.yaml").read_text(encoding="utf-8")
+    (book / "book.yaml").write_text(re.sub(r"(?m)^identifier:.*$", 'identifier: "urn:uuid:8d0f3c3e-8a1f-4e55-9a51-0c4cbd5d7a10"', text),
+                                    encoding="utf-8")
+    assert run_stages(book, build, "release") == 0
+    (folder,) = [p for p in (build / "dist").iterdir() if p.is_dir()]
+    release = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    slug = folder.name.rsplit("-", 3)[0]
+    made = _manifest(by_year)["volumes"]
+    assert [v["number"] for v in release["volumes"]] == [v["number"] for v in made] and len(made) >= 2
+    names = {f["name"] for f in release["files"]}
+    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    for volume, listed in zip(release["volumes"], made):
+        n = volume["number"]
+        files = {f"{slug}-volume-{n}.epub", f"{slug}-volume-{n}.pdf", f"{slug}-volume-{n}-print.pdf",
+                 f"{slug}-volume-{n}-print-cover.pdf", f"cover-volume-{n}.jpg"}
+        assert files <= names, files - names
+        assert all(f in sums and f'href="{f}"' in page for f in files)
+        assert volume["title"] == listed["title"] and volume["pages"]["print"] == listed["print_pages"]
+        assert volume["print_cover"]["spine"] == pytest.approx(
+            spine_width(volume["pages"]["print"], load_book(book / "book.yaml").paper), abs=0.01)
+        assert (folder / f"{slug}-volume-{n}.epub").read_bytes()[:2] == b"PK"
+    assert len(release["checks"]["epubcheck"]["files"]) == 2 + len(made)      # the book, its Kobo edition, each volume
+    assert release["checks"]["epubcheck"]["messages"] == 0 and release["checks"]["ace"]["violations"] == 0
+    subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=folder, check=True)

@@ -411,8 +411,9 @@ def run(paths) -> str:
               "failures": lines, "findings": [asdict(f) for f in findings]}
     failing = [(paths.print_pdf, lines)] if findings else []
     if book.volumes is not None:
+        from scripts.books.volume_files import made_volumes
         report["volumes"] = []
-        for number, pdf_path in _volume_masters(paths):
+        for number, pdf_path in ((v.number, v.paths.print_pdf) for v in made_volumes(paths, book)):
             their_findings, their_found = preflight(pdf_path, book.trim, book.printer)
             their_lines = report_lines(their_findings)
             report["volumes"].append({"number": number, "file": str(pdf_path), **their_found,
@@ -434,15 +435,6 @@ def run(paths) -> str:
         raise CheckFailed(f"{which} fail{'s' if len(failing) == 1 else ''} {book.printer.key}'s profile "
                           f"({count} failures): {summary} (the list: {paths.reports / 'preflight.json'})")
     return f"meets the profile: {summary}"
-
-
-def _volume_masters(paths) -> list[tuple[int, Path]]:
-    """Each volume's print master, as the volumes stage listed them."""
-    if not paths.volumes_manifest.exists():
-        raise UserError("book.yaml prints the book in volumes, and they are not made yet",
-                        file=str(paths.volumes_manifest), hint="run 'make' (or 'make volumes') first")
-    manifest = json.loads(paths.volumes_manifest.read_text(encoding="utf-8"))
-    return [(v["number"], paths.volume(v["number"]).print_pdf) for v in manifest["volumes"]]
 
 
 if __name__ == "__main__":
