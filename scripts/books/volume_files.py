@@ -9,14 +9,13 @@ from dataclasses import dataclass, replace
 
 from scripts.core.book import Book
 from scripts.core.errors import UserError
-from scripts.core.identity import Isbns
 from scripts.core.paths import BookPaths
 
 
 @dataclass(frozen=True)
 class MadeVolume:
     number: int
-    book: Book            # the volume as printed: its title, subtitle and identifier, no ISBN
+    book: Book            # the volume as printed: its title, subtitle, identifier and own ISBNs
     paths: BookPaths      # its files: build/volumes/NN/anthology.pdf ...
 
 
@@ -30,6 +29,6 @@ def made_volumes(paths: BookPaths, book: Book) -> list[MadeVolume]:
                         file=str(paths.volumes_manifest), hint="run 'make' (or 'make volumes') first")
     listed = json.loads(paths.volumes_manifest.read_text(encoding="utf-8"))["volumes"]
     return [MadeVolume(v["number"], replace(book, title=v["title"], subtitle=v["subtitle"],
-                                            identifier=v["identifier"], isbn=Isbns()),
+                                            identifier=v["identifier"], isbn=book.volumes.isbn_of(v["number"])),
                        paths.volume(v["number"]))
             for v in listed]

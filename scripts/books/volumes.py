@@ -115,14 +115,15 @@ class Volume:
 def volume_book(book: Book, number: int, chapters: list[Chapter], name: str = "") -> Book:
     """The volume as a book: "<title>, Volume N", its `name` (a category) or its chapters'
     years as its subtitle (after the book's own, when it has one), its own identifier derived
-    from the book's, and no ISBN (an ISBN names one edition of one book: each volume needs its own)."""
+    from the book's, and its own ISBNs (book.yaml `volumes: isbn:`), never the book's: an ISBN
+    names one edition of one book."""
     from scripts.core.book import YEARS
     # A subtitle that prints `{years}` says them already (the volume's, when it is printed).
     years = "" if YEARS in book.subtitle else year_range(c.date for c in chapters)
     subtitle = ", ".join(part for part in (book.subtitle, name or years) if part)
     identifier = f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{book.identifier}|volume {number}')}"
     return replace(book, title=f"{book.title}, Volume {number}", subtitle=subtitle,
-                   identifier=identifier, isbn=Isbns())
+                   identifier=identifier, isbn=book.volumes.isbn_of(number) if book.volumes else Isbns())
 
 
 class SharedCache(PartCache):
@@ -356,8 +357,11 @@ def run(paths: BookPaths) -> str:
             shutil.rmtree(stale)
     maximum = book.printer.maximum_pages
     over = [r["number"] for r in reports if maximum is not None and r["print_pages"] > maximum]
+    # an ISBN book.yaml gives a volume this cut does not make is named, not silently unused
+    unused_isbns = [number for number, _ in book.volumes.isbns if number > len(reports)]
     manifest = {"by": book.volumes.by, "epub": book.volumes.epub,
                 "cap": book.volumes.pages or maximum, "over_the_printer_s_maximum": over,
+                "isbn_for_no_volume": unused_isbns,
                 "volumes": [{key: r[key] for key in ("number", "title", "subtitle", "identifier", "folder",
                                                      "pages", "print_pages", "files")}
                             | {"chapters": [c["slug"] for c in r["chapters"]]} for r in reports]}
@@ -366,5 +370,8 @@ def run(paths: BookPaths) -> str:
     laid = sum(r["parts_laid_out"] for r in reports)
     warning = (f"; volume {', '.join(map(str, over))} over {book.printer.name}'s {maximum} pages"
                if over else "")
+    if unused_isbns:
+        warning += (f"; book.yaml gives ISBNs to volume {', '.join(map(str, unused_isbns))}, which this "
+                    f"cut does not make ({len(reports)} volumes)")
     return (f"{len(reports)} volumes by {book.volumes.by} ({pages} pages), {laid} parts laid out "
             f"(the chapters from the pdf stage's cache){warning} -> {paths.volumes}/")

@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -62,12 +62,13 @@ YEARS = "{years}"
 PAPER_STOCKS = {"white": 0.002252, "cream": 0.0025}
 PAPER_HINT = ("write white or cream (the stock the interior is printed on), or the thickness of one "
               "page your printer gives, e.g. '0.0572 mm' or '0.00225 in'")
-VOLUME_KEYS = ("by", "years", "pages", "epub")
+VOLUME_KEYS = ("by", "years", "pages", "epub", "isbn")
 VOLUME_SPLITS = ("year", "category", "pages")
 VOLUME_EPUBS = ("one", "per-volume")
 VOLUMES_HINT = ("write 'volumes:' and under it 'by: year' (with 'years: N' for N years a volume), "
                 "'by: category', or 'by: pages' with 'pages: N' (the most pages a volume may have), "
-                "and 'epub: one' (the default) or 'epub: per-volume'")
+                "and 'epub: one' (the default) or 'epub: per-volume'; 'isbn:' gives each volume's "
+                "own ISBNs by its number")
 SELECT_KEYS = ("pages", "categories", "tags", "from", "to", "posts", "leave_out")
 SELECT_HINT = ("'select:' takes pages (true/false), categories, tags, posts, leave_out "
                "(lists) and from, to (dates, YYYY-MM-DD)")
@@ -94,6 +95,11 @@ class Volumes:
     years: int = 1                    # by year: how many years one volume holds
     pages: int = 0                    # by pages: the most pages a volume's print master may have
     epub: str = "one"                 # "one" EPUB of the whole book, or one "per-volume"
+    isbns: tuple[tuple[int, Isbns], ...] = ()     # (volume number, its ISBNs), as book.yaml gives them
+
+    def isbn_of(self, number: int) -> Isbns:
+        """A volume's own ISBNs (`volumes: isbn: {2: {print: ...}}`); none when not given."""
+        return dict(self.isbns).get(number, Isbns())
 
 
 @dataclass(frozen=True)
@@ -245,24 +251,58 @@ def load_book(path: Path | str = "manuscript/book.yaml", posts: PostDates | None
                 if "intros" in fields else "back"),
         post_years=posts.years,
         paper=_paper(check, fields.get("paper")),
-        isbn=read_isbns(check, value_of("isbn")), series=read_series(check, value_of("series")),
+        isbn=(isbn := read_isbns(check, value_of("isbn"))), series=read_series(check, value_of("series")),
         contributors=read_contributors(check, value_of("contributors")),
         cover=read_cover(check, value_of("cover"), path.parent, trim),
         fonts=read_fonts(check, value_of("fonts")),
         printer=printer,
         trim=trim,
-        volumes=_volumes(check, fields.get("volumes"), printer),
+        volumes=_volumes(check, fields.get("volumes"), printer, isbn),
     )
 
 
-def _volumes(check: Validator, given: Field | None, printer: PrinterProfile) -> Volumes | None:
+def _volumes(check: Validator, given: Field | None, printer: PrinterProfile,
+             book_isbns: Isbns = Isbns()) -> Volumes | None:
     """`volumes: {by: year}` (`years: 3` for three years a volume), `{by: category}`,
     `{by: pages, pages: 600}`;
-    `epub: per-volume` for one EPUB per volume.  A volume's page cap must be one the printer
-    prints (its profile's page maximum: KDP's 828)."""
+    `epub: per-volume` for one EPUB per volume; `isbn: {1: {print: ...}, 2: ...}` for each
+    volume's own.  A volume's page cap must be one the printer prints (its profile's page
+    maximum: KDP's 828)."""
     if given is None:
         return None
     parts = check.mapping(given.value, "'volumes'", VOLUME_KEYS, required=("by",), hint=VOLUMES_HINT)
+    volume = _volume_settings(check, given, parts, printer)
+    isbns = _volume_isbns(check, parts["isbn"].value, book_isbns) if "isbn" in parts else ()
+    return replace(volume, isbns=isbns)
+
+
+VOLUME_ISBN_HINT = ("write each volume's number and its ISBNs under it, e.g. 'isbn:' then "
+                    "'  1: {print: 978-1-...}' and '  2: {print: ..., epub: ...}'")
+
+
+def _volume_isbns(check: Validator, node, book_isbns: Isbns) -> tuple[tuple[int, Isbns], ...]:
+    """Each volume's ISBNs by its number; an ISBN names one book, so none may be given twice
+    (to two volumes, two editions, or a volume and the whole book)."""
+    given = check.mapping(node, "'volumes: isbn'", None, hint=VOLUME_ISBN_HINT)
+    taken = {isbn.digits: "the whole book's 'isbn'" for isbn in vars(book_isbns).values() if isbn}
+    found = []
+    for key, field_ in given.items():
+        if not key.isdigit() or int(key) < 1:
+            raise check.fail(f"'volumes: isbn' names volume '{key}': volumes are numbered 1, 2, 3 ...",
+                             field_.key, hint=VOLUME_ISBN_HINT)
+        isbns = read_isbns(check, field_.value)
+        for edition, isbn in vars(isbns).items():
+            if isbn is None:
+                continue
+            if isbn.digits in taken:
+                raise check.fail(f"volume {key}'s {edition} ISBN {isbn.printed} is also {taken[isbn.digits]}",
+                                 field_.value, hint="an ISBN names one edition of one book: give each its own")
+            taken[isbn.digits] = f"volume {key}'s {edition} ISBN"
+        found.append((int(key), isbns))
+    return tuple(sorted(found))
+
+
+def _volume_settings(check: Validator, given: Field, parts: dict, printer: PrinterProfile) -> Volumes:
     by = check.choice(parts["by"].value, "'volumes: by'", VOLUME_SPLITS,
                       hint="write year (a volume for each year, or 'years: N' years), category (a "
                            "volume for each of the blog's categories) or pages (volumes of at most "

@@ -222,3 +222,20 @@ def test_a_long_title_is_set_smaller_rather_than_run_into_the_sun(title, subtitl
     # the disc: the first run of 100 ochre rows down the middle (the author's rule is a few rows)
     disc_top = next(y for y in range(image.height) if all(centre[y:y + 100]))
     assert max(text_rows) < disc_top
+
+
+def test_a_volumes_copyright_page_prints_its_own_isbn_not_the_books(tmp_path):
+    """book.yaml `volumes: isbn:` gives a volume its own ISBNs (docs/volumes.md): its print
+    copyright page names its paperback ISBN, never the whole book's."""
+    from scripts.books import volumes
+    path = tmp_path / "book.yaml"
+    path.write_text((ROOT / "manuscript" / "book.yaml").read_text(encoding="utf-8")
+                    + "isbn:\n  print: 978-0-8044-2957-3\n"
+                    + "volumes:\n  by: year\n  isbn:\n    2: {print: 978-0-306-40615-7}\n", encoding="utf-8")
+    book = load_book(path)
+    chapters = pdf.load_chapters(FIXTURES / "articles")
+    second = volumes.volume_book(book, 2, chapters)
+    root = lxml_html.document_fromstring(pdf.render_book_html(second, chapters, contributors=[],
+                                                              bibliography="", index_html=""))
+    copyright = " ".join(root.xpath("//section[@class='copyright-page']")[0].text_content().split())
+    assert "ISBN 978-0-306-40615-7 (paperback)" in copyright and "978-0-8044-2957-3" not in copyright

@@ -58,6 +58,10 @@ def test_without_the_key_the_book_is_one_book():
     ("  by: year\n  epub: each\n", "", "unknown 'volumes: epub' 'each'"),
     ("", "", "required key 'by' is missing from 'volumes'"),
     ("  year\n", "", "'volumes' must be a mapping"),
+    ("  by: year\n  isbn:\n    two: {print: 9780306406157}\n", "", "names volume 'two'"),
+    ("  by: year\n  isbn:\n    1: {print: 9780306406157}\n    2: {print: 9780306406157}\n", "",
+     "volume 2's print ISBN 9780306406157 is also volume 1's print ISBN"),
+    ("  by: year\n  isbn:\n    1: {print: 9780306406158}\n", "", "check digit"),
 ])
 def test_a_bad_volumes_value_is_one_error_with_its_line(tmp_path, written, extra, message):
     path = book_with(tmp_path, written, extra)
@@ -67,7 +71,7 @@ def test_a_bad_volumes_value_is_one_error_with_its_line(tmp_path, written, extra
     assert message in text
     line = next(n for n, l in enumerate(path.read_text().splitlines(), 1) if l.startswith("volumes:"))
     assert re.match(rf"{re.escape(str(path))}:(\d+):", text)
-    assert line <= int(re.match(rf"{re.escape(str(path))}:(\d+):", text)[1]) <= line + 3
+    assert line <= int(re.match(rf"{re.escape(str(path))}:(\d+):", text)[1]) <= line + 4   # (the line of the value at fault)
 
 
 def test_a_bad_value_stops_the_stage_with_one_line(tmp_path, capsys):
@@ -124,6 +128,20 @@ def test_a_volume_is_titled_and_identified_as_its_own_book(tmp_path):
     assert volumes.volume_book(book, 3, pieces).identifier != second.identifier
     plain = volumes.volume_book(replace(book, subtitle=""), 2, pieces)
     assert plain.subtitle == "2014–2016"
+
+
+def test_each_volume_has_the_isbns_book_yaml_gives_it_and_never_the_book_s(tmp_path):
+    path = book_with(tmp_path, "  by: year\n  isbn:\n    2: {print: 978-1-86197-271-2, epub: 9780000000019}\n",
+                     extra="isbn:\n  print: 9780000000026\n")
+    book = load_book(path)
+    pieces = [Piece(1, "2014-01"), Piece(2, "2016")]
+    second, first = volumes.volume_book(book, 2, pieces), volumes.volume_book(book, 1, pieces)
+    assert (second.isbn.print.printed, second.isbn.epub.digits) == ("978-1-86197-271-2", "9780000000019")
+    assert first.isbn.print is None and first.isbn.epub is None        # none given: none printed
+    # the whole book's own ISBN is not a volume's, and not given to one twice
+    with pytest.raises(UserError, match="is also the whole book's 'isbn'"):
+        load_book(book_with(tmp_path, "  by: year\n  isbn:\n    1: {print: 9780000000026}\n",
+                            extra="isbn:\n  print: 9780000000026\n"))
 
 
 # ---------------------------------------------------------------- Make
