@@ -161,7 +161,7 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 
 def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Kind],
-             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout,
+             pages: dict[str, int], verdict: Verdict, sheet: printcover.CoverLayout | None,
              paged: PageList) -> dict:
     return {
         "release": name,
@@ -176,7 +176,7 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
                    "media_type": kinds[file].media_type, "size": len(files[file]),
                    "sha256": sha256(files[file])} for file in sorted(files)],
         "pages": pages,
-        "print_cover": sheet.to_dict(),
+        "print_cover": sheet.to_dict() if sheet is not None else None,
         # The EPUB's page-list: the print pages marked in it, and those not found there.
         "page_list": {"source": print_edition(book), "marked": len(paged.marked),
                       "unmarked": paged.unmarked},
@@ -224,12 +224,17 @@ def run(paths: BookPaths) -> str:
                               print_edition(book))
         epub = put(EPUB, paged.epub)
         kobo = put(KEPUB, kepub(files[epub]))
-        put(PRINT_PDF, paths.print_pdf.read_bytes())
-        put(SCREEN_PDF, paths.screen_pdf.read_bytes())
         pages = {"print": page_count(paths.print_pdf), "screen": page_count(paths.screen_pdf)}
         # A book printed in volumes ships each volume too: its two PDFs (and its EPUB with
-        # `epub: per-volume`, judged with the book's), then below its covers.
+        # `epub: per-volume`, judged with the book's), then below its covers.  The whole book's
+        # print master and cover go only where a printer binds that many pages: otherwise the
+        # volumes are the print edition.
         volumes = made_volumes(paths, book)
+        maximum = book.printer.maximum_pages
+        whole_in_print = not (volumes and maximum is not None and pages["print"] > maximum)
+        if whole_in_print:
+            put(PRINT_PDF, paths.print_pdf.read_bytes())
+        put(SCREEN_PDF, paths.screen_pdf.read_bytes())
         volume_epubs = []
         for volume in volumes:
             own = volume.paths
@@ -247,10 +252,12 @@ def run(paths: BookPaths) -> str:
 
         cover = put(COVER, serve.store_cover(book))
         put(THUMBNAIL, serve.thumbnail(files[cover]))
-        front, front_type = print_front(book, files[cover])
-        sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
-                                  printcover.image_size(front))
-        put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, front, front_type))
+        sheet = None
+        if whole_in_print:
+            front, front_type = print_front(book, files[cover])
+            sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
+                                      printcover.image_size(front))
+            put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, front, front_type))
         shipped = [volume_release(volume, put) for volume in volumes]
         downloads = DOWNLOADS + [kind.of_volume(v.number) for v in volumes for kind in VOLUME_DOWNLOADS]
         put(PAGE, serve.download_page(book, serve.listed(files, kinds, downloads), files[cover],
@@ -261,6 +268,9 @@ def run(paths: BookPaths) -> str:
         described = manifest(book, name, files, kinds, pages, verdict, sheet, paged)
         if shipped:
             described["volumes"] = shipped
+        if not whole_in_print:
+            described["whole_book_in_print"] = (f"left out: {pages['print']} pages, more than "
+                                                f"{book.printer.name}'s {maximum}; the volumes are the print edition")
         put(MANIFEST, (json.dumps(described, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         put(SUMS, sha256sums(files).encode("utf-8"))
     except BaseException:

@@ -522,3 +522,34 @@ def test_the_release_ships_each_volume_with_its_covers_checked_and_listed(by_yea
     assert len(release["checks"]["epubcheck"]["files"]) == 2 + len(made)      # the book, its Kobo edition, each volume
     assert release["checks"]["epubcheck"]["messages"] == 0 and release["checks"]["ace"]["violations"] == 0
     subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=folder, check=True)
+
+
+@pytest.mark.slow
+def test_a_whole_book_longer_than_the_printer_binds_is_printed_as_its_volumes(by_year, tmp_path, monkeypatch):
+    """A 1,000-post blog in volumes has a whole book of thousands of pages, more than any
+    paperback: the check passes it on length (each volume is checked on its own), and the
+    release ships the volumes' print files, not a whole-book print master nobody can bind."""
+    import shutil
+    from dataclasses import replace as with_
+    from scripts.core import printing
+    book, build = tmp_path / "book", tmp_path / "build"
+    shutil.copytree(by_year.book, book)
+    shutil.copytree(by_year.build, build)
+    text = (book / "book.yaml").read_text(encoding="utf-8")
+    (book / "book.yaml").write_text(re.sub(r"(?m)^identifier:.*$", 'identifier: "urn:uuid:5b3e9a51-2f0c-4d7e-8a43-1e9b0c6d2f77"', text),
+                                    encoding="utf-8")
+    longest_volume = max(v["print_pages"] for v in _manifest(by_year)["volumes"])
+    real = printing.load_profile
+    # a printer that binds the longest volume and not the whole book
+    monkeypatch.setattr(printing, "load_profile", lambda key: with_(real(key), maximum_pages=longest_volume))
+    assert run_stages(book, build, "check-print") == 0
+    preflight = json.loads((build / "reports" / "preflight.json").read_text(encoding="utf-8"))
+    assert preflight["pages"] > longest_volume and preflight["page_maximum"].startswith("not applied")
+    assert run_stages(book, build, "release") == 0
+    (folder,) = [p for p in (build / "dist").iterdir() if p.is_dir()]
+    release = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    names = {f["name"] for f in release["files"]}
+    slug = folder.name.rsplit("-", 3)[0]
+    assert f"{slug}-print.pdf" not in names and f"{slug}-print-cover.pdf" not in names
+    assert {f"{slug}.pdf", f"{slug}.epub", f"{slug}-volume-1-print.pdf", f"{slug}-volume-2-print-cover.pdf"} <= names
+    assert release["whole_book_in_print"].startswith("left out") and release["print_cover"] is None
