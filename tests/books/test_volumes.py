@@ -484,22 +484,28 @@ def test_check_print_preflights_every_volume_and_names_the_one_that_fails(by_yea
     assert str(second) in err and str(BookPaths.of(book, build).print_pdf) + ":" not in err
 
 
+def _released_copy(built: BookPaths, where: Path) -> tuple[Path, Path]:
+    """A copy of the built book in volumes, its book and build folders, made a book of its own
+    for `release` (which refuses the demo's identifier outside the demo book)."""
+    import shutil
+    book, build = where / "book", where / "build"
+    shutil.copytree(built.book, book)
+    shutil.copytree(built.build, build)
+    text = (book / "book.yaml").read_text(encoding="utf-8")
+    (book / "book.yaml").write_text(re.sub(r"(?m)^identifier:.*$", 'identifier: "urn:uuid:8d0f3c3e-8a1f-4e55-9a51-0c4cbd5d7a10"',
+                                           text), encoding="utf-8")
+    return book, build
+
+
 @pytest.mark.slow
 def test_the_release_ships_each_volume_with_its_covers_checked_and_listed(by_year, tmp_path):
     """`make release` of a book in volumes: beside the whole book, each volume's EPUB (judged by
     EPUBCheck and Ace with the book's), screen and print PDFs, store cover and print cover,
     whose spine is as wide as that volume's pages make it; all in SHA256SUMS, on the download
     page and in the manifest."""
-    import shutil
     import subprocess
     from scripts.release.printcover import spine_width
-    book, build = tmp_path / "book", tmp_path / "build"
-    shutil.copytree(by_year.book, book)
-    shutil.copytree(by_year.build, build)
-    # A book of its own (the demo's identifier is refused outside the demo book).
-    text = (book / "book.yaml").read_text(encoding="utf-8")
-    (book / "book.yaml").write_text(re.sub(r"(?m)^identifier:.*$", 'identifier: "urn:uuid:8d0f3c3e-8a1f-4e55-9a51-0c4cbd5d7a10"', text),
-                                    encoding="utf-8")
+    book, build = _released_copy(by_year, tmp_path)
     assert run_stages(book, build, "release") == 0
     (folder,) = [p for p in (build / "dist").iterdir() if p.is_dir()]
     release = json.loads((folder / "release.json").read_text(encoding="utf-8"))
@@ -529,15 +535,9 @@ def test_a_whole_book_longer_than_the_printer_binds_is_printed_as_its_volumes(by
     """A 1,000-post blog in volumes has a whole book of thousands of pages, more than any
     paperback: the check passes it on length (each volume is checked on its own), and the
     release ships the volumes' print files, not a whole-book print master nobody can bind."""
-    import shutil
     from dataclasses import replace as with_
     from scripts.core import printing
-    book, build = tmp_path / "book", tmp_path / "build"
-    shutil.copytree(by_year.book, book)
-    shutil.copytree(by_year.build, build)
-    text = (book / "book.yaml").read_text(encoding="utf-8")
-    (book / "book.yaml").write_text(re.sub(r"(?m)^identifier:.*$", 'identifier: "urn:uuid:5b3e9a51-2f0c-4d7e-8a43-1e9b0c6d2f77"', text),
-                                    encoding="utf-8")
+    book, build = _released_copy(by_year, tmp_path)
     longest_volume = max(v["print_pages"] for v in _manifest(by_year)["volumes"])
     real = printing.load_profile
     # a printer that binds the longest volume and not the whole book
