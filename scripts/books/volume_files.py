@@ -32,3 +32,10 @@ def made_volumes(paths: BookPaths, book: Book) -> list[MadeVolume]:
                                             identifier=v["identifier"], isbn=book.volumes.isbn_of(v["number"])),
                        paths.volume(v["number"]))
             for v in listed]
+
+
+def printed_as_volumes_only(book: Book, pages: int) -> bool:
+    """Whether the whole book is printed only as its volumes: it asks for volumes and has
+    more pages than its printer binds in one book (a 1,000-post blog's 5,588, KDP's 828)."""
+    maximum = book.printer.maximum_pages
+    return book.volumes is not None and maximum is not None and pages > maximum

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from scripts.books.backmatter import printed_book_for
 from scripts.books.cover import print_front
-from scripts.books.volume_files import MadeVolume, made_volumes
+from scripts.books.volume_files import MadeVolume, made_volumes, printed_as_volumes_only
 from scripts.books.epub.package import build_time
 from scripts.core import paths as resources
 from scripts.core.atomic import write_bytes, write_text
@@ -184,16 +184,21 @@ def manifest(book: Book, name: str, files: dict[str, bytes], kinds: dict[str, Ki
     }
 
 
+def print_cover(book: Book, interior: Path, pages: int, store_cover: bytes) -> tuple[bytes, printcover.CoverLayout]:
+    """The print cover of an interior of `pages` pages (its spine from them), and its sheet."""
+    front, front_type = print_front(book, store_cover)
+    sheet = printcover.layout(book, *printcover.interior_trim(interior), pages, printcover.image_size(front))
+    return printcover.print_cover_pdf(book, sheet, front, front_type), sheet
+
+
 def volume_release(volume: MadeVolume, put) -> dict:
     """A volume's covers, put in the release beside its books; what the manifest says of it."""
     own, number = volume.paths, volume.number
     pages = {"print": page_count(own.print_pdf), "screen": page_count(own.screen_pdf)}
     store_cover = serve.store_cover(volume.book)
     cover = put(COVER.of_volume(number), store_cover)
-    front, front_type = print_front(volume.book, store_cover)
-    sheet = printcover.layout(volume.book, *printcover.interior_trim(own.print_pdf), pages["print"],
-                              printcover.image_size(front))
-    put(PRINT_COVER.of_volume(number), printcover.print_cover_pdf(volume.book, sheet, front, front_type))
+    cover_pdf, sheet = print_cover(volume.book, own.print_pdf, pages["print"], store_cover)
+    put(PRINT_COVER.of_volume(number), cover_pdf)
     return {"number": number, "title": volume.book.title, "subtitle": volume.book.subtitle,
             "identifier": volume.book.identifier, "pages": pages, "cover": cover,
             "print_cover": sheet.to_dict()}
@@ -230,8 +235,7 @@ def run(paths: BookPaths) -> str:
         # print master and cover go only where a printer binds that many pages: otherwise the
         # volumes are the print edition.
         volumes = made_volumes(paths, book)
-        maximum = book.printer.maximum_pages
-        whole_in_print = not (volumes and maximum is not None and pages["print"] > maximum)
+        whole_in_print = not printed_as_volumes_only(book, pages["print"])
         if whole_in_print:
             put(PRINT_PDF, paths.print_pdf.read_bytes())
         put(SCREEN_PDF, paths.screen_pdf.read_bytes())
@@ -254,10 +258,8 @@ def run(paths: BookPaths) -> str:
         put(THUMBNAIL, serve.thumbnail(files[cover]))
         sheet = None
         if whole_in_print:
-            front, front_type = print_front(book, files[cover])
-            sheet = printcover.layout(book, *printcover.interior_trim(paths.print_pdf), pages["print"],
-                                      printcover.image_size(front))
-            put(PRINT_COVER, printcover.print_cover_pdf(book, sheet, front, front_type))
+            cover_pdf, sheet = print_cover(book, paths.print_pdf, pages["print"], files[cover])
+            put(PRINT_COVER, cover_pdf)
         shipped = [volume_release(volume, put) for volume in volumes]
         downloads = DOWNLOADS + [kind.of_volume(v.number) for v in volumes for kind in VOLUME_DOWNLOADS]
         put(PAGE, serve.download_page(book, serve.listed(files, kinds, downloads), files[cover],
@@ -270,7 +272,8 @@ def run(paths: BookPaths) -> str:
             described["volumes"] = shipped
         if not whole_in_print:
             described["whole_book_in_print"] = (f"left out: {pages['print']} pages, more than "
-                                                f"{book.printer.name}'s {maximum}; the volumes are the print edition")
+                                                f"{book.printer.name}'s {book.printer.maximum_pages}; "
+                                                f"the volumes are the print edition")
         put(MANIFEST, (json.dumps(described, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         put(SUMS, sha256sums(files).encode("utf-8"))
     except BaseException:

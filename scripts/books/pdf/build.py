@@ -406,13 +406,16 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
                                              headnote=hyphenate(chapter.headnote, language))
         return hyphenated[chapter.id]
 
+    listed: list[Chapter] = []
+
     def every_chapter() -> list[Chapter]:
         """The chapters as a part that lists them has them (the contents, "About these
-        pieces", the sources): a body is printed only in its chapter's own part, so here
-        only what is listed gets its break points, and no part waits for every body's."""
-        return [hyphenated.get(c.id) or replace(c, subtitle=hyphenate(c.subtitle, language),
-                                                headnote=hyphenate(c.headnote, language))
-                for c in chapters]
+        pieces", the sources), made once: a body is printed only in its chapter's own part,
+        so here only what is listed gets its break points, and no part waits for every body's."""
+        if not listed:
+            listed.extend(replace(c, subtitle=hyphenate(c.subtitle, language),
+                                  headnote=hyphenate(c.headnote, language)) for c in chapters)
+        return listed
 
     back_matter_text: dict[str, object] = {}
 
@@ -433,21 +436,21 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
                                        index=index_functions is not None, chapters=chapters)
 
     chapter_ids = {c.id for c in chapters} if chapters_as is not None else set()
+    whole_book_ids = _book_ids(chapters_as) if chapters_as is not None else (identifier, document_id)
 
     def job(name: str, kind: str = TEXT, **part) -> PartJob:
-        as_book = chapters_as if name in chapter_ids else book
+        as_book, ids = (chapters_as, whole_book_ids) if name in chapter_ids else (book, (identifier, document_id))
         # A chapter's part prints only that chapter (the others give the book's years and
         # sources, which hyphenation does not touch); every other part may print them all.
         own = part.get("part_chapters")
         if own:
-            listed, printed_bibliography, people = chapters, bibliography, contributors
+            toc, printed_bibliography, people = chapters, bibliography, contributors
             part["part_chapters"] = [with_break_points(c) for c in own]
         else:
-            listed = every_chapter()
+            toc = every_chapter()
             printed_bibliography, people = with_break_points_back()
-        html = render_part_html(as_book, listed, back_matter, contributors=people,
+        html = render_part_html(as_book, toc, back_matter, contributors=people,
                                 bibliography=printed_bibliography, **part)
-        ids = _book_ids(as_book) if name in chapter_ids else (identifier, document_id)
         return PartJob(name, point_links_out(html), *ids, page, kind=kind,
                        text_anchors=text_anchors.get(name, ()))
 
@@ -568,8 +571,8 @@ def typeset(book: Book, chapters: list[Chapter], *, contributors: list[Person] |
     def whole_html() -> str:
         printed_bibliography, people = with_break_points_back()
         return render_part_html(book, every_chapter(), back_matter, contributors=people,
-                                bibliography=printed_bibliography, index_html=index_html,
-                                front=True, part_chapters=every_chapter(), part_sections=back_matter)
+                                bibliography=printed_bibliography, index_html=index_html, front=True,
+                                part_chapters=[with_break_points(c) for c in chapters], part_sections=back_matter)
 
     return Layout(sequence, placed, labels, first_body_page, anchors, index_functions is not None,
                   printed, parts=len(all_parts),

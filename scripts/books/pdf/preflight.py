@@ -405,6 +405,7 @@ def report_lines(findings: list[Finding]) -> list[str]:
 def run(paths) -> str:
     """The check-print stage: the print PDF against the book's printer profile, and each
     volume's too when book.yaml prints the book in volumes (docs/volumes.md)."""
+    from scripts.books.volume_files import made_volumes, printed_as_volumes_only
     from scripts.core.book import book_for
     book = book_for(paths)
     # A book in volumes is printed as its volumes: the whole may have more pages than the
@@ -414,12 +415,11 @@ def run(paths) -> str:
     lines = report_lines(findings)
     report = {"printer": book.printer.key, "profile": book.printer.file, "trim": book.trim.describe(), **found,
               "failures": lines, "findings": [asdict(f) for f in findings]}
-    if in_volumes and book.printer.maximum_pages and found["pages"] > book.printer.maximum_pages:
+    if printed_as_volumes_only(book, found["pages"]):
         report["page_maximum"] = (f"not applied: {found['pages']} pages, more than {book.printer.key}'s "
                                   f"{book.printer.maximum_pages}, printed as its volumes")
     failing = [(paths.print_pdf, lines)] if findings else []
-    if book.volumes is not None:
-        from scripts.books.volume_files import made_volumes
+    if in_volumes:
         report["volumes"] = []
         for number, pdf_path in ((v.number, v.paths.print_pdf) for v in made_volumes(paths, book)):
             their_findings, their_found = preflight(pdf_path, book.trim, book.printer)
