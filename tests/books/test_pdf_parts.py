@@ -91,6 +91,16 @@ def test_the_join_holds_one_part_open_at_a_time(two_parts, monkeypatch):
     assert book.data == join(sequence, "screen", furniture, 0).data and book.unresolved_links == []
 
 
+def test_both_copies_read_back_whole_without_repair(two_parts):
+    """The join writes the book itself (writer.py): qpdf must read it as written, not by
+    rebuilding a damaged cross-reference table, and find nothing wrong with its syntax."""
+    first, second, furniture = two_parts
+    for copy in join_both([first, BLANK, second], furniture, 0, KDP, workers=1):
+        book = pikepdf.open(io.BytesIO(copy.data), attempt_recovery=False)
+        assert book.check_pdf_syntax() == []
+        assert book.Root.Type == pikepdf.Name.Catalog and len(book.pages) == copy.pages
+
+
 def test_parts_open_on_rectos_and_print_pages_are_even(two_parts):
     first, second, furniture = two_parts
     assert (first.pages, second.pages) == (3, 1)
