@@ -122,8 +122,13 @@ def volume_book(book: Book, number: int, chapters: list[Chapter], name: str = ""
     years = "" if YEARS in book.subtitle else year_range(c.date for c in chapters)
     subtitle = ", ".join(part for part in (book.subtitle, name or years) if part)
     identifier = f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{book.identifier}|volume {number}')}"
+    # The band on the editor's artwork (cover.py) prints the years even when the subtitle
+    # does: the artwork prints no subtitle.
+    label = " · ".join(part for part in (f"Volume {number}", name or year_range(c.date for c in chapters))
+                       if part)
     return replace(book, title=f"{book.title}, Volume {number}", subtitle=subtitle,
-                   identifier=identifier, isbn=book.volumes.isbn_of(number) if book.volumes else Isbns())
+                   identifier=identifier, isbn=book.volumes.isbn_of(number) if book.volumes else Isbns(),
+                   volume_label=label)
 
 
 class SharedCache(PartCache):

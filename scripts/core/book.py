@@ -138,6 +138,8 @@ class Book:
     trim: Trim = field(default_factory=Trim.default)
     printer: PrinterProfile = field(default_factory=lambda: load_profile(DEFAULT_PRINTER))
     volumes: Volumes | None = None    # None: one book, as without the key
+    # Set on a volume's book (books/volumes.py), as its cover prints it: "Volume 2 · 2014–2016".
+    volume_label: str = ""
 
     @property
     def lang_short(self) -> str:

@@ -130,6 +130,28 @@ def test_a_volume_is_titled_and_identified_as_its_own_book(tmp_path):
     assert plain.subtitle == "2014–2016"
 
 
+def test_a_volume_of_a_book_with_its_own_artwork_carries_its_number_on_the_front(tmp_path):
+    """One artwork serves the set: each volume's front gets a band with its number and years,
+    the whole book's front stays the artwork as it is."""
+    from PIL import Image, ImageChops
+
+    from scripts.books.cover import INK, artwork
+    (tmp_path / "art").mkdir()
+    Image.new("RGB", (1600, 2400), (200, 180, 150)).save(tmp_path / "art" / "front.png")
+    book = load_book(book_with(tmp_path, "  by: year\n", extra="cover: art/front.png\n"))
+    pieces = [Piece(1, "2014-01"), Piece(2, "2016")]
+    second, third = volumes.volume_book(book, 2, pieces), volumes.volume_book(book, 3, pieces[1:])
+    assert (second.volume_label, third.volume_label, book.volume_label) == (
+        "Volume 2 · 2014–2016", "Volume 3 · 2016", "")
+    whole, front = artwork(book), artwork(second)
+    assert ImageChops.difference(whole, Image.open(tmp_path / "art" / "front.png").convert("RGB")).getbbox() is None
+    changed = ImageChops.difference(whole, front).getbbox()
+    assert changed is not None and changed[1] >= 2400 * 0.92          # only the foot
+    assert front.getpixel((20, 2390)) == INK
+    # the label is printed in light capitals: the two volumes' bands differ
+    assert ImageChops.difference(front, artwork(third)).getbbox() is not None
+
+
 def test_each_volume_has_the_isbns_book_yaml_gives_it_and_never_the_book_s(tmp_path):
     path = book_with(tmp_path, "  by: year\n  isbn:\n    2: {print: 978-1-86197-271-2, epub: 9780000000019}\n",
                      extra="isbn:\n  print: 9780000000026\n")
