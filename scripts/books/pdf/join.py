@@ -193,6 +193,7 @@ class _Book:
         # From the first part: its catalogue, its Info, its structure root and Document
         # element, each without what the book makes whole (written at the end).
         self.catalog_opening = b"<< /Type /Catalog"
+        self.other_names = b"<<"                 # the catalogue's /Names but its /Dests
         self.info_number: int | None = None
         self.struct_root_opening = b"<< /Type /StructTreeRoot"
         self.document_opening = b"<< /Type /StructElem /S /Document"
@@ -290,8 +291,11 @@ class _Book:
         other_names = {k: v for k, v in root.get("/Names", Dictionary()).items() if k != "/Dests"}
         self.other_names = _opening(objects, other_names)
         info = source.trailer.get("/Info")
-        if info is not None:
-            self.info_number = (objects.number_of(info.objgen) if info.is_indirect else None)
+        if info is not None and info.is_indirect:
+            self.info_number = objects.number_of(info.objgen)
+        elif info is not None:
+            self.info_number = self.writer.reserve()
+            self.writer.put(self.info_number, objects.text(info))
         struct_root = root.get("/StructTreeRoot") if self.tagged else None
         if struct_root is not None:
             objects.fixed[struct_root.objgen] = self.struct_root_number

@@ -162,8 +162,6 @@ class PdfWriter:
         head = b" ".join(header) + b"\n"
         data = zlib.compress(head + b"\n".join(bodies) + b"\n", _COMPRESSION)
         self._pending = []
-        self._kind[stream] = _FREE
-        self._claim(stream)
         self._kind[stream], self._where[stream] = _IN_FILE, self._offset
         self._write(b"%d 0 obj\n" % stream + dictionary(
             {"Type": b"/ObjStm", "N": b"%d" % len(header), "First": b"%d" % len(head),
