@@ -433,6 +433,14 @@ def test_no_word_runs_into_the_margins(built):
                 f"page {number + 1}: {word!r} at {x_min}-{x_max}"
 
 
+def test_no_url_breaks_after_its_own_hyphen(pages):
+    """A line ending in a URL's hyphen reads as a hyphenated word: URLs break before their
+    hyphens, never after (pdf.URL_HYPHEN)."""
+    broken = [line.split()[-1] for page in pages for line in lines_of(page)
+              if line.endswith("-") and ("/" in line.split()[-1] or line.split()[-1].startswith("www."))]
+    assert broken == []
+
+
 # ---------------------------------------------------------------- the index loop
 
 class FakeIndex:

@@ -122,8 +122,10 @@ def _sanitise(root, where: str = "", dropped: list[Dropped] | None = None) -> No
 
 
 def _break_url(text: str) -> list[str]:
-    """Split a URL after / ? & = and before . so the line may break there (not hyphenate)."""
-    return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#])", text) if part]
+    """Split a URL after / ? & = _ and before . # - so the line may break there (never
+    hyphenate).  Before a hyphen, not after it: a line ending in a URL's own hyphen reads as
+    a word hyphenated, and the reader types the address without it."""
+    return [part for part in re.split(r"(?<=[/?&=_])(?!/)|(?=[.#-])", text) if part]
 
 
 # A break point inside a printed URL.  The character, not <wbr>: WeasyPrint draws a <wbr>
@@ -132,6 +134,9 @@ def _break_url(text: str) -> list[str]:
 # book's bibliography (21,702 break points) took 1,288 MB and 62 s to lay out, 200,607
 # objects; with the character, 458 MB, 24 s and 48,693, on the same lines and pages.
 URL_BREAK = "\u200b"
+# After a URL's hyphen: WORD JOINER, so the line breaks before the hyphen only (the line
+# breaking rules allow a break after any hyphen).
+URL_HYPHEN = "-\u2060"
 
 
 def _mark_urls(wrapper) -> None:
@@ -141,7 +146,7 @@ def _mark_urls(wrapper) -> None:
         text = link.text_content()
         if not text.startswith(("http://", "https://", "www.")) or len(link):
             continue
-        link.text = URL_BREAK.join(_break_url(text))
+        link.text = URL_BREAK.join(_break_url(text)).replace("-", URL_HYPHEN)
         classes = set((link.get("class") or "").split()) | {"url"}
         link.set("class", " ".join(sorted(classes)))
 
